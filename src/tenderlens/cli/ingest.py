@@ -1,0 +1,75 @@
+from __future__ import annotations
+
+import sys
+
+import click
+from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+from ..collect import Limits
+from ..executors import make_executor
+from ..pipeline import ingest
+from ..store import StoreError
+from .common import console, db_option, err_console, fail, open_store
+
+
+@click.command("ingest")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True))
+@db_option
+@click.option("--engine", default="local", show_default=True,
+              help="Where extraction runs: local (all cores), local:N, or serial.")
+@click.option("--retry-failed", is_flag=True, help="Extract again documents that failed before.")
+@click.option("--max-depth", type=int, default=Limits.max_depth, show_default=True, help="Archive nesting bound.")
+@click.option("--max-file-mb", type=int, default=Limits.max_file_bytes >> 20, show_default=True,
+              help="Largest single document, on disk or expanded from an archive.")
+@click.option("--max-archive-mb", type=int, default=Limits.max_expanded_bytes >> 20, show_default=True,
+              help="Most bytes one archive may expand to, nested archives included.")
+@click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
+def command(paths, db_path, engine, retry_failed, max_depth, max_file_mb, max_archive_mb, quiet):
+    """Ingest folders, files, zip/tar(.gz) archives and WARC captures into the database.
+
+    Each distinct file is stored once (its id is the SHA-256 of its bytes), with
+    every path or URL it was found at. Re-running skips what is stored, so an
+    interrupted run resumes where it stopped. A file that cannot be read is
+    stored as failed with its reason; the rest of the batch still goes in.
+
+    \b
+    Example:
+      tenderlens ingest ~/notices/ leaks.zip crawl.warc.gz --db notices.db
+    """
+    try:
+        executor = make_executor(engine)
+    except ValueError as e:
+        fail(str(e))
+    limits = Limits(max_file_bytes=max_file_mb << 20, max_expanded_bytes=max_archive_mb << 20, max_depth=max_depth)
+    store = open_store(db_path, readonly=False)
+    progress = Progress(SpinnerColumn(), TextColumn("{task.description}"),
+                        TextColumn("{task.completed} documents"),
+                        TextColumn("[cyan]{task.fields[rate]}"), TimeElapsedColumn(),
+                        console=err_console, disable=quiet or not err_console.is_terminal)
+    try:
+        with progress:
+            task = progress.add_task("ingesting", total=None, rate="")
+
+            def tick(doc):
+                progress.advance(task)
+                speed = progress.tasks[0].speed
+                if speed:
+                    progress.update(task, rate=f"{speed:.1f} docs/s")
+
+            result = ingest(list(paths), store, executor, limits, retry_failed=retry_failed, on_document=tick)
+    except StoreError as e:
+        fail(str(e))
+    except KeyboardInterrupt:
+        err_console.print("interrupted: finished documents are stored; run the same command again to resume")
+        sys.exit(130)
+    finally:
+        executor.close()
+        store.close()
+    c = result.counts
+    new = c["ok"] + c["needs_ocr"] + c["failed"]
+    rate = new / result.seconds if result.seconds else 0.0
+    console.print(f"{c['seen']} seen, {new} new ({c['ok']} ok, {c['needs_ocr']} need OCR, {c['failed']} failed), "
+                  f"{c['already_stored']} already stored; {result.seconds:.1f} s, {rate:.1f} docs/s -> {db_path}")
+    if result.failed:
+        err_console.print(f"{result.failed} documents failed; see `tenderlens stats --db {db_path}` for reasons")
+        sys.exit(1)

@@ -1,0 +1,79 @@
+"""Extract: bytes become a Document of normalised Pages.
+
+One small module per format, each with `extract(data, name) -> Extracted`. The
+format is decided by what the bytes are (see sniff); adding a format means adding
+a module here and a line in FORMATS.
+"""
+from __future__ import annotations
+
+import hashlib
+import importlib
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..model import FAILED, NEEDS_OCR, OK, Document, ExtractionError, Page, RawDoc
+from ..sniff import sniff
+from ..textnorm import normalise
+
+# format -> module name in this package
+FORMATS = {
+    "html": "html", "pdf": "pdf", "docx": "docx", "doc": "doc", "xlsx": "xlsx", "xls": "xls",
+    "text": "text", "csv": "text", "json": "json", "image": "image",
+}
+
+
+@dataclass
+class Extracted:
+    """What a format module returns: one text per page, None where the page needs OCR."""
+
+    pages: list[str | None]
+    title: str | None = None
+    meta: dict[str, Any] = field(default_factory=dict)
+
+
+def doc_id(raw: RawDoc) -> str:
+    """SHA-256 of the bytes; a collection failure with no bytes is keyed by its source."""
+    if raw.data:
+        return hashlib.sha256(raw.data).hexdigest()
+    return hashlib.sha256(b"tenderlens-unread\0" + raw.source.encode()).hexdigest()
+
+
+def extract_document(raw: RawDoc, id: str | None = None) -> Document:
+    """Never raises for a bad document: failures come back as status 'failed' with a reason."""
+    id = id or doc_id(raw)
+    if raw.error:
+        return Document(id, "unknown", "", len(raw.data), status=FAILED, error=raw.error)
+    fmt, mime = sniff(raw.data, raw.name_hint)
+    doc = Document(id, fmt, mime, len(raw.data))
+    module = FORMATS.get(fmt)
+    if module is None:
+        doc.status, doc.error = FAILED, f"unsupported format: {mime}"
+        return doc
+    try:
+        got = importlib.import_module(f".{module}", __name__).extract(raw.data, raw.name_hint)
+    except ExtractionError as e:
+        doc.status, doc.error = FAILED, str(e)
+        return doc
+    except Exception as e:  # a library choking on hostile bytes is still one bad file
+        doc.status, doc.error = FAILED, f"{fmt} extraction failed: {type(e).__name__}: {e}"
+        return doc
+    doc.title = normalise(got.title)[0] if got.title else None
+    doc.meta = got.meta
+    for n, text in enumerate(got.pages, start=1):
+        if text is None:
+            doc.pages.append(Page(n, "", [[0, 0]], needs_ocr=True))
+        else:
+            norm, offsets = normalise(text)
+            doc.pages.append(Page(n, norm, offsets))
+    doc.language = guess_language("".join(p.text[:2000] for p in doc.pages[:3]))
+    doc.status = NEEDS_OCR if any(p.needs_ocr for p in doc.pages) else OK
+    return doc
+
+
+def guess_language(sample: str) -> str | None:
+    """zh when CJK ideographs make up a fair share of the letters, else en."""
+    cjk = sum(1 for c in sample if "\u4e00" <= c <= "\u9fff")
+    latin = sum(1 for c in sample if c.isascii() and c.isalpha())
+    if not cjk and not latin:
+        return None
+    return "zh" if cjk * 2 >= latin * 0.5 else "en"

@@ -1,0 +1,50 @@
+"""JSON notices, as scrapers and portals' APIs write them.
+
+Every string value becomes a `key: value` line; values that hold HTML (the usual
+`content` field) are turned to text by block like an HTML page.
+"""
+from __future__ import annotations
+
+import json as jsonlib
+import re
+
+from ..model import ExtractionError
+from . import Extracted
+from .encoding import decode
+from .html import html_to_text
+
+_LOOKS_HTML = re.compile(r"<(p|div|table|tr|td|br|span|section|html|body)[\s>/]", re.I)
+_TITLE_KEYS = ("title", "name", "project_name", "标题")
+
+
+def extract(data: bytes, name: str = "") -> Extracted:
+    text, _ = decode(data)
+    try:
+        obj = jsonlib.loads(text)
+    except ValueError as e:
+        raise ExtractionError(f"invalid JSON: {e}") from e
+    lines: list[str] = []
+    _walk(obj, "", lines)
+    title = None
+    if isinstance(obj, dict):
+        title = next((obj[k] for k in _TITLE_KEYS if isinstance(obj.get(k), str) and obj[k].strip()), None)
+    return Extracted(["\n\n".join(lines)], title)
+
+
+def _walk(obj, key: str, lines: list[str]) -> None:
+    if isinstance(obj, dict):
+        for k, v in obj.items():
+            _walk(v, f"{key}.{k}" if key else str(k), lines)
+    elif isinstance(obj, list):
+        for v in obj:
+            _walk(v, key, lines)
+    elif isinstance(obj, str):
+        if not obj.strip():
+            return
+        if _LOOKS_HTML.search(obj):
+            body, _ = html_to_text(obj)
+            lines.append(f"{key}:\n{body}")
+        else:
+            lines.append(f"{key}: {obj}")
+    elif obj is not None:
+        lines.append(f"{key}: {obj}")

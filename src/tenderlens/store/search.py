@@ -1,0 +1,113 @@
+"""Search pages and cut snippets from their text.
+
+FTS5 finds the pages; the snippet is cut from the stored page text (the index
+holds bigrams, not prose), with every occurrence of a query term marked «so».
+Hit offsets are returned too, so the web app and notebooks can highlight
+without parsing markers.
+"""
+from __future__ import annotations
+
+import re
+import sqlite3
+from dataclasses import asdict, dataclass, field
+
+from . import Store, StoreError
+from .fts import CJK, QueryError, parse_query
+
+MARK_OPEN, MARK_CLOSE = "«", "»"
+CONTEXT = 60
+
+
+@dataclass
+class Hit:
+    doc_id: str
+    page: int
+    source: str
+    sources: list[str]
+    title: str | None
+    format: str
+    snippet: str
+    hits: list[list[int]] = field(default_factory=list)  # [start, end] in the page text
+    score: float = 0.0
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+@dataclass
+class Condition:
+    """One SQL condition on documents `d`, with its parameters (filters add these)."""
+
+    sql: str
+    params: tuple = ()
+
+
+def term_pattern(term: str) -> re.Pattern[str]:
+    """A regex finding a query term in page text as FTS5 matched it (case-insensitive words,
+    contiguous CJK, any punctuation or space between words of a phrase)."""
+    pieces = re.findall(f"[{CJK}]+|\\w+", term)
+    return re.compile(r"[\W_]*".join(re.escape(p) for p in pieces), re.I)
+
+
+def make_snippet(text: str, terms: list[str]) -> tuple[str, list[list[int]]]:
+    spans: list[list[int]] = []
+    for term in terms:
+        spans.extend([m.start(), m.end()] for m in term_pattern(term).finditer(text) if m.end() > m.start())
+    spans.sort()
+    if not spans:
+        return text[: 2 * CONTEXT].replace("\n", " "), []
+    first = spans[0][0]
+    lo, hi = max(0, first - CONTEXT), min(len(text), first + CONTEXT + (spans[0][1] - first))
+    out, pos = [], lo
+    for s, e in spans:
+        if s < pos or e > hi:
+            continue
+        out += [text[pos:s], MARK_OPEN, text[s:e], MARK_CLOSE]
+        pos = e
+    out.append(text[pos:hi])
+    snippet = ("…" if lo > 0 else "") + "".join(out).replace("\n", " ") + ("…" if hi < len(text) else "")
+    return snippet, spans
+
+
+def search(store: Store, query: str, limit: int = 20, offset: int = 0,
+           conditions: list[Condition] | None = None) -> list[Hit]:
+    """Pages matching `query`, best first. limit=0 returns every hit."""
+    match, terms = parse_query(query)
+    where = ["pages_fts MATCH ?"]
+    params: list = [match]
+    for c in conditions or []:
+        where.append(c.sql)
+        params.extend(c.params)
+    sql = (
+        "SELECT p.doc_id, p.n, p.text, d.title, d.format, f.rank AS score FROM pages_fts f"
+        " JOIN pages p ON p.id = f.rowid JOIN documents d ON d.id = p.doc_id"
+        f" WHERE {' AND '.join(where)} ORDER BY f.rank, p.doc_id, p.n"
+    )
+    if limit:
+        sql += " LIMIT ? OFFSET ?"
+        params += [limit, offset]
+    try:
+        rows = store.db.execute(sql, params).fetchall()
+    except sqlite3.OperationalError as e:
+        if "fts5" in str(e) or "syntax" in str(e):
+            raise QueryError(f"cannot search for {query!r}: {e}") from e
+        raise StoreError(str(e)) from e
+    hits = []
+    for r in rows:
+        snippet, spans = make_snippet(r["text"], terms)
+        sources = store.sources(r["doc_id"])
+        hits.append(Hit(r["doc_id"], r["n"], sources[0] if sources else "", sources, r["title"],
+                        r["format"], snippet, spans, round(-r["score"], 4)))
+    return hits
+
+
+def count(store: Store, query: str, conditions: list[Condition] | None = None) -> int:
+    """Number of matching pages (for result headers and recall checks)."""
+    match, _ = parse_query(query)
+    where, params = ["pages_fts MATCH ?"], [match]
+    for c in conditions or []:
+        where.append(c.sql)
+        params.extend(c.params)
+    sql = ("SELECT count(*) FROM pages_fts f JOIN pages p ON p.id = f.rowid JOIN documents d ON d.id = p.doc_id"
+           f" WHERE {' AND '.join(where)}")
+    return store.db.execute(sql, params).fetchone()[0]
