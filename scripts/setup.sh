@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Set up tenderlens on a fresh Debian machine: system packages (as root), then a
+# virtual environment in .venv with tenderlens and its pinned dependencies.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+# System packages: catdoc (.doc files), libmagic (format sniffing), Tesseract
+# with Chinese and English data (OCR), Chromium (browser tests of the web app).
+APT_PACKAGES="catdoc libmagic1 tesseract-ocr tesseract-ocr-chi-sim tesseract-ocr-chi-tra tesseract-ocr-eng tesseract-ocr-osd"
+if [ "${TENDERLENS_BROWSER_TESTS:-1}" = "1" ]; then APT_PACKAGES="$APT_PACKAGES chromium"; fi
+missing=""
+for p in $APT_PACKAGES; do dpkg -s "$p" >/dev/null 2>&1 || missing="$missing $p"; done
+if [ -n "$missing" ]; then
+  if [ "$(id -u)" = "0" ]; then
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $missing >/dev/null
+  else
+    echo "tenderlens: please install these Debian packages:$missing" >&2
+  fi
+fi
+
+PY=${PYTHON:-python3}
+[ -x .venv/bin/python ] || "$PY" -m venv .venv
+.venv/bin/pip install -q --disable-pip-version-check -e ".[test]"
