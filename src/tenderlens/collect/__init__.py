@@ -21,7 +21,7 @@ class Limits:
     max_expanded_bytes: int = 4 << 30      # all members of one top-level archive
     max_members: int = 100_000             # members of one archive
     max_depth: int = 4                     # archives inside archives
-    max_ratio: int = 1000                  # expanded / compressed, for members over 1 MiB
+    max_ratio: int = 250                   # expanded / compressed, for members over 1 MiB (zip bombs)
 
 
 class BoundExceeded(Exception):
