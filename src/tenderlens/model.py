@@ -13,7 +13,8 @@ from typing import Any
 OK = "ok"
 FAILED = "failed"
 NEEDS_OCR = "needs_ocr"      # at least one page has no usable text layer yet
-STATUSES = (OK, NEEDS_OCR, FAILED)
+EMPTY = "empty"              # read without error, but there is no visible text (e.g. a page that only links an image)
+STATUSES = (OK, NEEDS_OCR, EMPTY, FAILED)
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ import importlib
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..model import FAILED, NEEDS_OCR, OK, Document, ExtractionError, Page, RawDoc
+from ..model import EMPTY, FAILED, NEEDS_OCR, OK, Document, ExtractionError, Page, RawDoc
 from ..sniff import sniff
 from ..textnorm import normalise
 
@@ -66,7 +66,12 @@ def extract_document(raw: RawDoc, id: str | None = None) -> Document:
             norm, offsets = normalise(text)
             doc.pages.append(Page(n, norm, offsets))
     doc.language = guess_language("".join(p.text[:2000] for p in doc.pages[:3]))
-    doc.status = NEEDS_OCR if any(p.needs_ocr for p in doc.pages) else OK
+    if any(p.needs_ocr for p in doc.pages):
+        doc.status = NEEDS_OCR
+    elif not any(p.text for p in doc.pages):
+        doc.status, doc.error = EMPTY, "no visible text in the document"
+    else:
+        doc.status = OK
     return doc
 
 

@@ -1,11 +1,13 @@
 """PDF: the text layer, page by page, with pypdfium2 (Apache-2.0/BSD licensed).
 
-A page whose text layer holds almost nothing is marked for OCR: scanned tender
-attachments and FOIA releases look like this.
+A page whose text layer holds almost nothing but which carries an image is
+marked for OCR: scanned tender attachments, FOIA releases, and screenshots with
+a one-line caption look like this. A page with neither is simply blank.
 """
 from __future__ import annotations
 
 import pypdfium2 as pdfium
+import pypdfium2.raw as pdfium_c
 
 from ..model import ExtractionError
 from . import Extracted
@@ -26,12 +28,17 @@ def extract(data: bytes, name: str = "") -> Extracted:
             textpage = page.get_textpage()
             text = textpage.get_text_range()
             textpage.close()
-            page.close()
             visible = sum(1 for c in text if not c.isspace())
-            pages.append(text if visible >= MIN_TEXT_CHARS else None)
+            scanned = visible < MIN_TEXT_CHARS and _has_image(page)
+            pages.append(None if scanned else text)
+            page.close()
         if not pages:
             raise ExtractionError("PDF has no pages")
         meta = pdf.get_metadata_dict(skip_empty=True)
     finally:
         pdf.close()
     return Extracted(pages, meta.get("Title") or None, {"pdf": meta})
+
+
+def _has_image(page: pdfium.PdfPage) -> bool:
+    return next(page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE], max_depth=2), None) is not None
