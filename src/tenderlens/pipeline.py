@@ -9,6 +9,7 @@ document either complete or absent, never half there.
 """
 from __future__ import annotations
 
+import os
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
@@ -54,8 +55,10 @@ def ingest(paths: Iterable[str], store: Store, executor=None, limits: Limits = L
     in_flight: dict[str, list[str]] = {}
     t0 = time.perf_counter()
 
+    own_files = frozenset(os.path.abspath(store.path) + suffix for suffix in ("", "-wal", "-shm", "-journal"))
+
     def tasks() -> Iterator[tuple[RawDoc, str]]:
-        for raw in iter_raw(paths, limits):
+        for raw in iter_raw(paths, limits, skip=own_files):
             counts["seen"] += 1
             id = doc_id(raw)
             if id in in_flight:  # the same bytes twice in one run: one document, two sources

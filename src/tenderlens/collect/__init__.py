@@ -42,14 +42,20 @@ class Budget:
                 f"archive expands past {self.limits.max_expanded_bytes} bytes at {where}")
 
 
-def iter_raw(paths: Iterable[str], limits: Limits = Limits()) -> Iterator[RawDoc]:
-    """Yield every document under `paths` (files, folders, archives), in a stable order."""
+def iter_raw(paths: Iterable[str], limits: Limits = Limits(), skip: frozenset[str] = frozenset()) -> Iterator[RawDoc]:
+    """Yield every document under `paths` (files, folders, archives), in a stable order.
+
+    `skip` holds absolute paths never to read: the database being written to, when
+    a user ingests the folder it sits in.
+    """
     for path in paths:
         if os.path.isdir(path):
             for root, dirs, files in os.walk(path):
                 dirs.sort()
                 for name in sorted(files):
-                    yield from _from_file(os.path.join(root, name), limits)
+                    full = os.path.join(root, name)
+                    if os.path.abspath(full) not in skip:
+                        yield from _from_file(full, limits)
         else:
             yield from _from_file(path, limits)
 
