@@ -49,24 +49,36 @@ def term_pattern(term: str) -> re.Pattern[str]:
     return re.compile(r"[\W_]*".join(re.escape(p) for p in pieces), re.I)
 
 
-def make_snippet(text: str, terms: list[str]) -> tuple[str, list[list[int]]]:
+def snippet_parts(text: str, terms: list[str]) -> tuple[list[tuple[str, bool]], list[list[int]]]:
+    """A snippet around the first hit as (text, is_hit) parts, and every hit span in the page.
+
+    Parts keep hits apart from the text around them, so a renderer can mark them
+    without parsing markers that the page text itself may contain.
+    """
     spans: list[list[int]] = []
     for term in terms:
         spans.extend([m.start(), m.end()] for m in term_pattern(term).finditer(text) if m.end() > m.start())
     spans.sort()
     if not spans:
-        return text[: 2 * CONTEXT].replace("\n", " "), []
+        return [(text[: 2 * CONTEXT].replace("\n", " "), False)], []
     first = spans[0][0]
     lo, hi = max(0, first - CONTEXT), min(len(text), first + CONTEXT + (spans[0][1] - first))
-    out, pos = [], lo
+    parts: list[tuple[str, bool]] = [("…", False)] if lo > 0 else []
+    pos = lo
     for s, e in spans:
         if s < pos or e > hi:
             continue
-        out += [text[pos:s], MARK_OPEN, text[s:e], MARK_CLOSE]
+        parts += [(text[pos:s].replace("\n", " "), False), (text[s:e].replace("\n", " "), True)]
         pos = e
-    out.append(text[pos:hi])
-    snippet = ("…" if lo > 0 else "") + "".join(out).replace("\n", " ") + ("…" if hi < len(text) else "")
-    return snippet, spans
+    parts.append((text[pos:hi].replace("\n", " "), False))
+    if hi < len(text):
+        parts.append(("…", False))
+    return [p for p in parts if p[0]], spans
+
+
+def make_snippet(text: str, terms: list[str]) -> tuple[str, list[list[int]]]:
+    parts, spans = snippet_parts(text, terms)
+    return "".join(MARK_OPEN + t + MARK_CLOSE if hit else t for t, hit in parts), spans
 
 
 def search(store: Store, query: str, limit: int = 20, offset: int = 0,
