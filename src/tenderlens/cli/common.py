@@ -10,7 +10,7 @@ from rich.console import Console
 from ..store import Store, StoreError
 
 console = Console(highlight=False, soft_wrap=True)
-err_console = Console(stderr=True, highlight=False)
+err_console = Console(stderr=True, highlight=False, soft_wrap=True)
 
 db_option = click.option("--db", "db_path", default="tenderlens.db", show_default=True,
                          envvar="TENDERLENS_DB", help="SQLite database file (env TENDERLENS_DB).")

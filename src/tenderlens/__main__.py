@@ -1,0 +1,3 @@
+from tenderlens.cli import main
+
+main()
