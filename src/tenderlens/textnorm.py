@@ -8,7 +8,8 @@ to the input.
 
 "Where safe" means: NFKC per character, except the full-width punctuation that
 Chinese prose uses on purpose (，：；（） and friends), which stays as written so
-quotes read as the document reads.
+quotes read as the document reads; a full-width comma inside a number
+(２，８５０，０００) is a thousands separator and becomes ",".
 """
 from __future__ import annotations
 
@@ -20,7 +21,9 @@ from functools import lru_cache
 # Full-width punctuation that carries meaning in Chinese typography.
 _KEEP = set("，：；！？（）【】《》〈〉「」『』、。“”‘’…—·")
 _ZERO_WIDTH = "\u200b\u200c\u200d\u2060\ufeff\u00ad"
-_HSPACE = " \t\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000"
+_REAL_SPACE = " \t\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000"
+# Zero-width characters count as space next to real space, so "a \u200b b" keeps one space.
+_HSPACE = _REAL_SPACE + _ZERO_WIDTH
 _NEWLINE = "\r\n\f\v\u2028\u2029\x85"
 _SCAN_RANGES = ((0x00A0, 0x10000), (0x1D400, 0x1D800), (0x1F100, 0x1F200), (0x2F800, 0x2FA20))
 
@@ -39,8 +42,9 @@ def _pattern() -> re.Pattern[str]:
     return re.compile(
         rf"(?P<nl>[{_HSPACE}]*[{_NEWLINE}][{_HSPACE}{_NEWLINE}]*)"
         rf"|(?P<tab>[{_HSPACE}]*\t[{_HSPACE}]*)"
-        rf"|(?P<ws>[{_HSPACE}]{{2,}}|[\t\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000])"
+        rf"|(?P<ws>(?=[{_ZERO_WIDTH}]*[{_REAL_SPACE}])[{_HSPACE}]{{2,}}|[\t\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000])"
         rf"|(?P<zw>[{_ZERO_WIDTH}]+)"
+        r"|(?P<numsep>(?<=[0-9０-９])，(?=[0-9０-９]{3}))"
         rf"|(?P<ch>[{''.join(changed)}])"
     )
 
@@ -78,6 +82,8 @@ def normalise(text: str) -> tuple[str, list[list[int]]]:
             repl = " "
         elif kind == "zw":
             repl = ""
+        elif kind == "numsep":
+            repl = ","  # a full-width comma inside a number is a thousands separator
         else:
             repl = unicodedata.normalize("NFKC", m.group())
         out.append(text[pos:s])

@@ -55,7 +55,7 @@ def html_to_text(markup: str) -> tuple[str, str | None]:
                 dropped = el
                 continue
             if tag == "tr":
-                parts.append("\n")
+                pass  # a row is one line, ended below
             elif tag in _BLOCK:
                 parts.append("\n\n")
             elif tag in _CELL:
