@@ -1,0 +1,63 @@
+"""Evidence for field facts: a whitespace-free view of each page that maps back to its text.
+
+Documents converted from PDF break lines inside names and put spaces between
+digits and units (湖南省\\n娄底市人民政府, 2018 年 5 月). Patterns run on a view of
+the page with whitespace removed; every match maps back to a span of the page
+text, so the quote is what the page says and the value is the name without the
+line breaks.
+"""
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from ...model import Document, Fact, Page
+
+_SPACE = re.compile(r"\s+")
+
+
+@dataclass
+class View:
+    page: Page
+    text: str            # page text with whitespace removed (Chinese) or kept (English)
+    index: list[int]     # index[i] = position in page.text of text[i]
+
+    def span(self, start: int, end: int) -> tuple[int, int]:
+        """Page-text span [start, end) of view characters [start, end)."""
+        return self.index[start], self.index[end - 1] + 1
+
+    def locate(self, start: int, end: int) -> tuple[int, int]:
+        """View span of page-text span [start, end)."""
+        return bisect.bisect_left(self.index, start), bisect.bisect_left(self.index, end)
+
+
+def views(doc: Document) -> list[View]:
+    out = []
+    for page in doc.pages:
+        if not page.text:
+            continue
+        if doc.language == "en":
+            out.append(View(page, page.text, list(range(len(page.text)))))
+            continue
+        keep = [i for i, c in enumerate(page.text) if not c.isspace()]
+        out.append(View(page, "".join(page.text[i] for i in keep), keep))
+    return out
+
+
+@dataclass
+class FactMaker:
+    """Builds facts of one document with one codebook version."""
+
+    doc_id: str
+    version: str
+
+    def __call__(self, view: View, start: int, end: int, key: str, value: Any, extractor: str) -> Fact:
+        s, e = view.span(start, end)
+        return Fact(self.doc_id, "field", key, value, view.page.n, s, e, view.page.text[s:e], self.version,
+                    extractor)
+
+
+def squash(s: str) -> str:
+    return _SPACE.sub("", s)

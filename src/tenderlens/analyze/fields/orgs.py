@@ -1,0 +1,86 @@
+"""Organisation names in Chinese text: where one ends, and whether it is a public body.
+
+A name is a run of name characters that ends in an organisation suffix
+(有限公司, 局, 中心, 人民政府 ...). Cutting the run at the last suffix before a
+verb or a particle (发出的, 签订, 为本项目 ...) keeps the full legal name,
+branch included (中国电信股份有限公司娄底分公司).
+"""
+from __future__ import annotations
+
+import re
+
+NAME_CHARS = r"[\u4e00-\u9fffA-Za-z0-9（）()·&\-－—]"
+# Longest first, so that 有限责任公司 wins over 公司.
+SUFFIXES = sorted("""有限责任公司 股份有限公司 有限公司 分公司 子公司 公司 集团 总局 分局 局 厅 委员会 管委会 人民政府 政府 办公室 办事处
+中心 研究院 设计院 医院 学院 大学 学校 中学 小学 院 研究所 事务所 所 总站 站 总队 支队 大队 队 管理处 处 指挥部 项目部 部 馆 协会 学会
+基金会 社 监狱 法院 检察院 银行 合作社 工厂 厂 场 矿 联合体 集团公司 总公司 电视台 报社 出版社""".split(), key=len, reverse=True)
+_SUFFIX_END = re.compile(rf"(?:{'|'.join(SUFFIXES)})$")
+# Where a name stops even if name characters go on.
+_STOP = re.compile(r"发出|签发|出具|送达|下发|发来|的|于|关于|就|签订|签署|签约|共同|作为|以下简称|为本|为该|为公司|为项目|为中标|"
+                   r"为第|为预|为成交|确定|中标|成交|进行|已|正式|并|和|及|与|拟|将|通知|公告|合同|等|近日|日前|分别|收到|接到|重大|之|新近|"
+                   r"招标(?!中心|办|代理|有限|股份|公司)|采购(?!中心|办|管理|处|站|部|供应|有限|股份|公司)|"
+                   r"项目(?!部|管理|办|建设|有限|股份|公司)|工程(?!局|公司|有限|股份|集团|处|队|院|建设|技术|咨询)")
+PUBLIC_SUFFIX = re.compile(r"(局|厅|委员会|管委会|委|政府|办公室|办事处|法院|检察院|监狱|公安.*|总队|支队|大队|部|署|中心|站|院|所|学校|大学|学院|医院)$")
+_GENERIC = {"公司", "本公司", "子公司", "分公司", "全资子公司", "控股子公司", "该公司", "我公司", "集团", "联合体", "政府", "人民政府",
+            "委员会", "中心", "项目部", "指挥部", "招标人", "甲方", "乙方"}
+_LEADING = re.compile(r"^(?:本公司|公司|我公司|项目|招标方|招标人|业主方|业主|甲方|乙方|安装|(?:全资|控股)?子公司|与|和|及|由|向|经|被|对|在|将|了|即|为|是|系|鉴于|来自|一|"
+                      r"临?[\d\-—/.]+(?=[\u4e00-\u9fff])|\d{4}年\d{1,2}月(?:\d{1,2}日)?|[\d\-—/.]+)+")
+
+
+def name_at(text: str, start: int, max_len: int = 50) -> tuple[int, int] | None:
+    """The organisation name that starts at `start`, as a span, or None."""
+    run = re.match(rf"{NAME_CHARS}{{2,{max_len}}}", text[start:start + max_len])
+    if not run:
+        return None
+    s = run.group()
+    # A stop word ends the name, unless it is inside the name itself (中国电信 is not 中标).
+    end = len(s)
+    for m in _STOP.finditer(s):
+        if m.start() >= 2 and _SUFFIX_END.search(s[:m.start()]):
+            end = m.start()
+            break
+    s = s[:end]
+    lead = _LEADING.match(s)
+    if lead and lead.end():
+        s = s[lead.end():]
+        start += lead.end()
+    for cut in range(len(s), 1, -1):
+        head = s[:cut]
+        if _SUFFIX_END.search(head) and _balanced(head):
+            return (start, start + cut) if _plausible(head) else None
+    return None
+
+
+def name_before(text: str, end: int, max_len: int = 50) -> tuple[int, int] | None:
+    """The organisation name that ends at `end` (e.g. before （以下简称...）), as a span, or None."""
+    run = re.search(rf"{NAME_CHARS}{{2,{max_len}}}$", text[max(0, end - max_len):end])
+    if not run:
+        return None
+    s = run.group()
+    if not _SUFFIX_END.search(s):
+        return None
+    # Drop what precedes the name in the clause: the nearest verb or particle and everything before it.
+    cut = 0
+    for m in re.finditer(r"与|和|及|由|向|收到|接到|获得|确认|确定|中标|签订|签署|委托|通过|参与|参加|被|经|子公司|下属|旗下|以及|"
+                         r"披露|公告|公示|了", s):
+        if len(s) - m.end() >= 4:
+            cut = m.end()
+    s2 = _LEADING.sub("", s[cut:])
+    start = end - len(s2)
+    return (start, end) if _plausible(s2) and _balanced(s2) else None
+
+
+def _balanced(s: str) -> bool:
+    return s.count("（") + s.count("(") == s.count("）") + s.count(")")
+
+
+_JUNK = re.compile(r"公告|本公司|公司与|合同|简称|以下|中标|编号|\d+年|\d+月|联合体联合体|项目的")
+
+
+def _plausible(name: str) -> bool:
+    return (len(name) >= 4 and name not in _GENERIC and not name.startswith(("公司", "子公司", "该", "本"))
+            and not _JUNK.search(name))
+
+
+def is_public_body(name: str) -> bool:
+    return bool(PUBLIC_SUFFIX.search(name)) and not name.endswith("公司")

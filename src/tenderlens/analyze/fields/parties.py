@@ -1,0 +1,175 @@
+"""The parties of a notice: buyer, contract party, agent and winning suppliers.
+
+Three kinds of evidence, strongest first:
+- an alias the document defines: NAME（以下简称“甲方”）;
+- a role label followed by a name: 招标人：NAME, 中标供应商为NAME, 收到NAME发出的中标通知书;
+- for listed-company announcements (公司中标XX项目), the announcing company or the
+  subsidiary it names is the winner, and the other signing party is party A.
+
+The buyer is the government end client. When an operator, a PPP company or a general
+contractor signs on its behalf (甲方 is a company and a public body is named as 业主 /
+建设单位 / 用户), the signing party becomes `contract_party` (../shared/spec/categories.md).
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .evidence import FactMaker, View
+from .orgs import NAME_CHARS, is_public_body, name_at, name_before
+
+BUYER_WORDS = "招标人|招标单位|招标方|采购人|采购单位|采购方|业主单位|业主方|业主|建设单位|发包人|发包方|委托方|委托人|项目单位|用户单位|需方|买方|甲方"
+SIGNER_WORDS = "甲方|买方|需方|发包人|发包方|委托方"
+OWNER_WORDS = "业主单位|业主方|业主|建设单位|用户单位|最终用户|项目单位|采购人|招标人"
+WINNER_WORDS = "中标人|中标单位|中标供应商|中标方|成交供应商|成交单位|成交人|中标候选人|乙方|承包人|承包方|卖方|供方|供货方"
+AGENT_WORDS = "招标代理机构|采购代理机构|代理机构|招标代理|采购代理"
+ISSUER_ALIASES = ("公司", "本公司", "我公司", "上市公司")
+
+_LABEL = re.compile(rf"(?P<label>{AGENT_WORDS}|{WINNER_WORDS}|{BUYER_WORDS}|{OWNER_WORDS})(?:名称|单位名称|全称)?(?:为|是|[:：]){{1,2}}")
+_ALIAS = re.compile(r"[（(](?:以下|下)?(?:简称|称)[:：为]?(?P<alias>[^）)]{1,60})[）)]")
+_NOTICE_FROM = re.compile(r"(?:收到|接到|获得|取得)(?:了)?(?:由)?(?:(?P<label>招标人|招标单位|采购人|业主方|业主|建设单位|发包人)[:：]?)?")
+_NOTICE_AFTER = re.compile(r"^(?:发出|签发|出具|送达|下发|发来|盖章)?的?(?:[《“]|关于)?[^。；，]{0,40}?(?:中标|成交|授标|入围)[^。；，]{0,8}?(?:通知|确认书|函)")
+_CHOSEN = re.compile(r"(?:确定|确认|选定|推荐)(?P<rest>)")
+_SUBSIDIARY = re.compile(r"(?:全资|控股|二级|三级|所属|下属)?(?:子公司|孙公司)[:：—-]*")
+_WITH = re.compile(r"与|和|同")
+_RECEIVED = re.compile(r"(?:收到|接到)(?:了)?")
+# Tendering agencies send award notices on the buyer's behalf; they are agents, never party A.
+_AGENCY_NAME = re.compile(r"招标.{0,6}公司|招投标管理|代理")
+_SIGN_AFTER = re.compile(r"^[^。；]{0,30}?(?:签订|签署|签定|订立|签约)")
+
+
+@dataclass
+class Mention:
+    view: View
+    start: int
+    end: int
+    role: str          # buyer, signer, owner, winner, agent, issuer, subsidiary
+    how: str           # extractor detail
+    rank: int          # lower is stronger
+
+    @property
+    def name(self) -> str:
+        return self.view.text[self.start:self.end]
+
+
+def _role_of_label(label: str) -> str:
+    if re.fullmatch(AGENT_WORDS, label):
+        return "agent"
+    if re.fullmatch(WINNER_WORDS, label):
+        return "winner"
+    if re.fullmatch(SIGNER_WORDS, label):
+        return "signer"
+    if re.fullmatch(OWNER_WORDS, label) and label not in ("采购人", "招标人"):
+        return "owner"
+    return "buyer"
+
+
+def mentions(views: list[View]) -> list[Mention]:
+    out: list[Mention] = []
+    for vi, view in enumerate(views):
+        t = view.text
+        for m in _ALIAS.finditer(t):
+            span = name_before(t, m.start())
+            if not span:
+                continue
+            aliases = re.findall(r"[“\"‘]([^”\"’]{1,20})[”\"’]", m.group("alias")) or [m.group("alias")]
+            for alias in aliases:
+                role = "issuer" if alias in ISSUER_ALIASES else None
+                if role is None and re.fullmatch(f"{WINNER_WORDS}|{BUYER_WORDS}|{OWNER_WORDS}|{AGENT_WORDS}", alias):
+                    role = _role_of_label(alias)
+                if role:
+                    out.append(Mention(view, *span, role, "alias", 0))
+        for m in _LABEL.finditer(t):
+            span = name_at(t, m.end())
+            if span:
+                out.append(Mention(view, *span, _role_of_label(m.group("label")), "label", 1))
+        for m in _NOTICE_FROM.finditer(t):
+            span = name_at(t, m.end())
+            if span and _NOTICE_AFTER.search(t[span[1]:span[1] + 60]):
+                out.append(Mention(view, *span, "buyer", "notice_from", 1))
+        for m in re.finditer(r"确定|确认|选定|被评为|成为", t):
+            before = re.search(r"为[^。；，]{0,30}?(?:中标|成交)(?:人|单位|供应商|候选人)", t[m.end():m.end() + 80])
+            span = name_at(t, m.end())
+            if span and before and before.start() == span[1] - m.end():
+                out.append(Mention(view, *span, "winner", "chosen", 1))
+        for m in _SUBSIDIARY.finditer(t):
+            span = name_at(t, m.end())
+            if span:
+                out.append(Mention(view, *span, "subsidiary", "subsidiary", 2))
+        for m in _RECEIVED.finditer(t):
+            span = name_at(t, m.end())
+            if span:
+                out.append(Mention(view, *span, "counterparty", "received_from", 2))
+        for m in _WITH.finditer(t):
+            span = name_at(t, m.end())
+            if span and _SIGN_AFTER.search(t[span[1]:span[1] + 40]):
+                out.append(Mention(view, *span, "counterparty", "signed_with", 3))
+        if vi == 0:
+            issuer = _issuer(view)
+            if issuer:
+                out.append(issuer)
+    return out
+
+
+_TITLE_AFTER = re.compile(r"关于|重大|中标|签订|签署|合同|项目|公告|日常|$")
+
+
+def _issuer(view: View) -> Mention | None:
+    """The listed company that publishes the announcement: a company name opening a line near the top
+    (on its own, or starting the title: XX股份有限公司关于...的公告); else the full name that the
+    stock short name (证券简称) abbreviates."""
+    text = view.page.text
+    for m in re.finditer(r"^", text[:600], re.M):
+        vs, _ = view.locate(m.start(), m.start())
+        span = name_at(view.text, vs)
+        if span and view.text[span[1] - 2:span[1]] == "公司" and _TITLE_AFTER.match(view.text, span[1]):
+            return Mention(view, *span, "issuer", "issuer", 4)
+    short = re.search(r"证券简称[:：]?([\u4e00-\u9fffA-Za-z]{2,8})", view.text[:300])
+    if short:
+        for m in re.finditer("公司", view.text[:3000]):
+            span = name_before(view.text, m.end())
+            if span and short.group(1)[:2] in view.text[span[0]:span[1]]:
+                return Mention(view, *span, "issuer", "issuer_short_name", 4)
+    return None
+
+
+def _first(ms: list[Mention], *roles: str, exclude: set[str] = frozenset()) -> Mention | None:
+    best = [m for m in ms if m.role in roles and m.name not in exclude
+            and (m.role == "agent" or not _AGENCY_NAME.search(m.name))]
+    return min(best, key=lambda m: (m.rank, m.view.page.n, m.start)) if best else None
+
+
+def find_parties(views: list[View], make: FactMaker) -> list:
+    ms = mentions(views)
+    facts = []
+    issuer = _first(ms, "issuer")
+    winners = [m for m in ms if m.role == "winner" and m.rank <= 1]
+    if not winners:
+        sub = _first(ms, "subsidiary")
+        winner = sub or issuer
+        winners = [winner] if winner else []
+    else:
+        first_rank = min(m.rank for m in winners)
+        winners = [m for m in winners if m.rank == first_rank]
+    seen: set[str] = set()
+    for w in winners:
+        if w.name not in seen:
+            seen.add(w.name)
+            facts.append(make(w.view, w.start, w.end, "supplier", w.name, f"fields.parties.{w.how}"))
+    own = seen | ({issuer.name} if issuer else set())
+    signer = _first(ms, "signer", exclude=own)
+    owner = _first(ms, "owner", exclude=own)
+    buyer = _first(ms, "buyer", exclude=own) or owner or signer or _first(ms, "counterparty", exclude=own)
+    if signer and owner and signer.name != owner.name and not is_public_body(signer.name) and is_public_body(owner.name):
+        facts.append(make(signer.view, signer.start, signer.end, "contract_party", signer.name,
+                          f"fields.parties.{signer.how}"))
+        buyer = owner
+    elif signer:
+        buyer = signer if not (buyer and buyer.rank < signer.rank) else buyer
+    if buyer:
+        facts.append(make(buyer.view, buyer.start, buyer.end, "buyer", buyer.name, f"fields.parties.{buyer.how}"))
+    agent = _first(ms, "agent", exclude=own) or next(
+        (m for m in ms if m.role in ("buyer", "counterparty") and _AGENCY_NAME.search(m.name)), None)
+    if agent:
+        facts.append(make(agent.view, agent.start, agent.end, "agent", agent.name, f"fields.parties.{agent.how}"))
+    return facts
