@@ -1,7 +1,8 @@
 """A document's facts, folded into the record that export, eval and the web app share.
 
 The record uses the field names of ../shared/eval/labels.jsonl, so any export can
-be scored by `tenderlens eval`. Pure: facts in, dict out.
+be scored by `tenderlens eval`. `evidence` holds, for each field shown, the quote
+and span that support it. Pure: facts in, dict out.
 """
 from __future__ import annotations
 
@@ -10,8 +11,25 @@ from collections.abc import Iterable
 from .model import Fact
 
 FAMILIES = ("tech", "target", "source", "exempt")
-# When a document states several amounts, the award says most about what was spent.
+# When a document states several amounts, what was agreed says most about what was spent.
 AMOUNT_PREFERENCE = ("award", "contract", "ceiling", "budget", "unknown")
+FIELDS = ("is_surveillance", "notice_type", "date", "buyer", "contract_party", "agent", "project_number", "region")
+
+
+def _evidence(f: Fact) -> dict:
+    return {"quote": f.quote, "page": f.page, "start": f.start, "end": f.end, "extractor": f.extractor}
+
+
+def _pick_amount(amounts: list[Fact]) -> Fact | None:
+    """The amount of the strongest role; among several of that role, the first, unless the
+    document states their total (an announcement covering several lots)."""
+    if not amounts:
+        return None
+    rank = {r: i for i, r in enumerate(AMOUNT_PREFERENCE)}
+    role_of = lambda f: rank.get((f.value or {}).get("role", "unknown"), len(rank))  # noqa: E731
+    best_rank = min(role_of(f) for f in amounts)
+    same = [f for f in amounts if role_of(f) == best_rank]
+    return next((f for f in same if (f.value or {}).get("total")), same[0])
 
 
 def summarise(doc_id: str, facts: Iterable[Fact], sources: list[str] | None = None) -> dict:
@@ -23,32 +41,26 @@ def summarise(doc_id: str, facts: Iterable[Fact], sources: list[str] | None = No
         elif f.kind == "field":
             by_key.setdefault(f.key, []).append(f)
 
-    def first(key: str):
-        return by_key[key][0].value if key in by_key else None
-
-    amounts = by_key.get("amount", [])
-    amount = None
-    if amounts:
-        rank = {r: i for i, r in enumerate(AMOUNT_PREFERENCE)}
-        best = min(amounts, key=lambda f: rank.get((f.value or {}).get("role", "unknown"), len(rank)))
-        amount = best.value
+    record = {"doc_id": doc_id, "sources": sources or []}
+    evidence: dict[str, dict] = {}
+    for key in FIELDS:
+        f = by_key[key][0] if key in by_key else None
+        record[key] = f.value if f else None
+        if f:
+            evidence[key] = _evidence(f)
+    record["is_surveillance"] = bool(record["is_surveillance"])
     suppliers: list[str] = []
     for f in by_key.get("supplier", []):
         if f.value not in suppliers:
             suppliers.append(f.value)
-    return {
-        "doc_id": doc_id,
-        "sources": sources or [],
-        "is_surveillance": bool(first("is_surveillance")),
-        "notice_type": first("notice_type"),
-        "date": first("date"),
-        "buyer": first("buyer"),
-        "contract_party": first("contract_party"),
-        "agent": first("agent"),
-        "project_number": first("project_number"),
-        "suppliers": suppliers,
-        "amount_cny": amount.get("yuan") if amount and amount.get("currency", "CNY") == "CNY" else None,
-        "amount": amount,
-        "region": first("region"),
-        "tags": tags,
-    }
+            evidence.setdefault("suppliers", _evidence(f))
+    record["suppliers"] = suppliers
+    amount = _pick_amount(by_key.get("amount", []))
+    value = amount.value if amount else None
+    record["amount_cny"] = value.get("yuan") if value and value.get("currency", "CNY") == "CNY" else None
+    record["amount"] = value
+    if amount:
+        evidence["amount"] = _evidence(amount)
+    record["tags"] = tags
+    record["evidence"] = evidence
+    return record

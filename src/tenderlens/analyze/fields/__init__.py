@@ -10,7 +10,10 @@ from __future__ import annotations
 from ...model import Document, Fact
 from .amounts import find_amounts
 from .evidence import FactMaker, views
+from .dates import find_date
+from .notice import find_notice_type, find_project_number
 from .parties import find_parties
+from .region import find_region
 
 
 def extract_fields(doc: Document, codebook) -> list[Fact]:
@@ -19,7 +22,9 @@ def extract_fields(doc: Document, codebook) -> list[Fact]:
     vs = views(doc)
     if not vs:
         return []
-    facts: list[Fact] = []
-    for find in (find_parties, find_amounts):
+    parties = find_parties(vs, make)
+    facts: list[Fact] = list(parties)
+    for find in (find_amounts, find_date, find_notice_type, find_project_number):
         facts.extend(find(vs, make))
+    facts.extend(find_region(vs, make, parties))
     return facts

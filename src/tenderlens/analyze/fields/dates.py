@@ -1,0 +1,54 @@
+"""The document's date, ISO. A date that gives only a month is no date (labels convention).
+
+The date of a notice is the one it is signed with (the last full date in its closing
+lines), else the first full date in its text.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import cn2an
+
+from .evidence import FactMaker, View
+
+_CN_DIGIT = "〇零一二三四五六七八九十"
+_DATE = re.compile(
+    r"(?P<y>(?:19|20)\d{2})(?:年|[-/.])(?P<m>\d{1,2})(?:月|[-/.])(?P<d>\d{1,2})(?:日|号)?(?!\d)"
+    rf"|(?P<cy>[{_CN_DIGIT}]{{4}})年(?P<cm>[{_CN_DIGIT}]{{1,2}})月(?P<cd>[{_CN_DIGIT}]{{1,3}})日")
+_EN_DATE = re.compile(
+    r"\b(?P<mon>January|February|March|April|May|June|July|August|September|October|November|December|"
+    r"Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)\.? (?P<d>\d{1,2}), (?P<y>(?:19|20)\d{2})\b")
+_MONTHS = {m: i for i, m in enumerate(
+    "jan feb mar apr may jun jul aug sep oct nov dec".split(), start=1)}
+_CLOSING = 300
+
+
+def iso_date(m: re.Match) -> str | None:
+    try:
+        if m.re is _EN_DATE:
+            y, mo, d = int(m.group("y")), _MONTHS[m.group("mon")[:3].lower()], int(m.group("d"))
+        elif m.group("y"):
+            y, mo, d = int(m.group("y")), int(m.group("m")), int(m.group("d"))
+        else:
+            y = int("".join(str(_CN_DIGIT.index(c) % 10) for c in m.group("cy")))
+            mo, d = int(cn2an.cn2an(m.group("cm"), "normal")), int(cn2an.cn2an(m.group("cd"), "normal"))
+        return dt.date(y, mo, d).isoformat()
+    except (ValueError, KeyError):
+        return None
+
+
+def find_date(views: list[View], make: FactMaker) -> list:
+    found = []
+    for view in views:
+        for rx in (_DATE, _EN_DATE):
+            for m in rx.finditer(view.text):
+                iso = iso_date(m)
+                if iso:
+                    found.append((view, m, iso))
+    if not found:
+        return []
+    last_view = views[-1]
+    closing = [f for f in found if f[0] is last_view and f[1].start() >= len(last_view.text) - _CLOSING]
+    view, m, iso = closing[-1] if closing else min(found, key=lambda f: (f[0].page.n, f[1].start()))
+    return [make(view, m.start(), m.end(), "date", iso, "fields.dates")]

@@ -1,0 +1,98 @@
+"""Region of a notice: province, prefecture, county, GB/T 2260 code and coordinates.
+
+Names and codes come from cpca 0.5.5 (its adcodes table: the national division codes
+with the longitude and latitude of each seat, 3,511 rows, as of the 2020 division
+list; "市辖区" rows have no coordinates). cpca's matcher finds the names; the choice
+among same-named counties is ours: cpca would silently default (南山区 -> Shenzhen),
+so a county whose name several prefectures share is kept only when the text names
+its province or prefecture, otherwise the region stops at the level the text makes
+certain. The older table suits the documents: a county that later became a district
+keeps the code it had when the notice was written.
+
+Where to look, in order: the buyer's name, the contract party's name, then the title
+and opening lines (the project name usually carries the place).
+"""
+from __future__ import annotations
+
+from functools import lru_cache
+
+from ...model import Fact
+from .evidence import FactMaker, View
+
+_HEAD = 600
+
+
+@lru_cache(maxsize=1)
+def _cpca():
+    import cpca  # loads its division table once; imported lazily because it pulls in pandas
+
+    return cpca
+
+
+def _resolve(text: str, context: str) -> tuple[object, int, int] | None:
+    """The most specific division named in `text` (start, end in text), checked against `context`."""
+    cpca = _cpca()
+    current, first, last = None, None, None
+    for match in cpca.matcher.iter(text):
+        candidates = match.attr_infos
+        if current is not None:
+            addr = next((a for a in candidates if a.belong_to(current)), None)
+            if addr is None or addr.rank <= current.rank:
+                continue
+        elif len(candidates) == 1 or candidates[0].rank == 0:
+            addr = candidates[0]
+        else:
+            # Several divisions share the name: keep one only if the document names its parent.
+            named = [a for a in candidates if _parent_named(a, context)]
+            if len(named) != 1:
+                continue
+            addr = named[0]
+        current = addr
+        first = match.start_index if first is None else first
+        last = match.end_index + 1
+        if addr.rank == 2:
+            break
+    return (current, first, last) if current is not None else None
+
+
+def _parent_named(addr, context: str) -> bool:
+    cpca = _cpca()
+    for level in (4, 2):
+        name = cpca.adcode_name(addr.adcode[:level])
+        if name and name not in ("市辖区", "县") and (name in context or name.rstrip("省市") in context):
+            return True
+    return False
+
+
+def region_value(addr) -> dict:
+    cpca = _cpca()
+    code = addr.adcode
+    province = cpca.adcode_name(code[:2])
+    prefecture = cpca.adcode_name(code[:4]) if addr.rank >= 1 else None
+    county = cpca.adcode_name(code) if addr.rank == 2 else None
+    if prefecture in ("市辖区", "县"):  # municipalities: the city itself is the prefecture level
+        prefecture = province
+    info = cpca.ad_2_addr_dict.get(code.ljust(12, "0"))
+    lat = float(info.latitude) if info and info.latitude else None
+    lon = float(info.longitude) if info and info.longitude else None
+    level_code = code if addr.rank == 2 else code[:4].ljust(6, "0") if addr.rank == 1 else code[:2].ljust(6, "0")
+    return {"province": province, "prefecture": prefecture, "county": county, "code": level_code,
+            "lat": lat, "lon": lon}
+
+
+def find_region(views: list[View], make: FactMaker, party_facts: list[Fact]) -> list:
+    context = "".join(v.text for v in views)[:20000]
+    by_page = {v.page.n: v for v in views}
+    places: list[tuple[View, int, int]] = []
+    for key in ("buyer", "contract_party"):
+        for f in party_facts:
+            if f.key == key and f.page in by_page:
+                view = by_page[f.page]
+                places.append((view, *view.locate(f.start, f.end)))
+    places.append((views[0], 0, min(_HEAD, len(views[0].text))))
+    for view, start, end in places:
+        found = _resolve(view.text[start:end], context)
+        if found:
+            addr, s, e = found
+            return [make(view, start + s, start + e, "region", region_value(addr), "fields.region")]
+    return []

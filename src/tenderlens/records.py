@@ -1,0 +1,49 @@
+"""Document records of a store: each document's facts folded by summary.summarise.
+
+What `tenderlens export` writes and `tenderlens eval --db` scores. Facts are read
+for one codebook version per document: the one its summary row names when
+`tenderlens analyze` wrote one, else the version of its newest facts.
+"""
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+
+from .model import Fact
+from .privacy import mask
+from .store import Store
+from .summary import summarise
+
+
+def _facts(store: Store, doc_id: str) -> list[Fact]:
+    has_summary = store.db.execute(
+        "SELECT 1 FROM sqlite_master WHERE type='table' AND name='doc_summary'").fetchone()
+    version = None
+    if has_summary:
+        row = store.db.execute("SELECT codebook_version FROM doc_summary WHERE doc_id=?", (doc_id,)).fetchone()
+        version = row[0] if row else None
+    if version is None:
+        row = store.db.execute("SELECT codebook_version FROM facts WHERE doc_id=? ORDER BY id DESC LIMIT 1",
+                               (doc_id,)).fetchone()
+        version = row[0] if row else None
+    rows = store.db.execute("SELECT * FROM facts WHERE doc_id=? AND codebook_version IS ?", (doc_id, version))
+    return [Fact(r["doc_id"], r["kind"], r["key"], json.loads(r["value"]) if r["value"] else None, r["page"],
+                 r["start"], r["end"], r["quote"], r["codebook_version"], r["extractor"]) for r in rows]
+
+
+def _masked(obj):
+    if isinstance(obj, str):
+        return mask(obj)
+    if isinstance(obj, list):
+        return [_masked(x) for x in obj]
+    if isinstance(obj, dict):
+        return {k: _masked(v) for k, v in obj.items()}
+    return obj
+
+
+def document_records(store: Store, masked: bool = True) -> Iterator[dict]:
+    """One record per stored document that was read (failed documents have no text to show)."""
+    ids = [r[0] for r in store.db.execute("SELECT id FROM documents WHERE status != 'failed' ORDER BY id")]
+    for doc_id in ids:
+        record = summarise(doc_id, _facts(store, doc_id), store.sources(doc_id))
+        yield _masked(record) if masked else record
