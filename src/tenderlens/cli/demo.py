@@ -9,6 +9,7 @@ from ..pipeline import ingest
 from ..store import Store, StoreError
 from ..store.search import MARK_CLOSE, MARK_OPEN, search
 from .common import console, fail
+from .serve import host_option, port_option, run_server
 
 SAMPLE_QUERIES = ("雪亮", "人脸识别", '"license plate"')
 
@@ -19,7 +20,10 @@ def demo_corpus() -> str:
 
 @click.command("demo")
 @click.option("--db", "db_path", default="demo.db", show_default=True, help="Where to build the demo database.")
-def command(db_path):
+@click.option("--serve", is_flag=True, help="Then open the web app on the demo database (runs until Ctrl-C).")
+@host_option
+@port_option
+def command(db_path, serve, host, port):
     """Ingest the bundled demo corpus, then print a summary and sample searches.
 
     The demo corpus is a dozen short synthetic notices written for tenderlens,
@@ -29,6 +33,7 @@ def command(db_path):
     \b
     Example:
       tenderlens demo --db demo.db
+      tenderlens demo --serve          # then open http://127.0.0.1:8765
     """
     try:
         store = Store(db_path)
@@ -48,3 +53,5 @@ def command(db_path):
             snip = h.snippet.replace("[", r"\[").replace(MARK_OPEN, "[bold yellow]").replace(MARK_CLOSE, "[/bold yellow]")
             console.print(f"  {h.doc_id[:12]} p.{h.page} [dim]{h.source.rsplit('/', 1)[-1]}[/dim]\n    {snip}")
     store.close()
+    if serve:
+        run_server(db_path, host, port)

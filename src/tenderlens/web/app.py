@@ -1,0 +1,216 @@
+"""The local web app: search with facets, map, timeline, document view, exports.
+
+Every request opens the database read-only on its own connection; the filtered
+result is computed once per request into a temporary table (results.py). All
+document text reaches the browser through Jinja2 autoescaping or JSON inside
+<script type="application/json">, and the Content-Security-Policy allows only
+the app's own script files, so text in a document never runs as code.
+"""
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from importlib.resources import files
+
+from fastapi import Depends, FastAPI, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.staticfiles import StaticFiles
+from jinja2 import Environment, PackageLoader, select_autoescape
+from starlette.exceptions import HTTPException
+
+from .. import __version__
+from ..privacy import mask
+from ..store import Store, StoreError
+from ..store.fts import QueryError
+from ..summary import FAMILIES
+from . import export, results
+from .facets import facets
+from .filters import conditions
+from .labels import Labels
+from .originals import original_path, page_png
+from .state import PER_PAGE, SearchState, StateError
+from .views import map_data, timeline_data
+
+DOC_ID = re.compile(r"^[0-9a-f]{64}$")
+FACT_KINDS = ("field", "tech", "target", "source", "vendor", "exempt")
+CSP = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:;"
+       " object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
+
+
+class UserError(Exception):
+    """A request the app cannot answer, explained in one line."""
+
+    def __init__(self, message: str, status: int = 400):
+        super().__init__(message)
+        self.status = status
+
+
+def create_app(db_path: str, masked: bool = True) -> FastAPI:
+    Store(db_path, readonly=True).close()  # fail now, with the store's own message, if it cannot be opened
+    app = FastAPI(title="tenderlens", docs_url=None, redoc_url=None, openapi_url=None)
+    app.mount("/static", StaticFiles(directory=str(files("tenderlens") / "web" / "static")), name="static")
+    env = Environment(loader=PackageLoader("tenderlens", "web/templates"), autoescape=select_autoescape(default=True))
+    labels = Labels()
+
+    def store() -> Iterator[Store]:
+        s = Store(db_path, readonly=True)
+        try:
+            yield s
+        finally:
+            s.close()
+
+    def state_of(request: Request) -> SearchState:
+        try:
+            return SearchState.from_params(request.query_params)
+        except StateError as e:
+            raise UserError(str(e)) from e
+
+    def render(request: Request, template: str, status: int = 200, **ctx) -> HTMLResponse:
+        html = env.get_template(template).render(request=request, db_path=db_path, version=__version__, **ctx)
+        return HTMLResponse(html, status_code=status)
+
+    def select(s: Store, state: SearchState) -> tuple[list[str], bool]:
+        analysed = results.ensure_analysis_tables(s)
+        try:
+            return results.select(s, state, conditions(state)), analysed
+        except QueryError as e:
+            raise UserError(str(e)) from e
+
+    @app.middleware("http")
+    async def security_headers(request: Request, call_next):
+        response = await call_next(request)
+        response.headers["Content-Security-Policy"] = CSP
+        response.headers["X-Content-Type-Options"] = "nosniff"
+        response.headers["Referrer-Policy"] = "no-referrer"
+        return response
+
+    @app.exception_handler(UserError)
+    async def user_error(request: Request, e: UserError):
+        return render(request, "error.html", status=e.status, message=str(e), state=SearchState())
+
+    @app.exception_handler(StoreError)
+    async def store_error(request: Request, e: StoreError):
+        return render(request, "error.html", status=500, message=f"database problem: {e}", state=SearchState())
+
+    @app.exception_handler(HTTPException)
+    async def http_error(request: Request, e: HTTPException):
+        return render(request, "error.html", status=e.status_code, message=str(e.detail), state=SearchState())
+
+    @app.exception_handler(Exception)
+    async def unexpected(request: Request, e: Exception):
+        return render(request, "error.html", status=500, state=SearchState(),
+                      message=f"tenderlens could not answer this request ({type(e).__name__}); "
+                              "the server log has the details")
+
+    @app.get("/")
+    def home(request: Request):
+        return RedirectResponse("/search")
+
+    @app.get("/favicon.ico")
+    def favicon():
+        return Response(status_code=204)
+
+    @app.get("/search", response_class=HTMLResponse)
+    def search_page(request: Request, s: Store = Depends(store)):
+        state = state_of(request)
+        terms, analysed = select(s, state)
+        total = results.count(s)
+        pages = max(1, -(-total // PER_PAGE))
+        return render(request, "search.html", state=state, total=total, n_pages=pages, analysed=analysed,
+                      results=results.page_of_results(s, state, terms, masked),
+                      facets=facets(s, state, labels), masked=masked)
+
+    @app.get("/map", response_class=HTMLResponse)
+    def map_page(request: Request, s: Store = Depends(store)):
+        state = state_of(request)
+        _, analysed = select(s, state)
+        return render(request, "map.html", state=state, total=results.count(s), analysed=analysed,
+                      data=dict(map_data(s), search=state.url("/search", province="", prefecture="", county="")))
+
+    @app.get("/timeline", response_class=HTMLResponse)
+    def timeline_page(request: Request, by: str = "month", s: Store = Depends(store)):
+        state = state_of(request)
+        if by not in ("month", "year"):
+            raise UserError(f"by must be month or year, not {by!r}")
+        _, analysed = select(s, state)
+        return render(request, "timeline.html", state=state, total=results.count(s), analysed=analysed, by=by,
+                      data=dict(timeline_data(s, by), labels={f: labels.family(f) for f in FAMILIES},
+                                search=state.url("/search", date_from="", date_to="", year="")))
+
+    @app.get("/export.{fmt}")
+    def export_file(request: Request, fmt: str, rows: str = "documents", s: Store = Depends(store)):
+        state = state_of(request)
+        if fmt not in export.FORMATS or rows not in export.ROWS:
+            raise UserError(f"exports are {', '.join(export.FORMATS)} of {' or '.join(export.ROWS)}")
+        select(s, state)
+        if rows == "documents":
+            data = export.encode(export.document_rows(s, state, masked), fmt)
+        else:
+            data = export.encode(export.fact_rows(s, state, masked), fmt, export.FACT_COLUMNS)
+        return Response(data, media_type=export.FORMATS[fmt],
+                        headers={"Content-Disposition": f'attachment; filename="tenderlens-{rows}.{fmt}"'})
+
+    def document_or_404(s: Store, doc_id: str):
+        doc = s.document(doc_id) if DOC_ID.match(doc_id) else None
+        if doc is None:
+            raise UserError(f"no document {doc_id[:64]!r} in this database", 404)
+        return doc
+
+    @app.get("/doc/{doc_id}", response_class=HTMLResponse)
+    def document_page(request: Request, doc_id: str, s: Store = Depends(store)):
+        doc = document_or_404(s, doc_id)
+        results.ensure_analysis_tables(s)
+        shown = mask if masked else (lambda t: t)
+        rows = list(s.pages(doc_id))
+        pages = [{"n": p["n"], "text": shown(p["text"]), "needs_ocr": bool(p["needs_ocr"])} for p in rows]
+        word_boxes = {p["n"]: _word_boxes(p["ocr"]) for p in rows if p["ocr"]}
+        grouped: dict[str, list[dict]] = {k: [] for k in FACT_KINDS}
+        for f in export._facts(s, doc_id):
+            grouped.setdefault(f.kind, []).append(
+                {"key": f.key, "label": labels.category(f.key) if f.kind not in ("field", "vendor") else f.key,
+                 "value": _value_text(f.value, shown), "page": f.page, "start": f.start, "end": f.end,
+                 "quote": shown(f.quote or ""), "extractor": f.extractor})
+        original = original_path(s, doc_id)
+        return render(request, "doc.html", doc=doc, sources=s.sources(doc_id), pages=pages, word_boxes=word_boxes,
+                      facts={k: v for k, v in grouped.items() if v}, has_original=original is not None,
+                      has_images=original is not None and doc["format"] in ("pdf", "image"),
+                      meta=json.loads(doc["meta"] or "{}"), state=SearchState())
+
+    @app.get("/doc/{doc_id}/page/{n}.png")
+    def page_image(doc_id: str, n: int, s: Store = Depends(store)):
+        doc = document_or_404(s, doc_id)
+        path = original_path(s, doc["id"])
+        png = page_png(path, doc["format"], n) if path else None
+        if png is None:
+            raise UserError(f"no image of page {n}: the original file is not at its source path any more", 404)
+        return Response(png, media_type="image/png", headers={"Cache-Control": "max-age=3600"})
+
+    @app.get("/doc/{doc_id}/original")
+    def original(doc_id: str, s: Store = Depends(store)):
+        doc = document_or_404(s, doc_id)
+        path = original_path(s, doc["id"])
+        if path is None:
+            raise UserError("the original file is not at its source path any more", 404)
+        with open(path, "rb") as f:
+            data = f.read()
+        # A download, never rendered in the app's origin: an HTML original may carry scripts.
+        return Response(data, media_type="application/octet-stream",
+                        headers={"Content-Disposition": f'attachment; filename="{doc["id"][:16]}.{doc["format"]}"',
+                                 "Content-Security-Policy": "sandbox"})
+
+    return app
+
+
+def _value_text(value, shown) -> str:
+    if isinstance(value, dict):
+        return shown(", ".join(f"{k}: {v}" for k, v in value.items() if v not in (None, "")))
+    return shown(str(value)) if value is not None else ""
+
+
+def _word_boxes(ocr_json: str | None) -> list:
+    """OCR word boxes as [start, end, x0, y0, x1, y1] fractions of the page image, when OCR stored them."""
+    if not ocr_json:
+        return []
+    ocr = json.loads(ocr_json)
+    return ocr.get("words") or []

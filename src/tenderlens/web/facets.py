@@ -1,0 +1,107 @@
+"""Facet counts over the current result (temp.result): documents per value.
+
+Each count is the number of documents in the current result that carry the
+value, so clicking a value narrows the result to exactly that many documents.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ..store import Store
+from .labels import Labels
+from .state import SearchState
+
+TOP = 12  # values shown for open-ended facets (buyer, vendor)
+
+
+@dataclass
+class Value:
+    value: str
+    label: str
+    count: int
+    url: str
+    selected: bool = False
+
+
+@dataclass
+class Facet:
+    name: str
+    title: str
+    values: list[Value] = field(default_factory=list)
+    groups: list[tuple[str, list[Value]]] = field(default_factory=list)  # categories, by family
+
+
+def _rows(store: Store, sql: str, params: tuple = ()) -> list[tuple]:
+    return [tuple(r) for r in store.db.execute(sql, params)]
+
+
+def _summary_facet(store: Store, state: SearchState, column: str, title: str, limit: int | None = None,
+                   where: str = "", params: tuple = (), label=str, param: str = "") -> Facet:
+    param = param or column
+    sql = (f"SELECT s.{column}, count(*) FROM temp.result r JOIN doc_summary s ON s.doc_id = r.doc_id"
+           f" WHERE s.{column} IS NOT NULL AND s.{column} != '' {where} GROUP BY 1 ORDER BY 2 DESC, 1")
+    if limit:
+        sql += f" LIMIT {int(limit)}"
+    facet = Facet(param, title)
+    for value, n in _rows(store, sql, params):
+        v = str(value)
+        facet.values.append(Value(v, label(v), n, state.url(**{param: v}), getattr(state, param) == v))
+    return facet
+
+
+def _region(store: Store, state: SearchState) -> Facet:
+    """One level of the province -> prefecture -> county tree, below what is selected."""
+    if state.prefecture:
+        return _summary_facet(store, state, "county", "county", where="AND s.prefecture = ?",
+                              params=(state.prefecture,))
+    if state.province:
+        return _summary_facet(store, state, "prefecture", "prefecture", where="AND s.province = ?",
+                              params=(state.province,))
+    return _summary_facet(store, state, "province", "region")
+
+
+def _categories(store: Store, state: SearchState, labels: Labels) -> Facet:
+    facet = Facet("cat", "category")
+    rows = _rows(store, "SELECT t.family, t.category, count(DISTINCT t.doc_id) FROM temp.result r"
+                        " JOIN doc_tags t ON t.doc_id = r.doc_id GROUP BY 1, 2 ORDER BY 1, 3 DESC, 2")
+    groups: dict[str, list[Value]] = {}
+    for family, category, n in rows:
+        groups.setdefault(family, []).append(
+            Value(category, labels.category(category), n, state.toggle_cat(category), category in state.cat))
+    facet.groups = [(labels.family(f), vs) for f, vs in sorted(groups.items(), key=lambda kv: labels.family_order(kv[0]))]
+    return facet
+
+
+def _vendors(store: Store, state: SearchState) -> Facet:
+    facet = Facet("vendor", "vendor")
+    rows = _rows(store, "SELECT f.key, max(json_extract(f.value, '$.name')), count(DISTINCT f.doc_id)"
+                        " FROM temp.result r JOIN facts f ON f.doc_id = r.doc_id AND f.kind = 'vendor'"
+                        f" GROUP BY 1 ORDER BY 3 DESC, 1 LIMIT {TOP}")
+    for key, name, n in rows:
+        facet.values.append(Value(key, name or key, n, state.url(vendor=key), state.vendor == key))
+    return facet
+
+
+def _formats(store: Store, state: SearchState) -> Facet:
+    facet = Facet("format", "format")
+    for fmt, n in _rows(store, "SELECT d.format, count(*) FROM temp.result r JOIN documents d ON d.id = r.doc_id"
+                               " GROUP BY 1 ORDER BY 2 DESC, 1"):
+        facet.values.append(Value(fmt, fmt, n, state.url(format=fmt), state.format == fmt))
+    return facet
+
+
+def facets(store: Store, state: SearchState, labels: Labels) -> list[Facet]:
+    surv = {"1": "surveillance", "0": "not surveillance"}
+    years = _summary_facet(store, state, "year", "year")
+    years.values.sort(key=lambda v: v.value, reverse=True)
+    return [
+        _categories(store, state, labels),
+        _region(store, state),
+        years,
+        _summary_facet(store, state, "notice_type", "notice type"),
+        _summary_facet(store, state, "is_surveillance", "surveillance", label=lambda v: surv.get(v, v),
+                       param="surv"),
+        _summary_facet(store, state, "buyer", "buyer", limit=TOP),
+        _vendors(store, state),
+        _formats(store, state),
+    ]

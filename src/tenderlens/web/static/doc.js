@@ -1,0 +1,70 @@
+// Document view: clicking a fact scrolls to its page and marks its quote in the
+// text (and on the page image where OCR word boxes exist). Offsets from the
+// server count Unicode code points; the DOM counts UTF-16 units, so convert.
+(function () {
+  "use strict";
+  var boxes = JSON.parse(document.getElementById("word-boxes").textContent);
+
+  function utf16Offset(text, codePoints) {
+    var units = 0;
+    for (var i = 0; i < codePoints && units < text.length; i++) {
+      units += text.codePointAt(units) > 0xffff ? 2 : 1;
+    }
+    return units;
+  }
+
+  function clearMarks() {
+    document.querySelectorAll("mark.fact-hl").forEach(function (m) {
+      var parent = m.parentNode;
+      parent.replaceChild(document.createTextNode(m.textContent), m);
+      parent.normalize();
+    });
+    document.querySelectorAll(".word-box").forEach(function (b) { b.remove(); });
+    document.querySelectorAll("button.fact.active").forEach(function (b) { b.classList.remove("active"); });
+  }
+
+  function markText(pageEl, start, end) {
+    var textEl = pageEl.querySelector(".page-text");
+    var node = textEl.firstChild;
+    if (!node) return null;
+    var text = node.textContent;
+    var range = document.createRange();
+    range.setStart(node, utf16Offset(text, start));
+    range.setEnd(node, utf16Offset(text, end));
+    var mark = document.createElement("mark");
+    mark.className = "fact-hl";
+    range.surroundContents(mark);
+    return mark;
+  }
+
+  function markImage(pageEl, n, start, end) {
+    var fig = pageEl.querySelector(".page-image");
+    var words = boxes[String(n)] || [];
+    if (!fig) return;
+    words.forEach(function (w) {
+      // [start, end, x0, y0, x1, y1]: span in the page text, box as fractions of the image
+      if (w[1] <= start || w[0] >= end) return;
+      var b = document.createElement("div");
+      b.className = "word-box";
+      b.style.left = (w[2] * 100) + "%";
+      b.style.top = (w[3] * 100) + "%";
+      b.style.width = ((w[4] - w[2]) * 100) + "%";
+      b.style.height = ((w[5] - w[3]) * 100) + "%";
+      fig.appendChild(b);
+    });
+  }
+
+  document.querySelectorAll("button.fact").forEach(function (btn) {
+    btn.addEventListener("click", function () {
+      clearMarks();
+      var n = btn.dataset.page, start = +btn.dataset.start, end = +btn.dataset.end;
+      var pageEl = document.getElementById("page-" + n);
+      if (!pageEl) return;
+      btn.classList.add("active");
+      var mark = markText(pageEl, start, end);
+      markImage(pageEl, n, start, end);
+      history.replaceState(null, "", "#page-" + n);
+      (mark || pageEl).scrollIntoView({ block: "center" });
+    });
+  });
+})();

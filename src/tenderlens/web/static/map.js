@@ -1,0 +1,60 @@
+// Map: provinces coloured by documents or summed amounts, circles at prefecture
+// and county centres; a click opens the search filtered to that place.
+(function () {
+  "use strict";
+  var data = JSON.parse(document.getElementById("map-data").textContent);
+  var chart = echarts.init(document.getElementById("map"));
+  // The shapes carry GB/T 2260 province codes as ids; our rows carry the same codes.
+  var names = {};
+  var geo = echarts.getMap("china");
+  (geo.geoJSON || geo.geoJson).features.forEach(function (f) { names[f.id] = f.properties.name; });
+  var byName = {};
+  data.provinces.forEach(function (p) { if (names[p.code]) byName[names[p.code]] = p; });
+
+  function go(params) {
+    var url = new URL(data.search, window.location.origin);
+    Object.keys(params).forEach(function (k) { if (params[k]) url.searchParams.set(k, params[k]); });
+    window.location.href = url.pathname + url.search;
+  }
+
+  function fmt(v) { return v >= 1e8 ? (v / 1e8).toFixed(2) + " 亿" : v >= 1e4 ? (v / 1e4).toFixed(1) + " 万" : String(v); }
+
+  function draw(metric) {
+    var values = data.provinces.map(function (p) { return p[metric]; });
+    var max = Math.max.apply(null, values.concat([1]));
+    var maxPoint = Math.max.apply(null, data.points.map(function (p) { return p.count; }).concat([1]));
+    chart.setOption({
+      tooltip: { trigger: "item", formatter: function (it) {
+        var d = it.data && it.data.row;
+        if (!d) return it.name;
+        var place = [d.province, d.prefecture, d.county].filter(Boolean).join(" ");
+        return place + "<br>" + d.count + " documents<br>¥" + fmt(d.amount);
+      } },
+      visualMap: { min: 0, max: max, left: 10, bottom: 10, calculable: true, seriesIndex: 0,
+                   text: [metric === "count" ? "documents" : "¥", ""], inRange: { color: ["#e8f0f8", "#08519c"] } },
+      geo: { map: "china", roam: true, zoom: 1.15, center: [104, 36], itemStyle: { areaColor: "#f4f4f4", borderColor: "#999" },
+             emphasis: { label: { show: true } } },
+      series: [
+        { name: "provinces", type: "map", geoIndex: 0,
+          data: Object.keys(byName).map(function (n) { return { name: n, value: byName[n][metric], row: byName[n] }; }) },
+        { name: "places", type: "scatter", coordinateSystem: "geo", z: 5,
+          data: data.points.map(function (p) { return { name: p.county || p.prefecture, value: [p.lon, p.lat, p.count], row: p }; }),
+          symbolSize: function (v) { return 6 + 24 * Math.sqrt(v[2] / maxPoint); },
+          itemStyle: { color: "rgba(214, 39, 40, 0.6)", borderColor: "#fff" } }
+      ]
+    }, true);
+  }
+
+  chart.on("click", function (it) {
+    var d = it.data && it.data.row;
+    if (!d) return;
+    if (it.seriesName === "places") go({ province: d.province, prefecture: d.prefecture, county: d.county });
+    else go({ province: d.province });
+  });
+  document.querySelectorAll("input[name=metric]").forEach(function (r) {
+    r.addEventListener("change", function () { draw(r.value); });
+  });
+  window.addEventListener("resize", function () { chart.resize(); });
+  draw("count");
+  window.tenderlensChart = chart;
+})();

@@ -1,0 +1,54 @@
+"""Aggregates for the map and the timeline, over the current result (temp.result)."""
+from __future__ import annotations
+
+from ..store import Store
+
+
+def map_data(store: Store) -> dict:
+    """Counts and summed amounts by province (keyed by the GB/T 2260 province code, which the
+    map's shapes carry as their id), and by prefecture or county centre for the symbols."""
+    provinces = [
+        {"code": code, "province": name, "count": n, "amount": amount or 0}
+        for code, name, n, amount in store.db.execute(
+            "SELECT substr(s.region_code, 1, 2) || '0000', s.province, count(*), sum(s.amount_cny)"
+            " FROM temp.result r JOIN doc_summary s ON s.doc_id = r.doc_id"
+            " WHERE s.province IS NOT NULL AND s.region_code IS NOT NULL GROUP BY 1 ORDER BY 3 DESC")]
+    points = [
+        {"province": p, "prefecture": pre or "", "county": c or "", "lat": lat, "lon": lon,
+         "count": n, "amount": amount or 0}
+        for p, pre, c, lat, lon, n, amount in store.db.execute(
+            "SELECT s.province, s.prefecture, s.county, avg(s.lat), avg(s.lon), count(*), sum(s.amount_cny)"
+            " FROM temp.result r JOIN doc_summary s ON s.doc_id = r.doc_id"
+            " WHERE s.lat IS NOT NULL AND s.lon IS NOT NULL AND s.prefecture IS NOT NULL"
+            " GROUP BY 1, 2, 3 ORDER BY 6 DESC")]
+    unplaced = store.db.execute(
+        "SELECT count(*) FROM temp.result r LEFT JOIN doc_summary s ON s.doc_id = r.doc_id"
+        " WHERE s.province IS NULL").fetchone()[0]
+    return {"provinces": provinces, "points": points, "unplaced": unplaced}
+
+
+def timeline_data(store: Store, by: str) -> dict:
+    """Documents and summed amounts per period, split by category family.
+
+    A document with tags from two families counts once in each family's series;
+    the `all` series counts every dated document once.
+    """
+    period = "substr(s.date, 1, 7)" if by == "month" else "CAST(s.year AS TEXT)"
+    dated = "s.date IS NOT NULL" if by == "month" else "s.year IS NOT NULL"
+    base = f" FROM temp.result r JOIN doc_summary s ON s.doc_id = r.doc_id"
+    series: dict[str, dict[str, list]] = {}
+    for p, n, amount in store.db.execute(f"SELECT {period}, count(*), sum(s.amount_cny){base} WHERE {dated} GROUP BY 1"):
+        series.setdefault("all", {})[p] = [n, amount or 0]
+    for p, fam, n, amount in store.db.execute(
+            f"SELECT {period}, t.family, count(*), sum(s.amount_cny){base}"
+            " JOIN (SELECT DISTINCT doc_id, family FROM doc_tags) t ON t.doc_id = r.doc_id"
+            f" WHERE {dated} GROUP BY 1, 2"):
+        series.setdefault(fam, {})[p] = [n, amount or 0]
+    periods = sorted(series.get("all", {}))
+    undated = store.db.execute(
+        f"SELECT count(*) FROM temp.result r LEFT JOIN doc_summary s ON s.doc_id = r.doc_id WHERE NOT ({dated})"
+        " OR s.doc_id IS NULL").fetchone()[0]
+    return {"by": by, "periods": periods, "undated": undated,
+            "series": {name: {"count": [vals.get(p, [0, 0])[0] for p in periods],
+                              "amount": [vals.get(p, [0, 0])[1] for p in periods]}
+                       for name, vals in series.items()}}
