@@ -15,7 +15,8 @@ from .store import Store
 from .summary import summarise
 
 
-def _facts(store: Store, doc_id: str) -> list[Fact]:
+def facts_of(store: Store, doc_id: str) -> list[Fact]:
+    """The document's facts of the codebook version its record is built from."""
     has_summary = store.db.execute(
         "SELECT 1 FROM sqlite_master WHERE type='table' AND name='doc_summary'").fetchone()
     version = None
@@ -45,5 +46,9 @@ def document_records(store: Store, masked: bool = True) -> Iterator[dict]:
     """One record per stored document that was read (failed documents have no text to show)."""
     ids = [r[0] for r in store.db.execute("SELECT id FROM documents WHERE status != 'failed' ORDER BY id")]
     for doc_id in ids:
-        record = summarise(doc_id, _facts(store, doc_id), store.sources(doc_id))
-        yield _masked(record) if masked else record
+        yield document_record(store, doc_id, masked)
+
+
+def document_record(store: Store, doc_id: str, masked: bool = True) -> dict:
+    record = summarise(doc_id, facts_of(store, doc_id), store.sources(doc_id))
+    return _masked(record) if masked else record
