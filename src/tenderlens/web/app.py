@@ -21,6 +21,7 @@ from starlette.exceptions import HTTPException
 
 from .. import __version__
 from ..privacy import mask
+from ..records import facts_of
 from ..store import Store, StoreError
 from ..store.fts import QueryError
 from ..summary import FAMILIES
@@ -144,11 +145,7 @@ def create_app(db_path: str, masked: bool = True) -> FastAPI:
         if fmt not in export.FORMATS or rows not in export.ROWS:
             raise UserError(f"exports are {', '.join(export.FORMATS)} of {' or '.join(export.ROWS)}")
         select(s, state)
-        if rows == "documents":
-            data = export.encode(export.document_rows(s, state, masked), fmt)
-        else:
-            data = export.encode(export.fact_rows(s, state, masked), fmt, export.FACT_COLUMNS)
-        return Response(data, media_type=export.FORMATS[fmt],
+        return Response(export.export(s, state, fmt, rows, masked), media_type=export.FORMATS[fmt],
                         headers={"Content-Disposition": f'attachment; filename="tenderlens-{rows}.{fmt}"'})
 
     def document_or_404(s: Store, doc_id: str):
@@ -166,7 +163,7 @@ def create_app(db_path: str, masked: bool = True) -> FastAPI:
         pages = [{"n": p["n"], "text": shown(p["text"]), "needs_ocr": bool(p["needs_ocr"])} for p in rows]
         word_boxes = {p["n"]: _word_boxes(p["ocr"]) for p in rows if p["ocr"]}
         grouped: dict[str, list[dict]] = {k: [] for k in FACT_KINDS}
-        for f in export._facts(s, doc_id):
+        for f in sorted(facts_of(s, doc_id), key=lambda f: (f.page or 0, f.start or 0)):
             grouped.setdefault(f.kind, []).append(
                 {"key": f.key, "label": labels.category(f.key) if f.kind not in ("field", "vendor") else f.key,
                  "value": _value_text(f.value, shown), "page": f.page, "start": f.start, "end": f.end,

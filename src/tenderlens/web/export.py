@@ -1,8 +1,10 @@
 """Exports of the current result (temp.result): one row per document or one row per fact.
 
-Document rows are the shared summary record (summary.summarise), so an export can
-be scored by `tenderlens eval`; fact rows carry their evidence (page, span, quote).
-Personal identifiers are masked unless the server was started with --no-mask.
+Document rows are the records `tenderlens export` writes (records.document_record;
+flat, in the CLI's CSV columns, for CSV and Parquet; nested for JSON), so an
+export of a filtered view can be scored by `tenderlens eval`. Fact rows carry
+their evidence: page, span and quote. Personal identifiers are masked unless the
+server was started with --no-mask.
 """
 from __future__ import annotations
 
@@ -13,10 +15,10 @@ import json
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from ..model import Fact
+from ..cli.export import CSV_COLUMNS, csv_row
 from ..privacy import mask
+from ..records import document_record, facts_of
 from ..store import Store
-from ..summary import summarise
 from .results import ORDER
 from .state import SearchState
 
@@ -26,50 +28,23 @@ ROWS = ("documents", "facts")
 FACT_COLUMNS = ("doc_id", "kind", "key", "value", "page", "start", "end", "quote", "codebook_version", "extractor")
 
 
-def _doc_ids(store: Store, state: SearchState) -> list[str]:
+def doc_ids(store: Store, state: SearchState) -> list[str]:
+    """The current result in the order the search page shows it."""
     return [r[0] for r in store.db.execute(
         "SELECT r.doc_id FROM temp.result r LEFT JOIN doc_summary s ON s.doc_id = r.doc_id"
         f" ORDER BY {ORDER[state.sort]}")]
 
 
-def _facts(store: Store, doc_id: str) -> list[Fact]:
-    """The document's facts from the codebook version its summary was built with (all, if none)."""
-    rows = store.db.execute(
-        "SELECT f.* FROM facts f LEFT JOIN doc_summary s ON s.doc_id = f.doc_id WHERE f.doc_id = ?"
-        " AND (s.codebook_version IS NULL OR f.codebook_version = s.codebook_version)"
-        " ORDER BY f.page, f.start, f.kind, f.key", (doc_id,)).fetchall()
-    return [Fact(r["doc_id"], r["kind"], r["key"], json.loads(r["value"]) if r["value"] else None, r["page"],
-                 r["start"], r["end"], r["quote"], r["codebook_version"], r["extractor"]) for r in rows]
+def document_rows(store: Store, state: SearchState, masked: bool, flat: bool) -> list[dict]:
+    records = (document_record(store, doc_id, masked) for doc_id in doc_ids(store, state))
+    return [csv_row(r) for r in records] if flat else list(records)
 
 
-def document_rows(store: Store, state: SearchState, masked: bool = True) -> list[dict]:
+def fact_rows(store: Store, state: SearchState, masked: bool) -> list[dict]:
     shown = mask if masked else (lambda t: t)
     out = []
-    for doc_id in _doc_ids(store, state):
-        d = store.document(doc_id)
-        rec = summarise(doc_id, _facts(store, doc_id), store.sources(doc_id))
-        region = rec.pop("region") or {}
-        amount = rec.pop("amount") or {}
-        tags = rec.pop("tags")
-        out.append({
-            "doc_id": doc_id, "title": shown(d["title"] or ""), "format": d["format"], "status": d["status"],
-            **{k: shown(v) if isinstance(v, str) else v for k, v in rec.items() if k not in ("sources", "suppliers")},
-            "amount_role": amount.get("role"),
-            "province": region.get("province"), "prefecture": region.get("prefecture"),
-            "county": region.get("county"), "region_code": region.get("code"),
-            "suppliers": "; ".join(shown(s) for s in rec["suppliers"]),
-            "categories": "; ".join(dict.fromkeys(t["id"] for t in tags)),
-            "evidence": " | ".join(f"{t['id']} p.{t['page']}: {shown(t['quote'])}" for t in tags),
-            "sources": " | ".join(rec["sources"]),
-        })
-    return out
-
-
-def fact_rows(store: Store, state: SearchState, masked: bool = True) -> list[dict]:
-    shown = mask if masked else (lambda t: t)
-    out = []
-    for doc_id in _doc_ids(store, state):
-        for f in _facts(store, doc_id):
+    for doc_id in doc_ids(store, state):
+        for f in sorted(facts_of(store, doc_id), key=lambda f: (f.page or 0, f.start or 0, f.kind, f.key)):
             value = f.value if isinstance(f.value, str) else json.dumps(f.value, ensure_ascii=False, sort_keys=True)
             out.append({"doc_id": f.doc_id, "kind": f.kind, "key": f.key, "value": shown(value), "page": f.page,
                         "start": f.start, "end": f.end, "quote": shown(f.quote or ""),
@@ -77,17 +52,27 @@ def fact_rows(store: Store, state: SearchState, masked: bool = True) -> list[dic
     return out
 
 
-def encode(rows: list[dict], fmt: str, columns: tuple[str, ...] | None = None) -> bytes:
-    columns = columns or (tuple(rows[0]) if rows else ("doc_id",))
+def export(store: Store, state: SearchState, fmt: str, rows: str, masked: bool = True) -> bytes:
+    if rows == "documents":
+        data, columns = document_rows(store, state, masked, flat=fmt != "json"), CSV_COLUMNS
+    else:
+        data, columns = fact_rows(store, state, masked), FACT_COLUMNS
     if fmt == "json":
-        return json.dumps(rows, ensure_ascii=False, indent=1).encode()
+        return json.dumps(data, ensure_ascii=False, indent=1).encode()
     if fmt == "csv":
         buf = io.StringIO()
         writer = csv.DictWriter(buf, fieldnames=columns)
         writer.writeheader()
-        writer.writerows(rows)
+        writer.writerows(data)
         return buf.getvalue().encode("utf-8-sig")  # the BOM makes Excel read the Chinese correctly
-    table = pa.Table.from_pylist(rows) if rows else pa.table({c: pa.array([], pa.string()) for c in columns})
+    table = pa.Table.from_pylist(data, schema=_schema(data, columns))
     buf = io.BytesIO()
     pq.write_table(table, buf)
     return buf.getvalue()
+
+
+def _schema(data: list[dict], columns: tuple[str, ...]) -> pa.Schema:
+    """Column types inferred from the rows; all-null columns as strings, so empty exports keep their columns."""
+    inferred = pa.Table.from_pylist(data).schema if data else pa.schema([])
+    return pa.schema([(c, inferred.field(c).type if c in inferred.names and inferred.field(c).type != pa.null()
+                       else pa.string()) for c in columns])
