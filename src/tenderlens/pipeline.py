@@ -53,6 +53,7 @@ def ingest(paths: Iterable[str], store: Store, executor=None, limits: Limits = L
     result = IngestResult(store.start_run("ingest", __version__))
     counts = result.counts
     in_flight: dict[str, list[str]] = {}
+    retried: set[str] = set()
     t0 = time.perf_counter()
 
     own_files = frozenset(os.path.abspath(store.path) + suffix for suffix in ("", "-wal", "-shm", "-journal"))
@@ -70,6 +71,8 @@ def ingest(paths: Iterable[str], store: Store, executor=None, limits: Limits = L
                 store.add_source(id, raw.source)
                 counts["already_stored"] += 1
                 continue
+            if status is not None:
+                retried.add(id)
             in_flight[id] = [raw.source]
             yield raw, id
 
@@ -79,7 +82,7 @@ def ingest(paths: Iterable[str], store: Store, executor=None, limits: Limits = L
     try:
         for doc in executor.imap(process, tasks(), _crashed):
             store.begin()
-            store.write_document(doc, in_flight.pop(doc.id))
+            store.write_document(doc, in_flight.pop(doc.id), replace=doc.id in retried)
             counts[doc.status] += 1
             pending += 1
             if on_document:

@@ -102,8 +102,8 @@ def normalise(text: str) -> tuple[str, list[list[int]]]:
         kind = m.lastgroup
         if kind == "nl":
             chunk = m.group()
-            lines = sum(1 for c in chunk if c in "\n\f\v\u2028\u2029\x85") or chunk.count("\r")
-            repl = "\n" if lines == 1 else "\n\n"
+            # "\r\n" is one break; "\r" alone (old Mac files) is one too.
+            repl = "\n" if max(chunk.count("\n"), chunk.count("\r")) + chunk.count("\f") <= 1 else "\n\n"
         elif kind == "tab":
             repl = "\t"
         elif kind == "ws":

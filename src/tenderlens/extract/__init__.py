@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import importlib
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -75,10 +76,14 @@ def extract_document(raw: RawDoc, id: str | None = None) -> Document:
     return doc
 
 
+_CJK_CHAR = re.compile("[\u4e00-\u9fff]")
+_LATIN_CHAR = re.compile("[A-Za-z]")
+
+
 def guess_language(sample: str) -> str | None:
     """zh when CJK ideographs make up a fair share of the letters, else en."""
-    cjk = sum(1 for c in sample if "\u4e00" <= c <= "\u9fff")
-    latin = sum(1 for c in sample if c.isascii() and c.isalpha())
+    cjk, latin = len(_CJK_CHAR.findall(sample)), len(_LATIN_CHAR.findall(sample))
     if not cjk and not latin:
         return None
-    return "zh" if cjk * 2 >= latin * 0.5 else "en"
+    # An ideograph carries about as much as a four-letter word.
+    return "zh" if cjk * 4 >= latin else "en"

@@ -36,37 +36,17 @@ def html_to_text(markup: str) -> tuple[str, str | None]:
         raise ExtractionError(f"unparseable HTML: {e}") from e
     title_el = root.find(".//title")
     title = title_el.text_content().strip() if title_el is not None else None
-    parts: list[str] = []
-    dropped = None
-    for event, el in etree.iterwalk(root, events=("start", "end")):
-        tag = el.tag
-        if dropped is not None:
-            if event == "end" and el is dropped:
-                dropped = None
-                if el.tail:
-                    parts.append(el.tail)
-            continue
-        if not isinstance(tag, str):  # comment or processing instruction
-            if event == "end" and el.tail:
-                parts.append(el.tail)
-            continue
-        if event == "start":
-            if tag in _DROP:
-                dropped = el
-                continue
-            if tag == "tr":
-                pass  # a row is one line, ended below
-            elif tag in _BLOCK:
-                parts.append("\n\n")
-            elif tag in _CELL:
-                parts.append("\t")
-            elif tag == "br":
-                parts.append("\n")
-            if el.text:
-                parts.append(el.text)
+    etree.strip_elements(root, etree.Comment, etree.ProcessingInstruction, *_DROP, with_tail=False)
+    # Boundaries are written into the tree and lxml serialises the text in C: block
+    # elements open and close a paragraph, a row ends a line, a cell starts with a tab.
+    for el in root.iter(*_BLOCK):
+        if el.tag == "tr":
+            el.tail = "\n" + (el.tail or "")
         else:
-            if tag in _BLOCK:
-                parts.append("\n\n" if tag != "tr" else "\n")
-            if el.tail:
-                parts.append(el.tail)
-    return "".join(parts), title
+            el.text = "\n\n" + (el.text or "")
+            el.tail = "\n\n" + (el.tail or "")
+    for el in root.iter(*_CELL):
+        el.text = "\t" + (el.text or "")
+    for el in root.iter("br"):
+        el.tail = "\n" + (el.tail or "")
+    return etree.tostring(root, method="text", encoding="unicode"), title

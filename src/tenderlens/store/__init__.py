@@ -163,9 +163,10 @@ class Store:
     def add_source(self, doc_id: str, uri: str) -> None:
         self.db.execute("INSERT OR IGNORE INTO sources VALUES (?, ?)", (doc_id, uri))
 
-    def write_document(self, doc: Document, sources: Iterable[str]) -> None:
-        """Insert or replace a document with its pages and index rows (inside a batch)."""
-        self.delete_document(doc.id, keep_sources=True)
+    def write_document(self, doc: Document, sources: Iterable[str], replace: bool = False) -> None:
+        """Insert a document with its pages and index rows (inside a batch); `replace` drops a stored one first."""
+        if replace:
+            self.delete_document(doc.id, keep_sources=True)
         self.db.execute(
             "INSERT INTO documents VALUES (?,?,?,?,?,?,?,?,?,?)",
             (doc.id, doc.format, doc.mime, doc.size, doc.title, doc.language, doc.status, doc.error,
