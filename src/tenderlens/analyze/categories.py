@@ -1,0 +1,174 @@
+"""Surveillance categories: which cue hits count, decided from their context.
+
+A cue hit counts unless, within its sentence,
+- a counter-cue of its category stands near it (IT "监控" of servers, 水质 monitoring);
+- a negation stands near it (不含天网二期工程), unless that is a look-alike (不含税);
+- an incidental marker appears (经营范围, 业绩, 资格要求, company boilerplate), or the
+  hit sits inside the title of a cited standard or law (《视频安防监控系统技术要求》);
+- a `near` word the cue requires is missing;
+or the document lacks the context the cue needs: a government buyer or client
+(`government`), or a public-security body or purpose (`security`). The buyer, when
+procurement fields found one, decides first; the document's own words decide otherwise.
+
+target, source and exempt cues count only in a document with a counted tech cue:
+a group or a data source is a category only as the target or input of a system bought.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..codebook import Category, Codebook, Cue
+from ..model import Fact
+from .matcher import PageScan, phrase_key
+
+EXTRACTOR = "categories"
+QUOTE_REACH = 20  # characters a quote may extend either side of its cue, within the clause
+_QUOTE_STOP = set("。；！？;!?，,：:\n\t")
+INCIDENTAL_REACH = 80
+
+
+@dataclass
+class _Index:
+    """Codebook phrases keyed as the matcher reports them."""
+
+    cues: dict[str, list[tuple[Category, Cue]]]
+    counters: dict[str, list[str]]       # category id -> counter phrase keys
+    near: dict[tuple[str, str], list[str]]  # (category id, cue text) -> near phrase keys
+    negation: list[str]
+    lookalikes: list[str]
+    incidental: list[str]
+    security: list[str]
+    government: list[str]
+    title_endings: tuple[str, ...]
+
+
+def _index(codebook: Codebook) -> _Index:
+    if "categories" not in codebook._cache:
+        ctx = codebook.context
+        cues: dict[str, list[tuple[Category, Cue]]] = {}
+        for cat in codebook.categories.values():
+            for cue in cat.cues:
+                cues.setdefault(phrase_key(cue.text), []).append((cat, cue))
+        keys = lambda words: [k for k in dict.fromkeys(phrase_key(w) for w in words) if k]  # noqa: E731
+        codebook._cache["categories"] = _Index(
+            cues=cues,
+            counters={c.id: keys(c.counter_cues) for c in codebook.categories.values()},
+            near={(c.id, q.text): keys(q.near) for c in codebook.categories.values() for q in c.cues if q.near},
+            negation=keys(ctx.negation), lookalikes=keys(ctx.negation_lookalikes),
+            incidental=keys(ctx.incidental), security=keys(ctx.security), government=keys(ctx.government),
+            title_endings=tuple(keys(ctx.standard_title_endings)))
+    return codebook._cache["categories"]
+
+
+class _Context:
+    """What the document as a whole says about who buys and why."""
+
+    def __init__(self, scans: list[PageScan], codebook: Codebook, idx: _Index, buyer: str | None):
+        ctx = codebook.context
+        buyer_key = phrase_key(buyer) if buyer else ""
+        self.security = any(k in buyer_key for k in idx.security) or self._said(scans, idx.security, idx)
+        by_name = any(buyer_key.endswith(phrase_key(e)) for e in ctx.government_body_endings) if buyer_key else False
+        self.government = self.security or by_name or self._said(scans, idx.government, idx)
+
+    @staticmethod
+    def _said(scans: list[PageScan], keys: list[str], idx: _Index) -> bool:
+        for sc in scans:
+            for key in keys:
+                for s, e in sc.hits.get(key, ()):
+                    if not _incidental(sc, s, e, idx):
+                        return True
+        return False
+
+    def allows(self, needs: str) -> bool:
+        return needs == "none" or (needs == "government" and self.government) or (
+            needs == "security" and self.security)
+
+
+def _window(sc: PageScan, s: int, e: int, reach: int) -> tuple[int, int]:
+    lo, hi = sc.sentence(s)
+    return max(lo, s - reach), min(hi, e + reach)
+
+
+def _incidental(sc: PageScan, s: int, e: int, idx: _Index) -> bool:
+    lo, hi = _window(sc, s, e, INCIDENTAL_REACH)
+    return sc.near(idx.incidental, s, e, lo, hi) is not None or _in_cited_title(sc, s, e, idx)
+
+
+def _in_cited_title(sc: PageScan, s: int, e: int, idx: _Index) -> bool:
+    lo, hi = sc.sentence(s)
+    open_ = sc.view.rfind("《", lo, s)
+    if open_ < 0 or sc.view.find("》", open_, s) >= 0:
+        return False
+    close = sc.view.find("》", e, hi)
+    if close < 0:
+        return False
+    title = sc.view[open_ + 1:close]
+    return title.endswith(idx.title_endings)
+
+
+def _negated(sc: PageScan, s: int, e: int, idx: _Index, reach: int) -> bool:
+    lo, hi = _window(sc, s, e, reach)
+    hit = sc.near(idx.negation, s, e, lo, hi)
+    if hit is None:
+        return False
+    ns, ne = hit
+    # 不含税 looks like 不含; it prices a lot, it does not exclude one.
+    return not any(ls <= ns and ne <= le for k in idx.lookalikes for ls, le in sc.hits.get(k, ()))
+
+
+def _counts(sc: PageScan, s: int, e: int, cat: Category, cue: Cue, idx: _Index, doc_ctx: _Context,
+            codebook: Codebook) -> bool:
+    reach = codebook.context.window
+    if not doc_ctx.allows(codebook.needs(cat, cue)):
+        return False
+    lo, hi = _window(sc, s, e, reach)
+    near = idx.near.get((cat.id, cue.text))
+    if near and sc.near(near, s, e, lo, hi) is None:
+        return False
+    if sc.near(idx.counters[cat.id], s, e, lo, hi) is not None:
+        return False
+    return not (_negated(sc, s, e, idx, reach) or _incidental(sc, s, e, idx))
+
+
+def quote_span(text: str, start: int, end: int) -> tuple[int, int]:
+    """The cue with its clause around it, at most QUOTE_REACH characters either side, on one line."""
+    lo = start
+    while lo > 0 and start - lo < QUOTE_REACH and text[lo - 1] not in _QUOTE_STOP:
+        lo -= 1
+    hi = end
+    while hi < len(text) and hi - end < QUOTE_REACH and text[hi] not in _QUOTE_STOP:
+        hi += 1
+    while lo < start and text[lo].isspace():
+        lo += 1
+    while hi > end and text[hi - 1].isspace():
+        hi -= 1
+    return lo, hi
+
+
+def find_categories(doc_id: str, scans: list[PageScan], codebook: Codebook, buyer: str | None = None) -> list[Fact]:
+    """One fact per counted cue hit: kind = family, key = category id."""
+    idx = _index(codebook)
+    doc_ctx = _Context(scans, codebook, idx, buyer)
+    facts: list[Fact] = []
+    for families in (("tech",), ("target", "source", "exempt")):
+        if families[0] != "tech" and not any(f.kind == "tech" for f in facts):
+            break
+        for sc in scans:
+            counted: dict[str, list[tuple[int, int, Cue]]] = {}
+            for s, e, key in sc.order:
+                for cat, cue in idx.cues.get(key, ()):
+                    if cat.family in families and _counts(sc, s, e, cat, cue, idx, doc_ctx, codebook):
+                        counted.setdefault(cat.id, []).append((s, e, cue))
+            for cat_id, hits in counted.items():
+                kept: list[tuple[int, int]] = []
+                # Overlapping cues of one category (天网 in 天网工程, 视频监控 and 监控系统): one hit, the longest.
+                for s, e, cue in sorted(hits, key=lambda h: (h[0] - h[1], h[0])):
+                    if any(s < e2 and s2 < e for s2, e2 in kept):
+                        continue
+                    kept.append((s, e))
+                    ps, pe = sc.page_span(s, e)
+                    qs, qe = quote_span(sc.text, ps, pe)
+                    facts.append(Fact(doc_id, cat_id.split(".")[0], cat_id, {"cue": cue.text}, sc.page, qs, qe,
+                                      sc.text[qs:qe], codebook.version, EXTRACTOR))
+    facts.sort(key=lambda f: (f.page, f.start, f.key))
+    return facts

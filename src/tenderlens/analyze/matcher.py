@@ -1,0 +1,141 @@
+"""One Aho-Corasick pass per page finds every codebook phrase at once.
+
+Every phrase the codebook holds (category cues, counter-cues, context words,
+vendor names) goes into a single automaton. Pages are matched in a view that
+forgives layout: line breaks and spaces next to a CJK character are dropped
+(HTML and PDF break 视频\\n监控 and WiFi\\n围栏 across lines), other whitespace runs
+become one space, a blank line stays a hard boundary, and ASCII letters are
+lower-cased. Every view index maps back to the page text, so a hit is quoted
+from the page exactly as written.
+"""
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass, field
+
+import ahocorasick
+
+from ..codebook import Codebook
+from ..textnorm import normalise
+
+_WS = re.compile(r"\s+")
+_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
+BLOCK = "\n"  # a blank line in the page: nothing matches or counts across it
+_SENTENCE_END = re.compile(r"[。；！？;!?\n]|\.(?=\s|$)")
+
+
+def _joins(a: str, b: str) -> bool:
+    """Two ASCII characters that would be one word: letters with letters, digits with digits."""
+    return a.isascii() and b.isascii() and ((a.isalpha() and b.isalpha()) or (a.isdigit() and b.isdigit()))
+
+
+def make_view(text: str) -> tuple[str, list[int]]:
+    """The matching view of `text` and, for each of its characters, the index in `text`."""
+    parts: list[str] = []
+    pos: list[int] = []
+    last = 0
+    for m in _WS.finditer(text):
+        a, b = m.span()
+        parts.append(text[last:a])
+        pos.extend(range(last, a))
+        if "\n\n" in m.group():
+            repl = BLOCK
+        elif a and b < len(text) and text[a - 1].isascii() and text[b].isascii():
+            repl = " "
+        else:
+            repl = ""
+        if repl:
+            parts.append(repl)
+            pos.append(a)
+        last = b
+    parts.append(text[last:])
+    pos.extend(range(last, len(text)))
+    return "".join(parts).translate(_LOWER), pos
+
+
+def phrase_key(phrase: str) -> str:
+    """A codebook phrase as it appears in the matching view."""
+    return make_view(normalise(phrase)[0])[0]
+
+
+@dataclass
+class PageScan:
+    """Every codebook phrase found on one page, in view coordinates."""
+
+    page: int
+    text: str                       # the page text facts quote from
+    view: str
+    pos: list[int]
+    hits: dict[str, list[tuple[int, int]]] = field(default_factory=dict)  # phrase key -> [(start, end)]
+    order: list[tuple[int, int, str]] = field(default_factory=list)       # (start, end, key) by position
+    _ends: list[int] = field(default_factory=list)
+
+    def sentence(self, i: int) -> tuple[int, int]:
+        """View span of the sentence holding view index i (bounded by 。；！？ and blank lines)."""
+        k = bisect.bisect_right(self._ends, i)
+        lo = self._ends[k - 1] + 1 if k else 0
+        hi = self._ends[k] if k < len(self._ends) else len(self.view)
+        return lo, hi
+
+    def page_span(self, start: int, end: int) -> tuple[int, int]:
+        """A view span [start, end) as a span of the page text."""
+        return self.pos[start], self.pos[end - 1] + 1
+
+    def near(self, keys, start: int, end: int, lo: int, hi: int) -> tuple[int, int] | None:
+        """The first hit of any phrase in `keys` lying inside view span [lo, hi), or None."""
+        for key in keys:
+            for s, e in self.hits.get(key, ()):
+                if s >= lo and e <= hi:
+                    return s, e
+        return None
+
+
+class Matcher:
+    """The codebook's phrases compiled into one automaton (built once per process)."""
+
+    def __init__(self, phrases):
+        self.automaton = ahocorasick.Automaton()
+        for key in {phrase_key(p) for p in phrases}:
+            if key:
+                self.automaton.add_word(key, key)
+        if len(self.automaton):
+            self.automaton.make_automaton()
+
+    def scan(self, page_n: int, text: str) -> PageScan:
+        view, pos = make_view(text)
+        found = PageScan(page_n, text, view, pos)
+        if len(self.automaton):
+            for last, key in self.automaton.iter(view):
+                start = last - len(key) + 1
+                end = last + 1
+                # English words match on word boundaries only (iris, not irish; GB/T28181 is fine),
+                # plurals included (drones, readers).
+                if start and _joins(view[start - 1], key[0]):
+                    continue
+                after = view[end:end + 2]
+                if after[:1] == "s" and not (len(after) > 1 and _joins("s", after[1])):
+                    after = after[1:]
+                if after and _joins(key[-1], after[0]):
+                    continue
+                found.hits.setdefault(key, []).append((start, end))
+                found.order.append((start, end, key))
+        found.order.sort()
+        found._ends = [m.start() for m in _SENTENCE_END.finditer(view)]
+        return found
+
+
+def codebook_phrases(codebook: Codebook) -> list[str]:
+    ctx = codebook.context
+    phrases = [*ctx.negation, *ctx.negation_lookalikes, *ctx.incidental, *ctx.security, *ctx.government]
+    for cat in codebook.categories.values():
+        phrases += [c.text for c in cat.cues] + [w for c in cat.cues for w in c.near] + list(cat.counter_cues)
+    for v in codebook.vendors.values():
+        phrases += [*v.names, *v.counter_cues]
+    return phrases
+
+
+def matcher_for(codebook: Codebook) -> Matcher:
+    if "matcher" not in codebook._cache:
+        codebook._cache["matcher"] = Matcher(codebook_phrases(codebook))
+    return codebook._cache["matcher"]

@@ -1,0 +1,50 @@
+"""Vendor names resolved to the codebook's canonical vendors.
+
+Every name variant (Chinese and English names, legal names, stock short names,
+aliases) comes from the same single pass over the page as the category cues. A
+hit inside one of the vendor's look-alikes (大华会计师事务所) is dropped. A vendor
+is a `supplier` where its name is part of a winning supplier the procurement
+fields found, and `mentioned` otherwise.
+"""
+from __future__ import annotations
+
+from ..codebook import Codebook
+from ..model import Fact
+from .matcher import PageScan, phrase_key
+
+EXTRACTOR = "vendors"
+
+
+def _names(codebook: Codebook) -> dict[str, list[tuple[str, list[str]]]]:
+    """Phrase key -> [(vendor id, its counter-cue keys)]."""
+    if "vendors" not in codebook._cache:
+        names: dict[str, list[tuple[str, list[str]]]] = {}
+        for v in codebook.vendors.values():
+            counters = [phrase_key(c) for c in v.counter_cues]
+            for name in v.names:
+                names.setdefault(phrase_key(name), []).append((v.id, counters))
+        codebook._cache["vendors"] = names
+    return codebook._cache["vendors"]
+
+
+def find_vendors(doc_id: str, scans: list[PageScan], codebook: Codebook, suppliers: list[str]) -> list[Fact]:
+    names = _names(codebook)
+    supplier_keys = [phrase_key(s) for s in suppliers if s]
+    facts: list[Fact] = []
+    for sc in scans:
+        taken: list[tuple[int, int, str]] = []
+        # Longest names first, so 杭州海康威视数字技术股份有限公司 is one hit, not three.
+        for s, e, key in sorted(sc.order, key=lambda h: (h[0] - h[1], h[0])):
+            for vendor_id, counters in names.get(key, ()):
+                if any(ts <= s and e <= te and vid == vendor_id for ts, te, vid in taken):
+                    continue
+                if any(cs <= s and e <= ce for c in counters for cs, ce in sc.hits.get(c, ())):
+                    continue
+                taken.append((s, e, vendor_id))
+                ps, pe = sc.page_span(s, e)
+                role = "supplier" if any(key in sk for sk in supplier_keys) else "mentioned"
+                facts.append(Fact(doc_id, "vendor", vendor_id,
+                                  {"name": codebook.vendors[vendor_id].name_en, "role": role},
+                                  sc.page, ps, pe, sc.text[ps:pe], codebook.version, EXTRACTOR))
+    facts.sort(key=lambda f: (f.page, f.start))
+    return facts

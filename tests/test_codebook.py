@@ -1,0 +1,95 @@
+"""The codebook files: schema, content the issue asks for, and every fixture sentence through the real analyzer."""
+from __future__ import annotations
+
+import shutil
+
+import pytest
+import yaml
+
+from tenderlens import codebook
+from tenderlens.analyze import analyze
+from tenderlens.model import Document, Page
+from tenderlens.textnorm import normalise
+
+CB = codebook.load()
+CATEGORY_IDS = {line.split("|")[1].strip() for line in open(codebook.DEFAULT_DIR.parents[2].parent
+                                                          / "shared" / "spec" / "categories.md", encoding="utf-8")
+                if line.startswith("| ") and "." in line.split("|")[1] and line.split("|")[1].strip()[:1].islower()}
+VENDORS = ["Hikvision", "Dahua", "Megvii", "SenseTime", "Yitu", "CloudWalk", "Huawei", "iFlytek", "Uniview",
+           "Meiya Pico", "Gosuncn", "PCI", "Xiling", "Harris", "Cellebrite", "PenLink", "Palantir", "Axon",
+           "Motorola Solutions", "Flock Safety", "ShotSpotter", "Clearview AI"]
+
+
+def _tags(sentence: str) -> set[str]:
+    text, offsets = normalise(sentence)
+    doc = Document("fixture", "text", "text/plain", len(sentence), [Page(1, text, offsets)])
+    facts = analyze(doc, CB)
+    for f in facts:
+        assert f.quote == text[f.start:f.end]
+        assert f.codebook_version == CB.version
+    return {f.key for f in facts if f.kind in codebook.FAMILIES}
+
+
+def test_every_category_of_the_spec_is_in_the_codebook():
+    assert len(CATEGORY_IDS) >= 37
+    assert set(CB.categories) == CATEGORY_IDS
+
+
+def test_every_vendor_of_the_issue_is_in_the_codebook():
+    names = {n.lower() for v in CB.vendors.values() for n in v.names}
+    missing = [v for v in VENDORS if not any(v.lower() in n for n in names)]
+    assert not missing
+    hik = CB.vendors["hikvision"]
+    assert "杭州海康威视数字技术股份有限公司" in hik.legal_names and "海康威视" in hik.stock_names
+
+
+FIXTURES = [(c.id, s, True) for c in CB.categories.values() for s in c.fixtures.positive] + \
+           [(c.id, s, False) for c in CB.categories.values() for s in c.fixtures.negative]
+
+
+@pytest.mark.parametrize("category,sentence,positive", FIXTURES, ids=[f"{c}-{'pos' if p else 'neg'}{i}"
+                                                                     for i, (c, _, p) in enumerate(FIXTURES)])
+def test_fixture_sentence(category, sentence, positive):
+    assert (category in _tags(sentence)) == positive
+
+
+def test_shipped_files_follow_the_schema():
+    for family in codebook.FAMILIES:
+        f = codebook._read(codebook.DEFAULT_DIR / f"{family}.yaml", codebook.FamilyFile)
+        assert f.family == family
+        for cat in f.categories:
+            assert cat.fixtures.positive and cat.fixtures.negative and cat.counter_cues
+    codebook._read(codebook.DEFAULT_DIR / "vendors.yaml", codebook.VendorsFile)
+    codebook._read(codebook.DEFAULT_DIR / "codebook.yaml", codebook.IndexFile)
+
+
+@pytest.mark.parametrize("breakage,message", [
+    (lambda d: d["categories"][0].pop("fixtures"), "fixtures"),
+    (lambda d: d["categories"][0]["fixtures"].update(negative=[]), "negative"),
+    (lambda d: d["categories"][0].update(id="tech.Bad Id"), "id"),
+    (lambda d: d["categories"][0].update(cues=[{"text": "x", "needs": "sometimes"}]), "needs"),
+    (lambda d: d["categories"][0].update(colour="red"), "colour"),
+])
+def test_a_broken_file_is_refused_with_where(tmp_path, breakage, message):
+    for f in codebook.DEFAULT_DIR.glob("*.yaml"):
+        shutil.copy(f, tmp_path / f.name)
+    data = yaml.safe_load((tmp_path / "tech.yaml").read_text(encoding="utf-8"))
+    breakage(data)
+    (tmp_path / "tech.yaml").write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    with pytest.raises(codebook.CodebookError) as e:
+        codebook.load(tmp_path)
+    assert "tech.yaml" in str(e.value) and message in str(e.value)
+
+
+def test_a_researcher_can_add_a_cue_by_editing_data(tmp_path):
+    for f in codebook.DEFAULT_DIR.glob("*.yaml"):
+        shutil.copy(f, tmp_path / f.name)
+    sentence = "公安局采购天眼巡查系统。"
+    assert "tech.video_surveillance" not in _tags(sentence)
+    data = yaml.safe_load((tmp_path / "tech.yaml").read_text(encoding="utf-8"))
+    data["categories"][0]["cues"].append("天眼巡查")
+    (tmp_path / "tech.yaml").write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    custom = codebook.load(tmp_path)
+    text, offsets = normalise(sentence)
+    facts = analyze(Document("x", "text", "", 1, [Page(1, text, offsets)]), custom)
+    assert any(f.key == "tech.video_surveillance" and "天眼巡查" in f.quote for f in facts)
