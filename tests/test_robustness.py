@@ -106,6 +106,18 @@ def test_tar_gz_and_nested_zip_keep_member_paths(eval_dir, tmp_path):
     assert docs[f"{tgz}!/2014/inner.zip!/批次/公告.html"][0] == "ok"
 
 
+def test_7z_members(eval_dir, tmp_path):
+    import py7zr
+
+    path = tmp_path / "attachments.7z"
+    with py7zr.SevenZipFile(path, "w") as z:
+        z.writestr((eval_dir / "fddc" / "html" / FDDC_SAMPLE[2]).read_bytes(), "附件/公告.html")
+        z.writestr(b"\0" * (8 << 20), "padding.bin")
+    got = {r.source.split("!/", 1)[1]: r for r in iter_raw([str(path)], Limits(max_file_bytes=4 << 20))}
+    assert got["附件/公告.html"].error is None and got["附件/公告.html"].data.startswith(b"<")
+    assert "bound" in got["padding.bin"].error
+
+
 def test_warc_records_keep_their_urls(eval_dir, tmp_path):
     from warcio.statusandheaders import StatusAndHeaders
     from warcio.warcwriter import WARCWriter
