@@ -25,7 +25,7 @@ from .common import console, db_option, err_console, fail, open_store
               help="Most bytes one archive may expand to, nested archives included.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
 def command(paths, db_path, engine, retry_failed, max_depth, max_file_mb, max_archive_mb, quiet):
-    """Ingest folders, files, zip/tar(.gz) archives and WARC captures into the database.
+    """Ingest folders, files, zip/tar(.gz)/7z archives and WARC captures into the database.
 
     Each distinct file is stored once (its id is the SHA-256 of its bytes), with
     every path or URL it was found at. Re-running skips what is stored, so an
