@@ -179,7 +179,8 @@ def _equal(name: str, pred, gold) -> bool:
 
 def _evidence(rec: dict, name: str) -> dict | None:
     key = {"party_a": "contract_party" if rec.get("contract_party") else "buyer", "winner": "suppliers",
-           "region_code": "region"}.get(name, name)
+           "region_code": "region",
+           "amount_cny": "amount"}.get(name, name)
     return (rec.get("evidence") or {}).get(key)
 
 

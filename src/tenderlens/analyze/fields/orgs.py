@@ -10,10 +10,15 @@ from __future__ import annotations
 import re
 
 NAME_CHARS = r"[\u4e00-\u9fffA-Za-z0-9（）()·&\-－—]"
+# Ministries end in 部, as do many ordinary words (全部, 内部): only these count.
+MINISTRIES = """农业部 公安部 交通运输部 交通部 铁道部 水利部 国防部 商务部 工业和信息化部 财政部 司法部 民政部 教育部 科技部 科学技术部 卫生部
+国土资源部 环境保护部 环保部 住房和城乡建设部 建设部 文化部 外交部 生态环境部 应急管理部 自然资源部 农业农村部 信息产业部 总参谋部 总后勤部
+总装备部 装备发展部 后勤保障部 联合参谋部""".split()
 # Longest first, so that 有限责任公司 wins over 公司.
 SUFFIXES = sorted("""有限责任公司 股份有限公司 有限公司 分公司 子公司 公司 集团 总局 分局 局 厅 委员会 管委会 人民政府 政府 办公室 办事处
-中心 研究院 设计院 医院 学院 大学 学校 中学 小学 院 研究所 事务所 所 总站 站 总队 支队 大队 队 管理处 处 指挥部 项目部 部 馆 协会 学会
-基金会 社 监狱 法院 检察院 银行 合作社 工厂 厂 场 矿 联合体 集团公司 总公司 电视台 报社 出版社""".split(), key=len, reverse=True)
+中心 研究院 设计院 医院 学院 大学 学校 中学 小学 院 研究所 事务所 所 总站 站 总队 支队 大队 队 管理处 处 指挥部 项目部 事业部 馆 协会 学会
+基金会 社 监狱 法院 检察院 银行 合作社 工厂 厂 场 矿 联合体 集团公司 总公司 电视台 报社 出版社""".split() + MINISTRIES,
+                  key=len, reverse=True)
 _SUFFIX_END = re.compile(rf"(?:{'|'.join(SUFFIXES)})$")
 # Where a name stops even if name characters go on.
 _STOP = re.compile(r"发出|签发|出具|送达|下发|发来|的|于|关于|就|签订|签署|签约|共同|作为|以下简称|为本|为该|为公司|为项目|为中标|"
@@ -23,11 +28,15 @@ _STOP = re.compile(r"发出|签发|出具|送达|下发|发来|的|于|关于|�
 PUBLIC_SUFFIX = re.compile(r"(局|厅|委员会|管委会|委|政府|办公室|办事处|法院|检察院|监狱|公安.*|总队|支队|大队|部|署|中心|站|院|所|学校|大学|学院|医院)$")
 _GENERIC = {"公司", "本公司", "子公司", "分公司", "全资子公司", "控股子公司", "该公司", "我公司", "集团", "联合体", "政府", "人民政府",
             "委员会", "中心", "项目部", "指挥部", "招标人", "甲方", "乙方"}
-_LEADING = re.compile(r"^(?:本公司|公司|我公司|项目|招标方|招标人|业主方|业主|甲方|乙方|安装|(?:全资|控股)?子公司|与|和|及|由|向|经|被|对|在|将|了|即|为|是|系|鉴于|来自|一|"
+# Role labels that may stand right before a name without a colon (及采购人NAME, 建设方为NAME).
+LABELS = ("采购代理机构|招标代理机构|采购人|采购单位|招标人|招标单位|招标方|建设单位|建设方为|建设方|业主单位|业主方|业主|发包方|发包人|"
+          "甲方|乙方|交易对手方|交易对方")
+_LEADING = re.compile(rf"^(?:本公司|公司|我公司|项目|{LABELS}|关联方|参股公司|安装|(?:全资|控股)?子公司|"
+                      r"与|和|及|由|向|经|被|对|在|将|了|即|为|是|系|鉴于|来自|一|"
                       r"临?[\d\-—/.]+(?=[\u4e00-\u9fff])|\d{4}年\d{1,2}月(?:\d{1,2}日)?|[\d\-—/.]+)+")
 
 
-def name_at(text: str, start: int, max_len: int = 50) -> tuple[int, int] | None:
+def name_at(text: str, start: int, max_len: int = 40) -> tuple[int, int] | None:
     """The organisation name that starts at `start`, as a span, or None."""
     run = re.match(rf"{NAME_CHARS}{{2,{max_len}}}", text[start:start + max_len])
     if not run:
@@ -51,7 +60,7 @@ def name_at(text: str, start: int, max_len: int = 50) -> tuple[int, int] | None:
     return None
 
 
-def name_before(text: str, end: int, max_len: int = 50) -> tuple[int, int] | None:
+def name_before(text: str, end: int, max_len: int = 40) -> tuple[int, int] | None:
     """The organisation name that ends at `end` (e.g. before （以下简称...）), as a span, or None."""
     run = re.search(rf"{NAME_CHARS}{{2,{max_len}}}$", text[max(0, end - max_len):end])
     if not run:
@@ -61,10 +70,16 @@ def name_before(text: str, end: int, max_len: int = 50) -> tuple[int, int] | Non
         return None
     # Drop what precedes the name in the clause: the nearest verb or particle and everything before it.
     cut = 0
-    for m in re.finditer(r"与|和|及|由|向|收到|接到|获得|确认|确定|中标|签订|签署|委托|通过|参与|参加|被|经|子公司|下属|旗下|以及|"
-                         r"披露|公告|公示|了", s):
+    for m in re.finditer(r"与|收到|接到|获得|确认|确定|中标|签订|签署|委托|通过|参与|参加|子公司|参股公司|下属|旗下|所属的|以及|关联方|"
+                         r"披露|公告|公示|注册在|投标了|参与了|由于|鉴于|\d{4}年\d{1,2}月\d{1,2}日[对与和向]?|"
+                         rf"{LABELS}", s):
         if len(s) - m.end() >= 4:
             cut = m.end()
+    depth = 0
+    for i, ch in enumerate(s):  # a closing bracket without its opening one ends what came before
+        depth += (ch in "（(") - (ch in "）)")
+        if depth < 0:
+            cut, depth = max(cut, i + 1), 0
     s2 = _LEADING.sub("", s[cut:])
     start = end - len(s2)
     return (start, end) if _plausible(s2) and _balanced(s2) else None

@@ -19,13 +19,14 @@ from .evidence import FactMaker, View
 from .orgs import NAME_CHARS, is_public_body, name_at, name_before
 
 BUYER_WORDS = "招标人|招标单位|招标方|采购人|采购单位|采购方|业主单位|业主方|业主|建设单位|发包人|发包方|委托方|委托人|项目单位|用户单位|需方|买方|甲方"
-SIGNER_WORDS = "甲方|买方|需方|发包人|发包方|委托方"
+SIGNER_WORDS = "甲方|买方|需方|发包人|发包方|委托方|交易对方|合同对方|合同相对方|交易对手方"
 OWNER_WORDS = "业主单位|业主方|业主|建设单位|用户单位|最终用户|项目单位|采购人|招标人"
 WINNER_WORDS = "中标人|中标单位|中标供应商|中标方|成交供应商|成交单位|成交人|中标候选人|乙方|承包人|承包方|卖方|供方|供货方"
 AGENT_WORDS = "招标代理机构|采购代理机构|代理机构|招标代理|采购代理"
 ISSUER_ALIASES = ("公司", "本公司", "我公司", "上市公司")
 
-_LABEL = re.compile(rf"(?P<label>{AGENT_WORDS}|{WINNER_WORDS}|{BUYER_WORDS}|{OWNER_WORDS})(?:名称|单位名称|全称)?(?:为|是|[:：]){{1,2}}")
+_LABEL = re.compile(rf"(?P<label>{AGENT_WORDS}|{WINNER_WORDS}|{SIGNER_WORDS}|{BUYER_WORDS}|{OWNER_WORDS})(?:名称|单位名称|全称)?"
+                    r"(?:(?:为|是|[:：]){1,2})")
 _ALIAS = re.compile(r"[（(](?:以下|下)?(?:简称|称)[:：为]?(?P<alias>[^）)]{1,60})[）)]")
 _NOTICE_FROM = re.compile(r"(?:收到|接到|获得|取得)(?:了)?(?:由)?(?:(?P<label>招标人|招标单位|采购人|业主方|业主|建设单位|发包人)[:：]?)?")
 _NOTICE_AFTER = re.compile(r"^(?:发出|签发|出具|送达|下发|发来|盖章)?的?(?:[《“]|关于)?[^。；，]{0,40}?(?:中标|成交|授标|入围)[^。；，]{0,8}?(?:通知|确认书|函)")
@@ -36,6 +37,12 @@ _RECEIVED = re.compile(r"(?:收到|接到)(?:了)?")
 # Tendering agencies send award notices on the buyer's behalf; they are agents, never party A.
 _AGENCY_NAME = re.compile(r"招标.{0,6}公司|招投标管理|代理")
 _SIGN_AFTER = re.compile(r"^[^。；]{0,30}?(?:签订|签署|签定|订立|签约)")
+_CONSORTIUM_AFTER = re.compile(r"^(?:等|共同)?(?:组成|成立)(?:的)?联合体")
+# Who ran the tender the company took part in or won: 参与了NAME组织的..., 中标NAME的...项目.
+_TOOK_PART = re.compile(r"(?:参与|参加|投标|中标|竞得|获得)(?:了)?")
+_TOOK_PART_AFTER = re.compile(r"^(?:的|组织的|举办的|发布的|（|\(|[^。；，]{0,30}?(?:项目|工程|招标|采购|标段|包))")
+# A name opening a clause, then what the buyer does: NAME通知公司中标, NAME发布中标公告.
+_ACTS_AFTER = re.compile(r"^(?:已|于|近日|通过)?(?:[^。；，]{0,24}?(?:通知|发布|公布|公示|组织|授予)|在[^。；]{0,80}?(?:发布|公布|公示))")
 
 
 @dataclass
@@ -102,8 +109,21 @@ def mentions(views: list[View]) -> list[Mention]:
                 out.append(Mention(view, *span, "counterparty", "received_from", 2))
         for m in _WITH.finditer(t):
             span = name_at(t, m.end())
-            if span and _SIGN_AFTER.search(t[span[1]:span[1] + 40]):
+            if not span:
+                continue
+            after = t[span[1]:span[1] + 40]
+            if _CONSORTIUM_AFTER.search(after):
+                out.append(Mention(view, *span, "partner", "consortium", 1))
+            elif _SIGN_AFTER.search(after):
                 out.append(Mention(view, *span, "counterparty", "signed_with", 3))
+        for m in _TOOK_PART.finditer(t):
+            span = name_at(t, m.end())
+            if span and _TOOK_PART_AFTER.search(t[span[1]:span[1] + 40]):
+                out.append(Mention(view, *span, "counterparty", "tender_of", 3))
+        for m in re.finditer(r"(?:^|[。；，：、]|\d[、.])(?=\S)", t):
+            span = name_at(t, m.end())
+            if span and _ACTS_AFTER.search(t[span[1]:span[1] + 40]):
+                out.append(Mention(view, *span, "counterparty", "acts", 3))
         if vi == 0:
             issuer = _issuer(view)
             if issuer:
@@ -151,6 +171,8 @@ def find_parties(views: list[View], make: FactMaker) -> list:
     else:
         first_rank = min(m.rank for m in winners)
         winners = [m for m in winners if m.rank == first_rank]
+    if winners and winners[0].role != "winner" or any(w.how == "alias" for w in winners):
+        winners += [m for m in ms if m.role == "partner"]
     seen: set[str] = set()
     for w in winners:
         if w.name not in seen:
