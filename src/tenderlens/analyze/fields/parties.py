@@ -31,7 +31,7 @@ _ALIAS = re.compile(r"[（(](?:以下|下)?(?:简称|称)[:：为]?(?P<alias>[^�
 _NOTICE_FROM = re.compile(r"(?:收到|接到|获得|取得)(?:了)?(?:由)?(?:(?P<label>招标人|招标单位|采购人|业主方|业主|建设单位|发包人)[:：]?)?")
 _NOTICE_AFTER = re.compile(r"^(?:发出|签发|出具|送达|下发|发来|盖章)?的?(?:[《“]|关于)?[^。；，]{0,40}?(?:中标|成交|授标|入围)[^。；，]{0,8}?(?:通知|确认书|函)")
 _CHOSEN = re.compile(r"(?:确定|确认|选定|推荐)(?P<rest>)")
-_SUBSIDIARY = re.compile(r"(?:全资|控股|二级|三级|所属|下属)?(?:子公司|孙公司)[:：—-]*")
+_SUBSIDIARY = re.compile(r"(?:(?:全资|控股|二级|三级|所属|下属)?(?:子公司|孙公司)|下属(?:的|公司|企业)|(?:海外)?全资公司)[:：—-]*")
 _WITH = re.compile(r"与|和|同")
 _RECEIVED = re.compile(r"(?:收到|接到)(?:了)?")
 # Tendering agencies send award notices on the buyer's behalf; they are agents, never party A.
