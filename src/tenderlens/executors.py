@@ -1,13 +1,17 @@
-"""Where stage functions run: in this process, or on every core.
+"""Where stage functions run: in this process, on every core, or on a Dask cluster.
 
 An executor maps a picklable function over a stream of tasks and yields results
 in input order, holding only a bounded number of tasks in flight, so memory does
 not grow with the corpus. Workers only compute; the single writer in the calling
 process owns the database.
 
-A task whose worker process dies (a segfault in a PDF library, the OOM killer)
-is retried once on a fresh pool; if it kills a worker again it is handed to
-`on_crash`, which turns it into a recorded failure, and the run goes on.
+Two things can go wrong with a task, and `on_crash(task, reason)` turns either
+into a recorded failure so the run goes on:
+- the function raises (a bug meeting odd input): deterministic, so not retried;
+- the worker process dies (a segfault in a PDF library, the OOM killer). Its
+  neighbours in flight were not at fault, so no task is charged for a crash it
+  may not have caused: each is run again where it is the only suspect, and only
+  a task that kills a worker there MAX_ATTEMPTS times is given up on.
 """
 from __future__ import annotations
 
@@ -20,72 +24,122 @@ from typing import Any
 
 MAX_ATTEMPTS = 2
 
+OnCrash = Callable[[Any, str], Any]
+
+
+def _raised(e: BaseException) -> str:
+    return f"worker error: {type(e).__name__}: {e}"
+
 
 class SerialExecutor:
     """Everything in this process: for debugging, tests, and one-core machines."""
 
     workers = 1
 
-    def imap(self, fn: Callable, tasks: Iterable, on_crash: Callable[[Any, str], Any]) -> Iterator:
+    def imap(self, fn: Callable, tasks: Iterable, on_crash: OnCrash) -> Iterator:
         for task in tasks:
-            yield fn(task)
+            try:
+                result = fn(task)
+            except Exception as e:
+                result = on_crash(task, _raised(e))
+            yield result
 
     def close(self) -> None:
         pass
 
 
-class ProcessExecutor:
-    """A pool of worker processes, one per core by default."""
+class WindowedExecutor:
+    """Ordered results from a bounded window of submitted tasks; subclasses say how to submit and wait.
 
-    def __init__(self, workers: int | None = None, inflight_per_worker: int = 4):
-        self.workers = workers or os.cpu_count() or 1
-        self.inflight = self.workers * inflight_per_worker
-        self._pool: ProcessPoolExecutor | None = None
+    `_wait(handle)` returns ("ok", result), ("raised", reason) or ("died", reason);
+    `_after_death(fn, task, on_crash, reason)` decides what a task whose worker died becomes.
+    """
 
-    def _fresh_pool(self) -> ProcessPoolExecutor:
-        if self._pool is not None:
-            self._pool.shutdown(wait=False, cancel_futures=True)
-        self._pool = ProcessPoolExecutor(self.workers, initializer=_limit_threads)
-        return self._pool
+    inflight: int
 
-    def imap(self, fn: Callable, tasks: Iterable, on_crash: Callable[[Any, str], Any]) -> Iterator:
-        pool = self._pool or self._fresh_pool()
-        queue: deque[list] = deque()  # [task, future, attempts]
+    def imap(self, fn: Callable, tasks: Iterable, on_crash: OnCrash) -> Iterator:
+        window: deque[tuple[Any, Any]] = deque()
         it = iter(tasks)
         exhausted = False
         while True:
-            while not exhausted and len(queue) < self.inflight:
+            while not exhausted and len(window) < self.inflight:
                 try:
                     task = next(it)
                 except StopIteration:
                     exhausted = True
                     break
-                queue.append([task, pool.submit(fn, task), 1])
-            if not queue:
+                window.append((task, self._submit(fn, task)))
+            if not window:
                 return
-            task, fut, attempts = queue[0]
+            task, handle = window.popleft()
+            kind, value = self._wait(handle)
+            if kind == "ok":
+                yield value
+            elif kind == "raised":
+                yield on_crash(task, value)
+            else:
+                yield self._after_death(fn, task, on_crash, value)
+
+    def _submit(self, fn: Callable, task: Any) -> Any:
+        raise NotImplementedError
+
+    def _wait(self, handle: Any) -> tuple[str, Any]:
+        raise NotImplementedError
+
+    def _after_death(self, fn: Callable, task: Any, on_crash: OnCrash, reason: str) -> Any:
+        raise NotImplementedError
+
+
+class ProcessExecutor(WindowedExecutor):
+    """A pool of worker processes, one per core by default.
+
+    When one worker dies the whole pool breaks and every task in flight fails
+    with it, so the culprit is unknown. Each of those tasks is then run alone in
+    a one-process pool beside the main one (which carries on with new tasks):
+    there a death can only be that task's doing.
+    """
+
+    def __init__(self, workers: int | None = None, inflight_per_worker: int = 4):
+        self.workers = workers or os.cpu_count() or 1
+        self.inflight = self.workers * inflight_per_worker
+        self._pool: ProcessPoolExecutor | None = None
+        self._solo: ProcessPoolExecutor | None = None
+
+    def _submit(self, fn: Callable, task: Any) -> Future:
+        if self._pool is not None:
             try:
-                result = fut.result()
-            except BrokenProcessPool:
-                pool = self._fresh_pool()
-                # The culprit is unknown: every task in flight is retried, and the
-                # head of the queue, which was running, counts an attempt.
-                queue[0][2] += 1
-                for entry in queue:
-                    finished = entry[1].done() and entry[1].exception() is None
-                    if not finished and entry[2] <= MAX_ATTEMPTS:
-                        entry[1] = pool.submit(fn, entry[0])
-                if queue[0][2] > MAX_ATTEMPTS:
-                    queue.popleft()
-                    yield on_crash(task, f"worker process died {MAX_ATTEMPTS} times on this document")
-                continue
-            queue.popleft()
-            yield result
+                return self._pool.submit(fn, task)
+            except BrokenProcessPool:  # a task in flight killed a worker; this one never ran there
+                self._pool.shutdown(wait=False, cancel_futures=True)
+        self._pool = ProcessPoolExecutor(self.workers, initializer=_limit_threads)
+        return self._pool.submit(fn, task)
+
+    def _wait(self, fut: Future) -> tuple[str, Any]:
+        try:
+            return "ok", fut.result()
+        except BrokenProcessPool as e:
+            return "died", f"worker process died: {e}"
+        except Exception as e:
+            return "raised", _raised(e)
+
+    def _after_death(self, fn: Callable, task: Any, on_crash: OnCrash, reason: str) -> Any:
+        for _ in range(MAX_ATTEMPTS):
+            if self._solo is None:
+                self._solo = ProcessPoolExecutor(1, initializer=_limit_threads)
+            kind, value = self._wait(self._solo.submit(fn, task))
+            if kind == "ok":
+                return value
+            if kind == "raised":
+                return on_crash(task, value)
+            self._solo.shutdown(wait=False, cancel_futures=True)
+            self._solo = None
+        return on_crash(task, f"worker process died {MAX_ATTEMPTS} times running this document alone")
 
     def close(self) -> None:
-        if self._pool is not None:
-            self._pool.shutdown(wait=True, cancel_futures=True)
-            self._pool = None
+        for pool in (self._pool, self._solo):
+            if pool is not None:
+                pool.shutdown(wait=True, cancel_futures=True)
+        self._pool = self._solo = None
 
 
 def _limit_threads() -> None:
@@ -95,12 +149,22 @@ def _limit_threads() -> None:
     os.environ.setdefault("OMP_NUM_THREADS", "1")
 
 
-def make_executor(spec: str | None) -> SerialExecutor | ProcessExecutor:
-    """`serial`, `local` (all cores) or `local:N`."""
-    if spec in (None, "", "local"):
+ENGINES = "local (all cores), local:N, serial, dask-local:N, or dask://HOST:PORT"
+
+
+def make_executor(spec: str | None) -> WindowedExecutor | SerialExecutor:
+    """An executor from an --engine value (see ENGINES)."""
+    spec = spec or "local"
+    if spec == "local":
         return ProcessExecutor()
-    if spec == "serial" or spec == "local:1":
+    if spec in ("serial", "local:1"):
         return SerialExecutor()
-    if spec.startswith("local:") and spec[6:].isdigit():
+    if spec.startswith("local:") and spec[6:].isdigit() and int(spec[6:]) > 0:
         return ProcessExecutor(int(spec[6:]))
-    raise ValueError(f"unknown engine {spec!r}: use local, local:N or serial")
+    if spec.startswith("dask-local:") and spec[11:].isdigit() and int(spec[11:]) > 0:
+        from .dask_executor import DaskExecutor  # distributed is a heavy import: only when asked for
+        return DaskExecutor(local_workers=int(spec[11:]))
+    if spec.startswith("dask://") and len(spec) > 7:
+        from .dask_executor import DaskExecutor
+        return DaskExecutor(address="tcp://" + spec[7:])
+    raise ValueError(f"unknown engine {spec!r}: use {ENGINES}")

@@ -16,7 +16,8 @@ from .common import console, db_option, err_console, fail, open_store
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True))
 @db_option
 @click.option("--engine", default="local", show_default=True,
-              help="Where extraction runs: local (all cores), local:N, or serial.")
+              help="Where extraction runs: local (all cores), local:N, serial, dask-local:N (a Dask cluster"
+                   " of N worker processes here), or dask://HOST:PORT (a Dask scheduler).")
 @click.option("--retry-failed", is_flag=True, help="Extract again documents that failed before.")
 @click.option("--max-depth", type=int, default=Limits.max_depth, show_default=True, help="Archive nesting bound.")
 @click.option("--max-file-mb", type=int, default=Limits.max_file_bytes >> 20, show_default=True,
