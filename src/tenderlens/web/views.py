@@ -35,7 +35,7 @@ def timeline_data(store: Store, by: str) -> dict:
     """
     period = "substr(s.date, 1, 7)" if by == "month" else "CAST(s.year AS TEXT)"
     dated = "s.date IS NOT NULL" if by == "month" else "s.year IS NOT NULL"
-    base = f" FROM temp.result r JOIN doc_summary s ON s.doc_id = r.doc_id"
+    base = " FROM temp.result r JOIN doc_summary s ON s.doc_id = r.doc_id"
     series: dict[str, dict[str, list]] = {}
     for p, n, amount in store.db.execute(f"SELECT {period}, count(*), sum(s.amount_cny){base} WHERE {dated} GROUP BY 1"):
         series.setdefault("all", {})[p] = [n, amount or 0]
@@ -44,7 +44,7 @@ def timeline_data(store: Store, by: str) -> dict:
             " JOIN (SELECT DISTINCT doc_id, family FROM doc_tags) t ON t.doc_id = r.doc_id"
             f" WHERE {dated} GROUP BY 1, 2"):
         series.setdefault(fam, {})[p] = [n, amount or 0]
-    periods = sorted(series.get("all", {}))
+    periods = _every_period(sorted(series.get("all", {})), by)
     undated = store.db.execute(
         f"SELECT count(*) FROM temp.result r LEFT JOIN doc_summary s ON s.doc_id = r.doc_id WHERE NOT ({dated})"
         " OR s.doc_id IS NULL").fetchone()[0]
@@ -52,3 +52,18 @@ def timeline_data(store: Store, by: str) -> dict:
             "series": {name: {"count": [vals.get(p, [0, 0])[0] for p in periods],
                               "amount": [vals.get(p, [0, 0])[1] for p in periods]}
                        for name, vals in series.items()}}
+
+
+def _every_period(seen: list[str], by: str) -> list[str]:
+    """All months or years from the first to the last seen, so gaps show as gaps
+    (only the periods seen when the span is implausibly long, e.g. a misread year)."""
+    if not seen or int(seen[-1][:4]) - int(seen[0][:4]) > 100:
+        return seen
+    if by == "year":
+        return [str(y) for y in range(int(seen[0]), int(seen[-1]) + 1)]
+    (y, m), (y1, m1) = (map(int, seen[0].split("-")), map(int, seen[-1].split("-")))
+    out = []
+    while (y, m) <= (y1, m1):
+        out.append(f"{y:04d}-{m:02d}")
+        y, m = (y + 1, 1) if m == 12 else (y, m + 1)
+    return out

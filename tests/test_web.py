@@ -1,0 +1,304 @@
+"""The web app end to end, in headless Chromium from Debian driven by Playwright.
+
+One store is built for the module by the real pipeline (ingest, then analyze) from
+FDDC announcements and a government PDF in ../shared/eval, the demo corpus, and
+two documents carrying script payloads that this test writes itself. Every count
+the browser shows is checked against the store.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import shutil
+import socket
+import sqlite3
+import threading
+import time
+from pathlib import Path
+from urllib.parse import parse_qs, urlparse
+
+import pytest
+from click.testing import CliRunner
+
+from tenderlens.cli import main as cli
+from tenderlens.cli.demo import demo_corpus
+from tenderlens.cli.export import csv_row
+from tenderlens.pipeline import ingest
+from tenderlens.records import document_record
+from tenderlens.store import Store
+
+CHROMIUM = "/usr/bin/chromium"
+ARTIFACTS = Path(__file__).resolve().parents[1] / "test-artifacts"
+WORD = "监控"  # a 2-character word
+
+if os.environ.get("TENDERLENS_BROWSER_TESTS", "1") == "0":
+    pytest.skip("browser tests turned off (TENDERLENS_BROWSER_TESTS=0)", allow_module_level=True)
+playwright = pytest.importorskip("playwright.sync_api")
+
+# Script payloads where an app could trip over them: real tags in an HTML source, escaped tags that
+# become literal page text, the title, and JSON values; plus identifiers that must be masked.
+PAYLOADS = {
+    "xss-raw.html": "<html><body><p>xsspayload 视频监控 raw</p><script>window.__xss = 1; alert('script ran')</script>"
+                    "<img src=x onerror=\"window.__xss = 2\"></body></html>",
+    "xss-escaped.html": "<html><head><title>&lt;script&gt;window.__xss=4&lt;/script&gt; xsspayload</title></head>"
+                        "<body><p>xsspayload 人脸识别 &lt;img src=x onerror=alert(5)&gt; &lt;script&gt;alert(6)&lt;/script&gt;"
+                        "</p></body></html>",
+    "xss.json": json.dumps({"notice": "xsspayload 视频监控 <script>window.__xss = 7; alert(7)</script>"
+                                      " <img src=x onerror=\"window.__xss = 8\"> <svg onload=\"window.__xss = 9\">",
+                            "contact": "联系人手机 13812345678 身份证 11010519491231002X"}, ensure_ascii=False),
+}
+
+
+def _pick(folder: Path, word: str, n: int) -> list[Path]:
+    return [p for p in sorted(folder.glob("*.html")) if word in p.read_text("utf-8", errors="ignore")][:n]
+
+
+@pytest.fixture(scope="module")
+def db(tmp_path_factory, eval_dir) -> str:
+    root = tmp_path_factory.mktemp("web")
+    corpus = root / "corpus"
+    corpus.mkdir()
+    fddc = eval_dir / "fddc" / "html"
+    for p in dict.fromkeys(_pick(fddc, "视频监控", 4) + _pick(fddc, "人脸", 2)):
+        shutil.copy(p, corpus / p.name)
+    shutil.copy(eval_dir / "cn-gov-pdfs" / "examples" / "public-05-shanghai-open-bid-20312273.pdf", corpus)
+    for name, content in PAYLOADS.items():
+        (corpus / name).write_text(content, encoding="utf-8")
+    path = str(root / "web.db")
+    store = Store(path)
+    ingest([str(corpus), demo_corpus()], store)
+    store.close()
+    result = CliRunner().invoke(cli, ["analyze", "--db", path])
+    assert result.exit_code == 0, result.output
+    return path
+
+
+@pytest.fixture(scope="module")
+def server(db):
+    import uvicorn
+
+    from tenderlens.web import create_app
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    srv = uvicorn.Server(uvicorn.Config(create_app(db), host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=srv.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not srv.started:
+        assert time.monotonic() < deadline, "web app did not start"
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}"
+    srv.should_exit = True
+    thread.join(10)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not os.path.exists(CHROMIUM):
+        pytest.fail(f"{CHROMIUM} is missing: apt-get install chromium (scripts/setup.sh does)")
+    with playwright.sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=[
+            "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+            "--disable-sync", "--no-first-run"])
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser):
+    ctx = browser.new_context(viewport={"width": 1400, "height": 1000}, accept_downloads=True)
+    pg = ctx.new_page()
+    pg.errors = []
+    pg.dialogs = []
+    pg.on("pageerror", lambda e: pg.errors.append(str(e)))
+
+    def on_dialog(d):
+        pg.dialogs.append(d.message)
+        d.dismiss()
+
+    pg.on("dialog", on_dialog)
+    yield pg
+    assert pg.errors == [], f"JavaScript errors: {pg.errors}"
+    ctx.close()
+
+
+def shot(pg, name: str) -> None:
+    ARTIFACTS.mkdir(exist_ok=True)
+    pg.screenshot(path=str(ARTIFACTS / f"web-{name}.png"))
+
+
+def q(db: str, sql: str, params=()) -> list[tuple]:
+    con = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+    try:
+        return con.execute(sql, params).fetchall()
+    finally:
+        con.close()
+
+
+def docs_containing(db: str, word: str) -> set[str]:
+    """A substring scan of the page text: what full-text search must find."""
+    return {r[0] for r in q(db, "SELECT DISTINCT doc_id FROM pages WHERE instr(text, ?) > 0", (word,))}
+
+
+def shown_total(pg) -> int:
+    return int(pg.locator("#total").get_attribute("data-total"))
+
+
+def test_search_two_character_word_and_facet(server, db, page):
+    page.goto(server + "/search")
+    page.fill("form.query input[name=q]", WORD)
+    page.press("form.query input[name=q]", "Enter")
+    page.wait_for_url("**/search?q=*")
+    expected = docs_containing(db, WORD)
+    assert len(expected) >= 5
+    assert shown_total(page) == len(expected)
+    marks = page.locator("li.hit .snippet mark").all_text_contents()
+    assert marks and all(m == WORD for m in marks)
+    shot(page, "search")
+
+    # Clicking a category narrows the result to the count the facet showed.
+    link = page.locator("section.facet[data-facet=cat] a").first
+    category = link.get_attribute("data-value")
+    facet_count = int(link.locator(".count").text_content())
+    link.click()
+    page.wait_for_url("**cat=*")
+    tagged = {r[0] for r in q(db, "SELECT doc_id FROM doc_tags WHERE category = ?", (category,))}
+    assert shown_total(page) == facet_count == len(expected & tagged) < len(expected)
+    assert set(page.locator("li.hit").evaluate_all("els => els.map(e => e.dataset.doc)")) <= expected & tagged
+    shot(page, "search-facet")
+
+
+def test_map_click_filters_search(server, db, page):
+    page.goto(server + "/map")
+    page.wait_for_function("window.tenderlensChart !== undefined")
+    shot(page, "map")
+    data = json.loads(page.locator("#map-data").text_content())
+    assert data["points"], "no document was placed on the map"
+    point = data["points"][0]
+    box = page.locator("#map").bounding_box()
+    x, y = page.evaluate("p => window.tenderlensChart.convertToPixel({seriesIndex: 1}, [p.lon, p.lat])", point)
+    page.mouse.click(box["x"] + x, box["y"] + y)
+    page.wait_for_url("**/search?**")
+    params = {k: v[0] for k, v in parse_qs(urlparse(page.url).query).items()}
+    assert params["province"] == point["province"]
+    where = " AND ".join(f"{k} = ?" for k in ("province", "prefecture", "county") if params.get(k))
+    expected = q(db, f"SELECT count(*) FROM doc_summary WHERE {where}",
+                 [params[k] for k in ("province", "prefecture", "county") if params.get(k)])[0][0]
+    assert shown_total(page) == expected == point["count"]
+    assert shown_total(page) < q(db, "SELECT count(*) FROM documents")[0][0]
+
+
+def test_timeline_brush_filters_search(server, db, page):
+    page.goto(server + "/timeline?by=year")
+    page.wait_for_function("window.tenderlensChart !== undefined")
+    shot(page, "timeline")
+    data = json.loads(page.locator("#timeline-data").text_content())
+    periods = data["periods"]
+    assert len(periods) >= 2
+    box = page.locator("#timeline").bounding_box()
+    x0, y0 = page.evaluate("p => window.tenderlensChart.convertToPixel({xAxisIndex: 0, yAxisIndex: 0}, [p, 0])", periods[0])
+    x1, _ = page.evaluate("p => window.tenderlensChart.convertToPixel({xAxisIndex: 0, yAxisIndex: 0}, [p, 0])", periods[1])
+    page.mouse.move(box["x"] + x0 - 5, box["y"] + y0 - 40)
+    page.mouse.down()
+    page.mouse.move(box["x"] + x1 + 5, box["y"] + y0 - 40, steps=8)
+    page.mouse.up()
+    page.wait_for_url("**date_from=*")
+    params = {k: v[0] for k, v in parse_qs(urlparse(page.url).query).items()}
+    assert (params["date_from"], params["date_to"]) == (periods[0], periods[1])
+    expected = q(db, "SELECT count(*) FROM doc_summary WHERE year BETWEEN ? AND ?", (int(periods[0]), int(periods[1])))[0][0]
+    assert shown_total(page) == expected > 0
+
+
+def test_fact_click_highlights_quote_on_its_page(server, db, page):
+    doc_id, n, start, end, quote = q(db, "SELECT doc_id, page, start, end, quote FROM facts WHERE kind != 'field'"
+                                         " ORDER BY page DESC, doc_id LIMIT 1")[0]
+    text = q(db, "SELECT text FROM pages WHERE doc_id = ? AND n = ?", (doc_id, n))[0][0]
+    assert text[start:end] == quote
+    page.goto(f"{server}/doc/{doc_id}")
+    page.locator(f"button.fact[data-page='{n}'][data-start='{start}']").first.click()
+    mark = page.locator(f"#page-{n} mark.fact-hl")
+    playwright.expect(mark).to_have_count(1)
+    playwright.expect(mark).to_be_in_viewport()
+    assert mark.text_content() == quote
+    # The highlight sits at the fact's offset in the page text, not at an earlier copy of the quote.
+    before = page.evaluate("el => { const r = document.createRange(); r.setStart(el.parentNode.firstChild, 0);"
+                           " r.setEndBefore(el); return r.toString(); }", mark.element_handle())
+    assert len(before) == len(text[:start].encode("utf-16-le")) // 2
+    shot(page, "document")
+
+
+def test_pdf_page_image_renders(server, db, page):
+    doc_id = q(db, "SELECT id FROM documents WHERE format = 'pdf' AND n_pages > 1 LIMIT 1")[0][0]
+    page.goto(f"{server}/doc/{doc_id}")
+    img = page.locator("#page-2 .page-image img")
+    img.scroll_into_view_if_needed()
+    page.wait_for_function("img => img.complete && img.naturalWidth > 0", arg=img.element_handle())
+
+
+def test_export_csv_rows_match_store(server, db, page):
+    page.goto(f"{server}/search?q={WORD}")
+    with page.expect_download() as dl:
+        page.click("a[data-export='documents.csv']")
+    rows = list(csv.DictReader(io.StringIO(Path(dl.value.path()).read_text("utf-8-sig"))))
+    assert {r["doc_id"] for r in rows} == docs_containing(db, WORD)
+    store = Store(db, readonly=True)
+    for r in rows:
+        want = {k: "" if v is None else str(v) for k, v in csv_row(document_record(store, r["doc_id"])).items()}
+        assert r == want
+    with page.expect_download() as dl:
+        page.click("a[data-export='facts.csv']")
+    facts = list(csv.DictReader(io.StringIO(Path(dl.value.path()).read_text("utf-8-sig"))))
+    ids = docs_containing(db, WORD)
+    assert len(facts) == sum(len(store.facts(d)) for d in ids) > 0
+    for f in facts:
+        assert store.page(f["doc_id"], int(f["page"]))["text"][int(f["start"]):int(f["end"])] == f["quote"]
+    store.close()
+
+
+def test_script_payloads_render_as_text(server, db, page):
+    page.goto(f"{server}/search?q=xsspayload")
+    assert shown_total(page) == len(PAYLOADS)
+    shot(page, "xss-search")
+    literal = 0
+    for doc_id in page.locator("li.hit").evaluate_all("els => els.map(e => e.dataset.doc)"):
+        page.goto(f"{server}/doc/{doc_id}")
+        shown = page.locator(".pages").inner_text()
+        stored = "\n".join(r[0] for r in q(db, "SELECT text FROM pages WHERE doc_id = ?", (doc_id,)))
+        if "<script>" in stored:
+            assert "<script>" in shown and "onerror=" in shown
+            literal += 1
+        assert page.locator("main img[src=x], main svg").count() == 0
+        scripts = page.locator("script").evaluate_all("els => els.map(e => e.src || e.type)")
+        assert all(s.startswith(server + "/static/") or s == "application/json" for s in scripts), scripts
+        assert page.evaluate("window.__xss") is None
+    assert literal >= 2
+    assert page.dialogs == []
+    # Personal identifiers are masked in what is shown.
+    page.goto(f"{server}/search?q=xsspayload")
+    page.goto(f"{server}/doc/" + q(db, "SELECT doc_id FROM pages WHERE instr(text, '13812345678') > 0")[0][0])
+    text = page.locator(".pages").inner_text()
+    assert "13812345678" not in text and "11010519491231002X" not in text
+    assert "138********" in text and "110105************" in text
+    shot(page, "xss-document")
+
+
+def test_bad_requests_get_clear_messages(server, page):
+    for url, status, words in [
+        ('/search?q="unbalanced', 400, "unbalanced quotes"),
+        ("/search?sort=sideways", 400, "sort must be one of"),
+        ("/search?date_from=2019-13", 400, "date_from must look like"),
+        ("/doc/0123", 404, "no document"),
+    ]:
+        r = page.goto(server + url)
+        assert r.status == status
+        assert words in page.locator("#error-message").text_content()
+        assert "Traceback" not in page.content()
+    for url in ["/static/../pyproject.toml", "/static/%2e%2e/%2e%2e/model.py", "/static/..%2f..%2fmodel.py",
+                "/doc/..%2f..%2fetc%2fpasswd", "/doc/" + "0" * 64 + "/original", "/export.sh"]:
+        r = page.request.get(server + url)
+        assert r.status in (400, 404), url
+        assert b"import" not in r.body() and b"root:" not in r.body()
