@@ -21,15 +21,36 @@ def _evidence(f: Fact) -> dict:
 
 
 def _pick_amount(amounts: list[Fact]) -> Fact | None:
-    """The amount of the strongest role; among several of that role, the first, unless the
-    document states their total (an announcement covering several lots)."""
+    """The amount of the strongest role, in yuan where the document gives yuan (its own
+    conversion of a dollar price included); among several of that role the first, unless
+    the document states a total (an announcement covering several lots)."""
     if not amounts:
         return None
     rank = {r: i for i, r in enumerate(AMOUNT_PREFERENCE)}
     role_of = lambda f: rank.get((f.value or {}).get("role", "unknown"), len(rank))  # noqa: E731
-    best_rank = min(role_of(f) for f in amounts)
-    same = [f for f in amounts if role_of(f) == best_rank]
-    return next((f for f in same if (f.value or {}).get("total")), same[0])
+    cny = [f for f in amounts if (f.value or {}).get("currency", "CNY") == "CNY"] or amounts
+    best_rank = min(role_of(f) for f in cny)
+    same = [f for f in cny if role_of(f) == best_rank]
+    for f in cny:
+        if (f.value or {}).get("total") and _sums_earlier(f, cny):
+            return f
+    return same[0]
+
+
+def _sums_earlier(total: Fact, amounts: list[Fact]) -> bool:
+    """A stated total is believed when it is the sum of two or more amounts stated before it."""
+    earlier = [f.value["yuan"] for f in amounts if (f.page, f.start) < (total.page, total.start)
+               and not f.value.get("total") and f.value.get("yuan")]
+    target = total.value.get("yuan")
+    if not target:
+        return False
+    for i in range(len(earlier)):
+        run = 0.0
+        for j in range(i, len(earlier)):
+            run += earlier[j]
+            if j > i and abs(run - target) <= 0.005 * target:
+                return True
+    return False
 
 
 def summarise(doc_id: str, facts: Iterable[Fact], sources: list[str] | None = None) -> dict:

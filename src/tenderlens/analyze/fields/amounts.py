@@ -18,11 +18,19 @@ _CN_DIGITS = "零〇壹贰叁肆伍陆柒捌玖拾佰仟一二两三四五六七
 _CN_FRACTION = "零壹贰叁肆伍陆柒捌玖〇一二三四五六七八九"
 _AMOUNT = re.compile(
     rf"(?P<cur>人民币|RMB|CNY|¥|US\$|USD|\$)?[:：]?"
-    rf"(?:(?P<num>{_ARABIC})(?P<unit>万元|亿元|千元|元|万美元|美元|万|亿)?"
+    rf"(?:(?P<num>{_ARABIC})(?P<unit>万元|亿元|千元|元|万美元|亿美元|美元|(?:万|亿)(?=人民币|[^\u4e00-\u9fff]|$))?"
     rf"|(?P<cn>[{_CN_DIGITS}万亿]{{2,}})(?P<cnunit>[元圆](?:零?(?P<jiao>[{_CN_FRACTION}])角)?"
     rf"(?:零?(?P<fen>[{_CN_FRACTION}])分)?(?:整|正)?|万元|亿元)?)",
     re.I)
-_MULTIPLIER = {"元": 1, "千元": 1e3, "万元": 1e4, "万": 1e4, "亿元": 1e8, "亿": 1e8, "美元": 1, "万美元": 1e4}
+_MULTIPLIER = {"元": 1, "千元": 1e3, "万元": 1e4, "万": 1e4, "亿元": 1e8, "亿": 1e8, "美元": 1, "万美元": 1e4,
+               "亿美元": 1e8}
+# Other currencies: an amount in them is not converted (the document's own conversion, if any, is used).
+_FOREIGN = re.compile(r"^(?:万|亿)?(?:欧元|港元|港币|日元|英镑|卢布|里亚尔|澳元|加元|新元|林吉特|雷亚尔|坚戈|卢比|兰特|比索|"
+                      r"迪拉姆|第纳尔|瑞郎|韩元|泰铢|越南盾|印尼盾|EUR|HKD|JPY|GBP)", re.I)
+# Thresholds (合同金额1亿元以上) and unit prices (万元/公里) are not what was bought.
+_NOT_A_PRICE = re.compile(r"^(?:人民币)?(?:以上|以下|以内|及以上|/|每)")
+# "Total" words: an announcement covering several lots states their sum.
+_TOTAL = re.compile(r"(?:合计|共计|总计|累计|总额|汇总)[^。；，,]{0,12}$")
 
 # What the words before an amount say it is. Searched right to left: the nearest cue wins.
 ROLE_CUES = {
@@ -31,10 +39,12 @@ ROLE_CUES = {
     "ceiling": "最高限价|控制价|拦标价|限价|上限|最高投标限价",
     "budget": "预算|概算|总投资|投资总额|投资额|项目金额|估算|budget",
 }
+# A price with no word saying whose: what was agreed, unless a specific cue says otherwise.
+GENERIC_PRICE = re.compile(r"金额|总价|总额|价款|造价|价格|费用|price|amount", re.I)
 # Amounts that describe the company or the market, not the purchase.
 IGNORE = re.compile(
     r"(注册资本|注册资金|营业收入|营业总收入|营业额|收入|净利润|利润|总资产|净资产|资产总额|资产|股本|市值|"
-    r"保证金|履约保证|担保|负债|募集|市场规模|产值|生产总值|财政|收入的|占.{0,12}比例|每股)[^。；;]{0,14}$")
+    r"保证金|履约保证|担保|负债|募集|市场规模|产值|生产总值|财政|收入的|占.{0,12}比例|每股|权益|实际发生|单价)[^。；;]{0,14}$")
 _ROLE_RE = {role: re.compile(rf"(?:{cues})", re.I) for role, cues in ROLE_CUES.items()}
 _WINDOW = 40
 
@@ -86,6 +96,8 @@ def role_of(before: str) -> str | None:
         for m in rx.finditer(clause):
             if m.end() > pos:
                 best, pos = role, m.end()
+    if best == "unknown" and GENERIC_PRICE.search(clause):
+        best = "contract"
     return best
 
 
@@ -99,11 +111,16 @@ def find_amounts(views: list[View], make: FactMaker) -> list:
                 continue
             if m.group("num") and text[m.end():m.end() + 1] in ("%", "％"):
                 continue
-            role = role_of(text[max(0, m.start() - _WINDOW):m.start()])
+            if _FOREIGN.match(text, m.end()) or _NOT_A_PRICE.match(text, m.end()):
+                continue
+            before = text[max(0, m.start() - _WINDOW):m.start()]
+            role = role_of(before)
             if role is None:
                 continue
             key = "yuan" if amount.currency == "CNY" else "usd"
             value = {key: round(amount.value, 2), "currency": amount.currency, "amount": amount.number,
                      "unit": amount.unit, "role": role}
+            if _TOTAL.search(re.split(r"[。；;]", before)[-1]):
+                value["total"] = True
             facts.append(make(view, m.start(), m.end(), "amount", value, "fields.amounts"))
     return facts
