@@ -19,7 +19,7 @@ from fastapi.staticfiles import StaticFiles
 from jinja2 import Environment, PackageLoader, select_autoescape
 from starlette.exceptions import HTTPException
 
-from .. import __version__
+from .. import __version__, codebook
 from ..privacy import mask
 from ..records import facts_of
 from ..store import Store, StoreError
@@ -52,7 +52,7 @@ def create_app(db_path: str, masked: bool = True) -> FastAPI:
     app = FastAPI(title="tenderlens", docs_url=None, redoc_url=None, openapi_url=None)
     app.mount("/static", StaticFiles(directory=str(files("tenderlens") / "web" / "static")), name="static")
     env = Environment(loader=PackageLoader("tenderlens", "web/templates"), autoescape=select_autoescape(default=True))
-    labels = Labels()
+    labels = Labels.from_codebook(codebook.load())
 
     def store() -> Iterator[Store]:
         s = Store(db_path, readonly=True)
@@ -165,7 +165,8 @@ def create_app(db_path: str, masked: bool = True) -> FastAPI:
         grouped: dict[str, list[dict]] = {k: [] for k in FACT_KINDS}
         for f in sorted(facts_of(s, doc_id), key=lambda f: (f.page or 0, f.start or 0)):
             grouped.setdefault(f.kind, []).append(
-                {"key": f.key, "label": labels.category(f.key) if f.kind not in ("field", "vendor") else f.key,
+                {"key": f.key, "label": labels.category(f.key) if f.kind in FAMILIES
+                 else labels.vendor(f.key) if f.kind == "vendor" else f.key,
                  "value": _value_text(f.value, shown), "page": f.page, "start": f.start, "end": f.end,
                  "quote": shown(f.quote or ""), "extractor": f.extractor})
         original = original_path(s, doc_id)

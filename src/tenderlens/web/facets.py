@@ -72,13 +72,13 @@ def _categories(store: Store, state: SearchState, labels: Labels) -> Facet:
     return facet
 
 
-def _vendors(store: Store, state: SearchState) -> Facet:
+def _vendors(store: Store, state: SearchState, labels: Labels) -> Facet:
     facet = Facet("vendor", "vendor")
     rows = _rows(store, "SELECT f.key, max(json_extract(f.value, '$.name')), count(DISTINCT f.doc_id)"
                         " FROM temp.result r JOIN facts f ON f.doc_id = r.doc_id AND f.kind = 'vendor'"
                         f" GROUP BY 1 ORDER BY 3 DESC, 1 LIMIT {TOP}")
     for key, name, n in rows:
-        facet.values.append(Value(key, name or key, n, state.url(vendor=key), state.vendor == key))
+        facet.values.append(Value(key, labels.vendor(key, name), n, state.url(vendor=key), state.vendor == key))
     return facet
 
 
@@ -102,6 +102,6 @@ def facets(store: Store, state: SearchState, labels: Labels) -> list[Facet]:
         _summary_facet(store, state, "is_surveillance", "surveillance", label=lambda v: surv.get(v, v),
                        param="surv"),
         _summary_facet(store, state, "buyer", "buyer", limit=TOP),
-        _vendors(store, state),
+        _vendors(store, state, labels),
         _formats(store, state),
     ]
