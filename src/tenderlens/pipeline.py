@@ -1,10 +1,10 @@
-"""Ingest: collect -> extract -> store, resumable and idempotent.
+"""Ingest: collect -> extract -> analyse -> store, resumable and idempotent.
 
 The calling process walks the inputs, hashes each document and skips the ones
 the store already holds (adding the new source). Unknown documents go to the
-executor's workers for extraction; results come back in order to this process,
+executor's workers for extraction and analysis; results come back in order to this process,
 the only writer, which commits them in batches. A document is written with its
-pages and index rows in one transaction, so after a kill -9 a rerun finds each
+pages, index rows and facts in one transaction, so after a kill -9 a rerun finds each
 document either complete or absent, never half there.
 """
 from __future__ import annotations
@@ -14,12 +14,14 @@ import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from functools import partial
 
-from . import __version__
+from . import __version__, codebook
 from .collect import Limits, iter_raw
 from .executors import SerialExecutor
 from .extract import doc_id, extract_document
-from .model import FAILED, Document, RawDoc
+from .analyze import analyze
+from .model import FAILED, Document, Fact, RawDoc
 from .store import Store
 
 
@@ -34,23 +36,37 @@ class IngestResult:
         return self.counts[FAILED]
 
 
-def process(task: tuple[RawDoc, str]) -> Document:
-    """The worker's job for one document (runs in a worker process)."""
+def process(task: tuple[RawDoc, str], codebook_path: str | None = None) -> tuple[Document, list[Fact]]:
+    """The worker's job for one document (runs in a worker process): extract, then analyse."""
     raw, id = task
-    return extract_document(raw, id)
+    doc = extract_document(raw, id)
+    return doc, analyze_safely(doc, codebook.load(codebook_path))
 
 
-def _crashed(task: tuple[RawDoc, str], reason: str) -> Document:
+def analyze_safely(doc: Document, book: codebook.Codebook) -> list[Fact]:
+    """Facts of a readable document; an analysis bug costs that document its facts, noted in its meta."""
+    if doc.status == FAILED:
+        return []
+    try:
+        return analyze(doc, book)
+    except Exception as e:  # one document that trips analysis must not stop the batch
+        doc.meta["analysis_error"] = f"{type(e).__name__}: {e}"
+        return []
+
+
+def _crashed(task: tuple[RawDoc, str], reason: str) -> tuple[Document, list[Fact]]:
     raw, id = task
-    return Document(id, "unknown", "", len(raw.data), status=FAILED, error=reason)
+    return Document(id, "unknown", "", len(raw.data), status=FAILED, error=reason), []
 
 
 def ingest(paths: Iterable[str], store: Store, executor=None, limits: Limits = Limits(),
            retry_failed: bool = False, batch_docs: int = 200, batch_seconds: float = 2.0,
-           on_document: Callable[[Document], None] | None = None) -> IngestResult:
+           on_document: Callable[[Document], None] | None = None,
+           codebook_path: str | None = None) -> IngestResult:
     executor = executor or SerialExecutor()
+    book = codebook.load(codebook_path)  # here too, so a broken codebook stops the run before any work
     store.db.execute("UPDATE runs SET status='interrupted' WHERE status='running'")
-    result = IngestResult(store.start_run("ingest", __version__))
+    result = IngestResult(store.start_run("ingest", __version__, book.version))
     counts = result.counts
     in_flight: dict[str, list[str]] = {}
     retried: set[str] = set()
@@ -80,9 +96,13 @@ def ingest(paths: Iterable[str], store: Store, executor=None, limits: Limits = L
     last_commit = time.monotonic()
     status = "interrupted"
     try:
-        for doc in executor.imap(process, tasks(), _crashed):
+        for doc, facts in executor.imap(partial(process, codebook_path=codebook_path), tasks(), _crashed):
             store.begin()
             store.write_document(doc, in_flight.pop(doc.id), replace=doc.id in retried)
+            if doc.status != FAILED:
+                store.replace_facts(doc.id, book.version, facts)
+                counts["facts"] += len(facts)
+                counts["analysis_failed"] += "analysis_error" in doc.meta
             counts[doc.status] += 1
             pending += 1
             if on_document:

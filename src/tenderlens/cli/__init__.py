@@ -11,7 +11,7 @@ import click
 
 from .. import __version__
 
-COMMANDS = ["ingest", "search", "show", "stats", "demo", "serve", "export", "eval"]
+COMMANDS = ["ingest", "search", "show", "stats", "demo", "serve", "export", "eval", "analyze", "facts", "codebook"]
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})

@@ -5,6 +5,7 @@ import sys
 import click
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
+from ..codebook import CodebookError
 from ..collect import Limits
 from ..executors import make_executor
 from ..pipeline import ingest
@@ -24,8 +25,10 @@ from .common import console, db_option, err_console, fail, open_store
               help="Largest single document, on disk or expanded from an archive.")
 @click.option("--max-archive-mb", type=int, default=Limits.max_expanded_bytes >> 20, show_default=True,
               help="Most bytes one archive may expand to, nested archives included.")
+@click.option("--codebook", "codebook_path", type=click.Path(exists=True, file_okay=False),
+              help="Folder of codebook YAML files for analysis (default: the shipped codebook).")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
-def command(paths, db_path, engine, retry_failed, max_depth, max_file_mb, max_archive_mb, quiet):
+def command(paths, db_path, engine, retry_failed, max_depth, max_file_mb, max_archive_mb, codebook_path, quiet):
     """Ingest folders, files, zip/tar(.gz)/7z archives and WARC captures into the database.
 
     Each distinct file is stored once (its id is the SHA-256 of its bytes), with
@@ -57,8 +60,9 @@ def command(paths, db_path, engine, retry_failed, max_depth, max_file_mb, max_ar
                 if speed:
                     progress.update(task, rate=f"{speed:.1f} docs/s")
 
-            result = ingest(list(paths), store, executor, limits, retry_failed=retry_failed, on_document=tick)
-    except StoreError as e:
+            result = ingest(list(paths), store, executor, limits, retry_failed=retry_failed, on_document=tick,
+                            codebook_path=codebook_path)
+    except (StoreError, CodebookError) as e:
         fail(str(e))
     except KeyboardInterrupt:
         err_console.print("interrupted: finished documents are stored; run the same command again to resume")

@@ -19,6 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 FAMILIES = ("tech", "target", "source", "exempt")
 DEFAULT_DIR = Path(__file__).parent
 Needs = Literal["none", "government", "security"]
+_SUFFIXES = {"inc", "ltd", "co", "llc", "corp", "limited", "有限公司", "股份有限公司"}
 
 
 class CodebookError(Exception):
@@ -74,6 +75,14 @@ class Vendor(_Strict):
     tickers: tuple[str, ...] = ()       # for reference; too short to match safely
     aliases: tuple[str, ...] = ()
     counter_cues: tuple[str, ...] = ()
+
+    @field_validator("legal_names", "stock_names", "aliases")
+    @classmethod
+    def _whole_names(cls, v):
+        for name in v:
+            if len(name.strip()) < 2 or name.strip().lower().rstrip(".") in _SUFFIXES:
+                raise ValueError(f"{name!r} is not a name (a comma inside a YAML list splits a name: quote it)")
+        return v
 
     @property
     def names(self) -> tuple[str, ...]:
@@ -144,15 +153,12 @@ def _read(path: Path, model: type[BaseModel]):
 
 def load(path: str | Path | None = None) -> Codebook:
     """Load and validate the codebook in folder `path` (default: the one shipped with tenderlens)."""
-    return _load_default() if path is None else _load(Path(path))
+    return _load(str(Path(path or DEFAULT_DIR).resolve()))
 
 
-@lru_cache(maxsize=1)
-def _load_default() -> Codebook:
-    return _load(DEFAULT_DIR)
-
-
-def _load(folder: Path) -> Codebook:
+@lru_cache(maxsize=8)  # one load per process and folder: workers analyse many documents
+def _load(folder_name: str) -> Codebook:
+    folder = Path(folder_name)
     index = _read(folder / "codebook.yaml", IndexFile)
     categories: dict[str, Category] = {}
     default_needs: dict[str, str] = {}

@@ -6,6 +6,8 @@ Tables
   pages      normalised page text, the offset map back to the extracted text, OCR details
   pages_fts  contentless FTS5 index of pages (CJK bigrams, see fts.py); rowid = pages.id
   facts      analysis results, each with its evidence (page, span, quote) and codebook version
+  doc_summary  one row per analysed document: its facts folded by summary.summarise, for facets
+  doc_tags   the categories a document carries (from the same summary), for facets
   runs       one row per command that wrote to the store
 
 Writes happen in batched transactions; a document, its pages and its index rows
@@ -20,6 +22,7 @@ from collections.abc import Iterable, Iterator
 from datetime import datetime, timezone
 
 from ..model import Document, Fact, Page
+from ..summary import summarise
 from .fts import index_text
 
 SCHEMA_VERSION = 1
@@ -72,6 +75,37 @@ CREATE TABLE IF NOT EXISTS facts (
 );
 CREATE INDEX IF NOT EXISTS facts_doc ON facts(doc_id, codebook_version);
 CREATE INDEX IF NOT EXISTS facts_key ON facts(kind, key);
+CREATE TABLE IF NOT EXISTS doc_summary (
+    doc_id TEXT PRIMARY KEY REFERENCES documents(id),
+    is_surveillance INTEGER NOT NULL DEFAULT 0,
+    notice_type TEXT,
+    date TEXT,
+    year INTEGER,
+    amount_cny REAL,
+    buyer TEXT,
+    contract_party TEXT,
+    province TEXT,
+    prefecture TEXT,
+    county TEXT,
+    region_code TEXT,
+    lat REAL,
+    lon REAL,
+    codebook_version TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS doc_summary_surveillance ON doc_summary(is_surveillance);
+CREATE INDEX IF NOT EXISTS doc_summary_year ON doc_summary(year);
+CREATE INDEX IF NOT EXISTS doc_summary_region ON doc_summary(region_code);
+CREATE INDEX IF NOT EXISTS doc_summary_province ON doc_summary(province, prefecture, county);
+CREATE INDEX IF NOT EXISTS doc_summary_buyer ON doc_summary(buyer);
+CREATE INDEX IF NOT EXISTS doc_summary_amount ON doc_summary(amount_cny);
+CREATE TABLE IF NOT EXISTS doc_tags (
+    doc_id TEXT NOT NULL REFERENCES documents(id),
+    category TEXT NOT NULL,
+    family TEXT NOT NULL,
+    PRIMARY KEY (doc_id, category)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS doc_tags_category ON doc_tags(category, doc_id);
+CREATE INDEX IF NOT EXISTS doc_tags_family ON doc_tags(family, doc_id);
 CREATE TABLE IF NOT EXISTS runs (
     id INTEGER PRIMARY KEY,
     command TEXT NOT NULL,
@@ -203,18 +237,38 @@ class Store:
             self._unindex(row["id"], row["text"])
         self.db.execute("DELETE FROM pages WHERE doc_id=?", (doc_id,))
         self.db.execute("DELETE FROM facts WHERE doc_id=?", (doc_id,))
+        self.db.execute("DELETE FROM doc_summary WHERE doc_id=?", (doc_id,))
+        self.db.execute("DELETE FROM doc_tags WHERE doc_id=?", (doc_id,))
         if not keep_sources:
             self.db.execute("DELETE FROM sources WHERE doc_id=?", (doc_id,))
         self.db.execute("DELETE FROM documents WHERE id=?", (doc_id,))
 
     def replace_facts(self, doc_id: str, codebook_version: str, facts: Iterable[Fact]) -> None:
-        """Facts of one codebook version for one document: replaced whole, so re-analysis is idempotent."""
+        """Facts of one codebook version for one document: replaced whole, so re-analysis is idempotent.
+
+        The document's summary and tag rows are rewritten from the same facts."""
+        facts = list(facts)
         self.db.execute("DELETE FROM facts WHERE doc_id=? AND codebook_version=?", (doc_id, codebook_version))
         self.db.executemany(
             "INSERT INTO facts (doc_id, kind, key, value, page, start, end, quote, codebook_version, extractor)"
             " VALUES (?,?,?,?,?,?,?,?,?,?)",
             [(f.doc_id, f.kind, f.key, json.dumps(f.value, ensure_ascii=False, sort_keys=True), f.page,
               f.start, f.end, f.quote, f.codebook_version, f.extractor) for f in facts])
+        self._write_summary(doc_id, codebook_version, facts)
+
+    def _write_summary(self, doc_id: str, codebook_version: str, facts: list[Fact]) -> None:
+        rec = summarise(doc_id, facts)
+        region = rec.get("region") or {}
+        date = rec.get("date")
+        year = int(date[:4]) if isinstance(date, str) and date[:4].isdigit() else None
+        self.db.execute(
+            "INSERT OR REPLACE INTO doc_summary VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            (doc_id, int(rec["is_surveillance"]), rec.get("notice_type"), date, year, rec.get("amount_cny"),
+             rec.get("buyer"), rec.get("contract_party"), region.get("province"), region.get("prefecture"),
+             region.get("county"), region.get("code"), region.get("lat"), region.get("lon"), codebook_version))
+        self.db.execute("DELETE FROM doc_tags WHERE doc_id=?", (doc_id,))
+        self.db.executemany("INSERT OR IGNORE INTO doc_tags VALUES (?,?,?)",
+                            [(doc_id, t["id"], t["id"].split(".")[0]) for t in rec["tags"]])
 
     # -- reads --------------------------------------------------------------
     def document(self, doc_id: str) -> sqlite3.Row | None:
@@ -225,6 +279,16 @@ class Store:
             if len(rows) == 1:
                 row = rows[0]
         return row
+
+    def load_document(self, doc_id: str) -> Document | None:
+        """A stored document with its pages, as extraction returned it (for re-analysis)."""
+        row = self.db.execute("SELECT * FROM documents WHERE id=?", (doc_id,)).fetchone()
+        if row is None:
+            return None
+        pages = [Page(p["n"], p["text"], json.loads(p["offsets"]), bool(p["needs_ocr"]),
+                      json.loads(p["ocr"]) if p["ocr"] else None) for p in self.pages(doc_id)]
+        return Document(row["id"], row["format"], row["mime"], row["size"], pages, row["title"], row["language"],
+                        row["status"], row["error"], json.loads(row["meta"] or "{}"))
 
     def sources(self, doc_id: str) -> list[str]:
         return [r[0] for r in self.db.execute("SELECT uri FROM sources WHERE doc_id=? ORDER BY uri", (doc_id,))]
