@@ -12,6 +12,7 @@ from .amounts import find_amounts
 from .evidence import FactMaker, views
 from .dates import find_date
 from .notice import find_notice_type, find_project_number
+from .english import find_english_parties
 from .parties import find_parties
 from .region import find_region
 
@@ -22,7 +23,7 @@ def extract_fields(doc: Document, codebook) -> list[Fact]:
     vs = views(doc)
     if not vs:
         return []
-    parties = find_parties(vs, make)
+    parties = (find_english_parties if doc.language == "en" else find_parties)(vs, make)
     facts: list[Fact] = list(parties)
     for find in (find_amounts, find_date, find_notice_type, find_project_number):
         facts.extend(find(vs, make))

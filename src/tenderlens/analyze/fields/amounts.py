@@ -18,7 +18,7 @@ _CN_DIGITS = "零〇壹贰叁肆伍陆柒捌玖拾佰仟一二两三四五六七
 _CN_FRACTION = "零壹贰叁肆伍陆柒捌玖〇一二三四五六七八九"
 _AMOUNT = re.compile(
     rf"(?P<cur>人民币|RMB|CNY|¥|US\$|USD|\$)?[:：]?"
-    rf"(?:(?P<num>{_ARABIC})(?P<unit>万元|亿元|千元|元|万美元|亿美元|美元|(?:万|亿)(?=人民币|[^\u4e00-\u9fff]|$))?"
+    rf"(?:(?P<num>{_ARABIC})(?P<unit>万元|亿元|千元|元|万美元|亿美元|美元|\s?USD\b|\s?dollars\b|(?:万|亿)(?=人民币|[^\u4e00-\u9fff]|$))?"
     rf"|(?P<cn>[{_CN_DIGITS}万亿]{{2,}})(?P<cnunit>[元圆](?:零?(?P<jiao>[{_CN_FRACTION}])角)?"
     rf"(?:零?(?P<fen>[{_CN_FRACTION}])分)?(?:整|正)?|万元|亿元)?)",
     re.I)
@@ -70,8 +70,9 @@ def _from_match(m: re.Match, bare_numerals: bool = False) -> Amount | None:
         if not unit and not cur:
             return None
         number = float(m.group("num").replace(",", "").replace("，", ""))
-        usd = "美元" in unit or "$" in cur or cur == "USD"
-        unit = unit or ("美元" if usd else "元")
+        unit = unit.strip()
+        usd = "美元" in unit or "$" in cur or cur == "USD" or unit in ("USD", "dollars")
+        unit = "美元" if unit in ("USD", "dollars") else unit or ("美元" if usd else "元")
         return Amount(number * _MULTIPLIER[unit], "USD" if usd else "CNY", number, unit)
     unit = m.group("cnunit") or ""
     if not unit and not cur and not bare_numerals:

@@ -16,9 +16,13 @@ _CN_DIGIT = "〇零一二三四五六七八九十"
 _DATE = re.compile(
     r"(?P<y>(?:19|20)\d{2})(?:年|[-/.])(?P<m>\d{1,2})(?:月|[-/.])(?P<d>\d{1,2})(?:日|号)?(?!\d)"
     rf"|(?P<cy>[{_CN_DIGIT}]{{4}})年(?P<cm>[{_CN_DIGIT}]{{1,2}})月(?P<cd>[{_CN_DIGIT}]{{1,3}})日")
+_MONTH = (r"(?P<mon>January|February|March|April|May|June|July|August|September|October|November|December|"
+          r"Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)\.?")
+# July 20, 2015 / 20 July, 2015 / 7/20/2015 (US order)
 _EN_DATE = re.compile(
-    r"\b(?P<mon>January|February|March|April|May|June|July|August|September|October|November|December|"
-    r"Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)\.? (?P<d>\d{1,2}), (?P<y>(?:19|20)\d{2})\b")
+    rf"\b{_MONTH} (?P<d>\d{{1,2}}),? (?P<y>(?:19|20)\d{{2}})\b"
+    rf"|\b(?P<d2>\d{{1,2}}) {_MONTH.replace('mon', 'mon2')},? (?P<y2>(?:19|20)\d{{2}})\b"
+    r"|\b(?P<um>\d{1,2})/(?P<ud>\d{1,2})/(?P<uy>(?:19|20)\d{2})\b")
 _MONTHS = {m: i for i, m in enumerate(
     "jan feb mar apr may jun jul aug sep oct nov dec".split(), start=1)}
 _CLOSING = 300
@@ -26,8 +30,12 @@ _CLOSING = 300
 
 def iso_date(m: re.Match) -> str | None:
     try:
-        if m.re is _EN_DATE:
+        if m.re is _EN_DATE and m.group("mon"):
             y, mo, d = int(m.group("y")), _MONTHS[m.group("mon")[:3].lower()], int(m.group("d"))
+        elif m.re is _EN_DATE and m.group("mon2"):
+            y, mo, d = int(m.group("y2")), _MONTHS[m.group("mon2")[:3].lower()], int(m.group("d2"))
+        elif m.re is _EN_DATE:
+            y, mo, d = int(m.group("uy")), int(m.group("um")), int(m.group("ud"))
         elif m.group("y"):
             y, mo, d = int(m.group("y")), int(m.group("m")), int(m.group("d"))
         else:

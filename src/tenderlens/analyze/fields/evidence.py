@@ -23,6 +23,7 @@ class View:
     page: Page
     text: str            # page text with whitespace removed (Chinese) or kept (English)
     index: list[int]     # index[i] = position in page.text of text[i]
+    breaks: frozenset[int] = frozenset()  # view positions where a removed whitespace run held a line break
 
     def span(self, start: int, end: int) -> tuple[int, int]:
         """Page-text span [start, end) of view characters [start, end)."""
@@ -42,7 +43,8 @@ def views(doc: Document) -> list[View]:
             out.append(View(page, page.text, list(range(len(page.text)))))
             continue
         keep = [i for i, c in enumerate(page.text) if not c.isspace()]
-        out.append(View(page, "".join(page.text[i] for i in keep), keep))
+        breaks = frozenset(n for n, i in enumerate(keep) if n and "\n" in page.text[keep[n - 1]:i])
+        out.append(View(page, "".join(page.text[i] for i in keep), keep, breaks))
     return out
 
 

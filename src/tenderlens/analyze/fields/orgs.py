@@ -16,7 +16,7 @@ MINISTRIES = """农业部 公安部 交通运输部 交通部 铁道部 水利�
 总装备部 装备发展部 后勤保障部 联合参谋部""".split()
 # Longest first, so that 有限责任公司 wins over 公司.
 SUFFIXES = sorted("""有限责任公司 股份有限公司 有限公司 分公司 子公司 公司 集团 总局 分局 局 厅 委员会 管委会 人民政府 政府 办公室 办事处
-中心 研究院 设计院 医院 学院 大学 学校 中学 小学 院 研究所 事务所 所 总站 站 总队 支队 大队 队 管理处 处 指挥部 项目部 事业部 馆 协会 学会
+中心 研究院 设计院 医院 学院 大学 学校 中学 小学 院 研究所 事务所 派出所 交易所 管理所 监测所 设计所 检测所 供电所 卫生所 看守所 拘留所 戒毒所 司法所 财政所 总站 站 总队 支队 大队 队 管理处 处 指挥部 项目部 事业部 馆 协会 学会
 基金会 社 监狱 法院 检察院 银行 合作社 工厂 厂 场 矿 联合体 集团公司 总公司 电视台 报社 出版社""".split() + MINISTRIES,
                   key=len, reverse=True)
 _SUFFIX_END = re.compile(rf"(?:{'|'.join(SUFFIXES)})$")
@@ -36,8 +36,12 @@ _LEADING = re.compile(rf"^(?:本公司|公司|我公司|项目|{LABELS}|关联�
                       r"临?[\d\-—/.]+(?=[\u4e00-\u9fff])|\d{4}年\d{1,2}月(?:\d{1,2}日)?|[\d\-—/.]+)+")
 
 
-def name_at(text: str, start: int, max_len: int = 40) -> tuple[int, int] | None:
-    """The organisation name that starts at `start`, as a span, or None."""
+def name_at(text: str, start: int, max_len: int = 40, breaks: frozenset[int] = frozenset()) -> tuple[int, int] | None:
+    """The organisation name that starts at `start`, as a span, or None.
+
+    `breaks` are positions where the text had a line break: a name is read across one
+    (PDF conversions wrap names), unless what precedes it is already a whole name
+    (two table cells, one under the other)."""
     run = re.match(rf"{NAME_CHARS}{{2,{max_len}}}", text[start:start + max_len])
     if not run:
         return None
@@ -56,7 +60,12 @@ def name_at(text: str, start: int, max_len: int = 40) -> tuple[int, int] | None:
     for cut in range(len(s), 1, -1):
         head = s[:cut]
         if _SUFFIX_END.search(head) and _balanced(head):
-            return (start, start + cut) if _plausible(head) else None
+            if not _plausible(head):
+                return None
+            for b in sorted(breaks):
+                if start + 4 <= b < start + cut and _SUFFIX_END.search(text[start:b]) and _plausible(text[start:b]):
+                    return start, b
+            return start, start + cut
     return None
 
 

@@ -87,28 +87,28 @@ def mentions(views: list[View]) -> list[Mention]:
                 if role:
                     out.append(Mention(view, *span, role, "alias", 0))
         for m in _LABEL.finditer(t):
-            span = name_at(t, m.end())
+            span = name_at(t, breaks=view.breaks, start=m.end())
             if span:
                 out.append(Mention(view, *span, _role_of_label(m.group("label")), "label", 1))
         for m in _NOTICE_FROM.finditer(t):
-            span = name_at(t, m.end())
+            span = name_at(t, breaks=view.breaks, start=m.end())
             if span and _NOTICE_AFTER.search(t[span[1]:span[1] + 60]):
                 out.append(Mention(view, *span, "buyer", "notice_from", 1))
         for m in re.finditer(r"确定|确认|选定|被评为|成为", t):
             before = re.search(r"为[^。；，]{0,30}?(?:中标|成交)(?:人|单位|供应商|候选人)", t[m.end():m.end() + 80])
-            span = name_at(t, m.end())
+            span = name_at(t, breaks=view.breaks, start=m.end())
             if span and before and before.start() == span[1] - m.end():
                 out.append(Mention(view, *span, "winner", "chosen", 1))
         for m in _SUBSIDIARY.finditer(t):
-            span = name_at(t, m.end())
+            span = name_at(t, breaks=view.breaks, start=m.end())
             if span:
                 out.append(Mention(view, *span, "subsidiary", "subsidiary", 2))
         for m in _RECEIVED.finditer(t):
-            span = name_at(t, m.end())
+            span = name_at(t, breaks=view.breaks, start=m.end())
             if span:
                 out.append(Mention(view, *span, "counterparty", "received_from", 2))
         for m in _WITH.finditer(t):
-            span = name_at(t, m.end())
+            span = name_at(t, breaks=view.breaks, start=m.end())
             if not span:
                 continue
             after = t[span[1]:span[1] + 40]
@@ -117,11 +117,11 @@ def mentions(views: list[View]) -> list[Mention]:
             elif _SIGN_AFTER.search(after):
                 out.append(Mention(view, *span, "counterparty", "signed_with", 3))
         for m in _TOOK_PART.finditer(t):
-            span = name_at(t, m.end())
+            span = name_at(t, breaks=view.breaks, start=m.end())
             if span and _TOOK_PART_AFTER.search(t[span[1]:span[1] + 40]):
                 out.append(Mention(view, *span, "counterparty", "tender_of", 3))
         for m in re.finditer(r"(?:^|[。；，：、]|\d[、.])(?=\S)", t):
-            span = name_at(t, m.end())
+            span = name_at(t, breaks=view.breaks, start=m.end())
             if span and _ACTS_AFTER.search(t[span[1]:span[1] + 40]):
                 out.append(Mention(view, *span, "counterparty", "acts", 3))
         if vi == 0:
@@ -141,7 +141,7 @@ def _issuer(view: View) -> Mention | None:
     text = view.page.text
     for m in re.finditer(r"^", text[:600], re.M):
         vs, _ = view.locate(m.start(), m.start())
-        span = name_at(view.text, vs)
+        span = name_at(view.text, vs, breaks=view.breaks)
         if span and view.text[span[1] - 2:span[1]] == "公司" and _TITLE_AFTER.match(view.text, span[1]):
             return Mention(view, *span, "issuer", "issuer", 4)
     short = re.search(r"证券简称[:：]?([\u4e00-\u9fffA-Za-z]{2,8})", view.text[:300])
