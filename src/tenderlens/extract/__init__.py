@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..model import EMPTY, FAILED, NEEDS_OCR, OK, Document, ExtractionError, Page, RawDoc
+from ..ocr import OcrSettings, ocr_pages
 from ..sniff import sniff
 from ..textnorm import normalise
 
@@ -39,8 +40,12 @@ def doc_id(raw: RawDoc) -> str:
     return hashlib.sha256(b"tenderlens-unread\0" + raw.source.encode()).hexdigest()
 
 
-def extract_document(raw: RawDoc, id: str | None = None) -> Document:
-    """Never raises for a bad document: failures come back as status 'failed' with a reason."""
+def extract_document(raw: RawDoc, id: str | None = None, ocr: OcrSettings | None = None) -> Document:
+    """Never raises for a bad document: failures come back as status 'failed' with a reason.
+
+    With OCR settings, scanned pages (and under mode `always`, every PDF page and
+    image) are read by OCR; without, they stay marked as needing it.
+    """
     id = id or doc_id(raw)
     if raw.error:
         return Document(id, "unknown", "", len(raw.data), status=FAILED, error=raw.error)
@@ -66,14 +71,29 @@ def extract_document(raw: RawDoc, id: str | None = None) -> Document:
         else:
             norm, offsets = normalise(text)
             doc.pages.append(Page(n, norm, offsets))
+    if ocr and ocr.active and fmt in ("pdf", "image"):
+        _read_scans(doc, raw.data, ocr)
     doc.language = guess_language("".join(p.text[:2000] for p in doc.pages[:3]))
     if any(p.needs_ocr for p in doc.pages):
         doc.status = NEEDS_OCR
+        failed = [f"page {p.n}: {p.ocr['error']}" for p in doc.pages if p.ocr and "error" in p.ocr]
+        doc.error = "; ".join(failed[:5]) or None
     elif not any(p.text for p in doc.pages):
         doc.status, doc.error = EMPTY, "no visible text in the document"
     else:
         doc.status = OK
     return doc
+
+
+def _read_scans(doc: Document, data: bytes, settings: OcrSettings) -> None:
+    """OCR the pages that need it; a page OCR cannot read keeps what it had and records why."""
+    wanted = [p.n for p in doc.pages if p.needs_ocr or settings.mode == "always"]
+    for n, got in ocr_pages(doc.format, data, wanted, settings):
+        page = doc.pages[n - 1]
+        if isinstance(got, str):
+            page.ocr = {"engine": "tesseract", "lang": settings.lang, "error": got}
+        else:
+            doc.pages[n - 1] = Page(n, got.text, got.offsets, ocr=got.ocr)
 
 
 _CJK_CHAR = re.compile("[\u4e00-\u9fff]")

@@ -1,0 +1,18 @@
+"""OCR for scans and image-only pages, in Chinese and English, with word boxes as evidence.
+
+settings  what a job asks for (--ocr auto|always|never, --ocr-lang), checked before work starts
+images    PDF pages rendered whole with pypdfium2, image files decoded with Pillow; both bounded
+engine    Tesseract via tesserocr: orientation (OSD), then words with pixel boxes
+layout    words -> page text without spaces between CJK characters; spans through textnorm
+cache     results on disk keyed by the page image's hash and the settings
+pages     the above, page by page, each page failing alone
+
+extract.extract_document calls ocr_pages for the pages that need it; docs/ocr.md
+describes the settings, the cache and the stored box format.
+"""
+from __future__ import annotations
+
+from .pages import OcrPage, ocr_pages
+from .settings import OcrSettings, OcrSettingsError, default_cache_dir
+
+__all__ = ["OcrPage", "OcrSettings", "OcrSettingsError", "default_cache_dir", "ocr_pages"]

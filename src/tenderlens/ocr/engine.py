@@ -1,0 +1,107 @@
+"""Tesseract, through the tesserocr binding (in-process, one engine per language set per process).
+
+An in-process engine keeps its models loaded from page to page, where the
+command line would reload them for every image. The wheel's Tesseract is built
+without OpenMP, so one process runs exactly one thread: parallelism comes from
+worker processes (see executors.py), never from threads fighting over cores.
+Language data comes from the system (Debian's tesseract-ocr-* packages).
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from functools import lru_cache
+
+import tesserocr
+from PIL import Image
+from tesserocr import PSM, RIL, PyTessBaseAPI, iterate_level
+
+ENGINE = "tesseract"
+# Where Debian, and common source builds, keep the language data.
+_TESSDATA_DIRS = ("/usr/share/tesseract-ocr/5/tessdata", "/usr/share/tesseract-ocr/4.00/tessdata",
+                  "/usr/share/tessdata", "/usr/local/share/tessdata")
+# OSD below this confidence is a guess: the page is left as it is.
+MIN_ORIENTATION_CONFIDENCE = 2.0
+
+# Paragraph (2), line (1) or no (0) break before a word.
+PARA, LINE, NONE = 2, 1, 0
+
+
+@dataclass
+class Word:
+    text: str
+    brk: int                         # PARA, LINE or NONE: what separates it from the word before
+    box: tuple[int, int, int, int]   # x0, y0, x1, y1 in pixels of the image it was read from
+    conf: float
+
+
+@lru_cache(maxsize=1)
+def tessdata() -> str:
+    env = os.environ.get("TESSDATA_PREFIX")
+    candidates = [env] if env else _TESSDATA_DIRS
+    for folder in candidates:
+        if os.path.isdir(folder) and any(n.endswith(".traineddata") for n in os.listdir(folder)):
+            return folder
+    raise FileNotFoundError(f"no Tesseract language data in {', '.join(candidates)}")
+
+
+def languages() -> tuple[str, list[str]]:
+    folder = tessdata()
+    return folder, tesserocr.get_languages(folder)[1]
+
+
+@lru_cache(maxsize=1)
+def version() -> str:
+    return tesserocr.tesseract_version().split()[1]
+
+
+def data_fingerprint(lang: str) -> str:
+    """Sizes of the model files in use, so new language data invalidates cached results."""
+    folder = tessdata()
+    parts = lang.split("+") + ["osd"]
+    return ",".join(f"{p}:{os.path.getsize(os.path.join(folder, p + '.traineddata'))}" for p in parts)
+
+
+_apis: dict[str, PyTessBaseAPI] = {}
+
+
+def _api(lang: str) -> PyTessBaseAPI:
+    api = _apis.get(lang)
+    if api is None:
+        psm = PSM.OSD_ONLY if lang == "osd" else PSM.AUTO
+        api = _apis[lang] = PyTessBaseAPI(path=tessdata(), lang=lang, psm=psm)
+    return api
+
+
+def orientation(image: Image.Image, dpi: int) -> tuple[int, float]:
+    """Degrees to turn the image counter-clockwise to make it upright (0/90/180/270), and OSD's confidence."""
+    api = _api("osd")
+    api.SetImage(image)
+    api.SetSourceResolution(dpi)
+    found = api.DetectOrientationScript()  # None when the page has too little text to tell
+    api.Clear()
+    if not found or found["orient_conf"] < MIN_ORIENTATION_CONFIDENCE:
+        return 0, float(found["orient_conf"]) if found else 0.0
+    return int(found["orient_deg"]), float(found["orient_conf"])
+
+
+def recognise(image: Image.Image, dpi: int, lang: str) -> list[Word]:
+    api = _api(lang)
+    api.SetImage(image)
+    api.SetSourceResolution(dpi)
+    api.Recognize()
+    words: list[Word] = []
+    pending = NONE
+    for it in iterate_level(api.GetIterator(), RIL.WORD):
+        if it.IsAtBeginningOf(RIL.BLOCK) or it.IsAtBeginningOf(RIL.PARA):
+            pending = PARA
+        elif it.IsAtBeginningOf(RIL.TEXTLINE):
+            pending = max(pending, LINE)
+        text = it.GetUTF8Text(RIL.WORD)
+        box = it.BoundingBox(RIL.WORD)
+        if not text or not text.strip() or box is None:
+            continue
+        words.append(Word(text.strip(), pending if words else NONE, tuple(box), round(it.Confidence(RIL.WORD), 1)))
+        pending = NONE
+    api.Clear()
+    return words
