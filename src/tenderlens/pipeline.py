@@ -21,7 +21,8 @@ from .collect import Limits, iter_raw
 from .executors import SerialExecutor
 from .extract import doc_id, extract_document
 from .analyze import analyze
-from .model import FAILED, Document, Fact, RawDoc
+from .model import FAILED, NEEDS_OCR, Document, Fact, RawDoc
+from .ocr import OcrSettings
 from .store import Store
 
 
@@ -36,10 +37,16 @@ class IngestResult:
         return self.counts[FAILED]
 
 
-def process(task: tuple[RawDoc, str], codebook_path: str | None = None) -> tuple[Document, list[Fact]]:
-    """The worker's job for one document (runs in a worker process): extract, then analyse."""
+def process(task: tuple[RawDoc, str], codebook_path: str | None = None,
+            ocr: OcrSettings | None = None) -> tuple[Document, list[Fact]]:
+    """The worker's job for one document (runs in a worker process): extract (OCR included), then analyse.
+
+    A scanned document's pages are read one after another in its worker: documents,
+    not pages, are spread over the cores, so each core runs one single-threaded
+    Tesseract and nothing is oversubscribed.
+    """
     raw, id = task
-    doc = extract_document(raw, id)
+    doc = extract_document(raw, id, ocr)
     return doc, analyze_safely(doc, codebook.load(codebook_path))
 
 
@@ -62,7 +69,7 @@ def _crashed(task: tuple[RawDoc, str], reason: str) -> tuple[Document, list[Fact
 def ingest(paths: Iterable[str], store: Store, executor=None, limits: Limits = Limits(),
            retry_failed: bool = False, batch_docs: int = 200, batch_seconds: float = 2.0,
            on_document: Callable[[Document], None] | None = None,
-           codebook_path: str | None = None) -> IngestResult:
+           codebook_path: str | None = None, ocr: OcrSettings | None = None) -> IngestResult:
     executor = executor or SerialExecutor()
     book = codebook.load(codebook_path)  # here too, so a broken codebook stops the run before any work
     store.db.execute("UPDATE runs SET status='interrupted' WHERE status='running'")
@@ -82,7 +89,8 @@ def ingest(paths: Iterable[str], store: Store, executor=None, limits: Limits = L
                 in_flight[id].append(raw.source)
                 continue
             status = store.status_of(id)
-            if status is not None and not (retry_failed and status == FAILED):
+            again = (retry_failed and status == FAILED) or (ocr and ocr.active and status == NEEDS_OCR)
+            if status is not None and not again:
                 store.begin()
                 store.add_source(id, raw.source)
                 counts["already_stored"] += 1
@@ -96,7 +104,7 @@ def ingest(paths: Iterable[str], store: Store, executor=None, limits: Limits = L
     last_commit = time.monotonic()
     status = "interrupted"
     try:
-        for doc, facts in executor.imap(partial(process, codebook_path=codebook_path), tasks(), _crashed):
+        for doc, facts in executor.imap(partial(process, codebook_path=codebook_path, ocr=ocr), tasks(), _crashed):
             store.begin()
             store.write_document(doc, in_flight.pop(doc.id), replace=doc.id in retried)
             if doc.status != FAILED:
