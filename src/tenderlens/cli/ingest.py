@@ -8,6 +8,7 @@ from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from ..codebook import CodebookError
 from ..collect import Limits
 from ..executors import make_executor
+from ..ocr import OcrSettings, OcrSettingsError, default_cache_dir
 from ..pipeline import ingest
 from ..store import StoreError
 from .common import console, db_option, err_console, fail, open_store
@@ -27,8 +28,18 @@ from .common import console, db_option, err_console, fail, open_store
               help="Most bytes one archive may expand to, nested archives included.")
 @click.option("--codebook", "codebook_path", type=click.Path(exists=True, file_okay=False),
               help="Folder of codebook YAML files for analysis (default: the shipped codebook).")
+@click.option("--ocr", "ocr_mode", type=click.Choice(["auto", "always", "never"]), default="auto", show_default=True,
+              help="auto: OCR scanned PDF pages and images (pages without a usable text layer); always: every PDF"
+                   " page and image, replacing the text layer; never: leave them marked as needing OCR.")
+@click.option("--ocr-lang", default="chi_sim+eng", show_default=True,
+              help="Tesseract languages joined by +, e.g. eng, chi_tra+eng (see `tesseract --list-langs`).")
+@click.option("--ocr-dpi", type=int, default=300, show_default=True, help="Resolution PDF pages are rendered at for OCR.")
+@click.option("--ocr-cache", default=default_cache_dir, show_default="~/.cache/tenderlens/ocr",
+              envvar="TENDERLENS_OCR_CACHE",
+              help="Folder of cached OCR results, so a re-run does not OCR again; 'off' for none (env TENDERLENS_OCR_CACHE).")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
-def command(paths, db_path, engine, retry_failed, max_depth, max_file_mb, max_archive_mb, codebook_path, quiet):
+def command(paths, db_path, engine, retry_failed, max_depth, max_file_mb, max_archive_mb, codebook_path,
+            ocr_mode, ocr_lang, ocr_dpi, ocr_cache, quiet):
     """Ingest folders, files, zip/tar(.gz)/7z archives and WARC captures into the database.
 
     Each distinct file is stored once (its id is the SHA-256 of its bytes), with
@@ -39,7 +50,12 @@ def command(paths, db_path, engine, retry_failed, max_depth, max_file_mb, max_ar
     \b
     Example:
       tenderlens ingest ~/notices/ leaks.zip crawl.warc.gz --db notices.db
+      tenderlens ingest foia-scans/ --ocr-lang eng --db notices.db
     """
+    try:
+        ocr = OcrSettings(ocr_mode, ocr_lang, ocr_dpi, cache_dir=None if ocr_cache == "off" else ocr_cache)
+    except OcrSettingsError as e:
+        fail(str(e))
     try:
         executor = make_executor(engine)
     except ValueError as e:
@@ -61,7 +77,7 @@ def command(paths, db_path, engine, retry_failed, max_depth, max_file_mb, max_ar
                     progress.update(task, rate=f"{speed:.1f} docs/s")
 
             result = ingest(list(paths), store, executor, limits, retry_failed=retry_failed, on_document=tick,
-                            codebook_path=codebook_path)
+                            codebook_path=codebook_path, ocr=ocr)
     except (StoreError, CodebookError) as e:
         fail(str(e))
     except KeyboardInterrupt:

@@ -9,6 +9,7 @@ Language data comes from the system (Debian's tesseract-ocr-* packages).
 from __future__ import annotations
 
 import os
+import threading
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -62,14 +63,16 @@ def data_fingerprint(lang: str) -> str:
     return ",".join(f"{p}:{os.path.getsize(os.path.join(folder, p + '.traineddata'))}" for p in parts)
 
 
-_apis: dict[str, PyTessBaseAPI] = {}
+# An engine is not safe to share between threads (a Dask worker may run several).
+_local = threading.local()
 
 
 def _api(lang: str) -> PyTessBaseAPI:
-    api = _apis.get(lang)
+    apis = _local.__dict__.setdefault("apis", {})
+    api = apis.get(lang)
     if api is None:
         psm = PSM.OSD_ONLY if lang == "osd" else PSM.AUTO
-        api = _apis[lang] = PyTessBaseAPI(path=tessdata(), lang=lang, psm=psm)
+        api = apis[lang] = PyTessBaseAPI(path=tessdata(), lang=lang, psm=psm)
     return api
 
 

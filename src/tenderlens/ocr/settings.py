@@ -59,7 +59,7 @@ def check_languages(lang: str) -> None:
     wanted = [part for part in lang.split("+")]
     missing = [part for part in wanted if part not in available or part == "osd"]
     if not lang or missing:
-        usable = "+".join(sorted(set(available) - {"osd"})) or "none"
+        usable = ", ".join(sorted(set(available) - {"osd"})) or "none"
         raise OcrSettingsError(f"unknown OCR language {'+'.join(missing) or repr(lang)} in {lang!r}; "
                                f"installed in {folder}: {usable} (Debian package tesseract-ocr-NAME adds one)")
     if "osd" not in available:
