@@ -3,8 +3,9 @@
 A cue hit counts unless, within its sentence,
 - a counter-cue of its category stands near it (IT "监控" of servers, 水质 monitoring);
 - a negation stands near it (不含天网二期工程), unless that is a look-alike (不含税);
-- an incidental marker appears (经营范围, 业绩, 资格要求, company boilerplate), or the
-  hit sits inside the title of a cited standard or law (《视频安防监控系统技术要求》);
+- an incidental marker appears (经营范围, 业绩, 资格要求, company boilerplate), the
+  hit sits inside the title of a cited standard or law (《视频安防监控系统技术要求》),
+  or it opens a company's name (安防工程有限公司);
 - a `near` word the cue requires is missing;
 or the document lacks the context the cue needs: a government buyer or client
 (`government`), or a public-security body or purpose (`security`). The buyer, when
@@ -15,6 +16,7 @@ a group or a data source is a category only as the target or input of a system b
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from ..codebook import Category, Codebook, Cue
@@ -40,6 +42,8 @@ class _Index:
     security: list[str]
     government: list[str]
     title_endings: tuple[str, ...]
+    organisation: re.Pattern[str] | None   # CJK characters up to an organisation ending, from a cue's end
+    breakers: tuple[str, ...]
 
 
 def _index(codebook: Codebook) -> _Index:
@@ -56,7 +60,10 @@ def _index(codebook: Codebook) -> _Index:
             near={(c.id, q.text): keys(q.near) for c in codebook.categories.values() for q in c.cues if q.near},
             negation=keys(ctx.negation), lookalikes=keys(ctx.negation_lookalikes),
             incidental=keys(ctx.incidental), security=keys(ctx.security), government=keys(ctx.government),
-            title_endings=tuple(keys(ctx.standard_title_endings)))
+            title_endings=tuple(keys(ctx.standard_title_endings)),
+            organisation=re.compile("([\u4e00-\u9fff]{0,8}?)(?:%s)" % "|".join(map(re.escape, keys(ctx.organisation_endings))))
+            if ctx.organisation_endings else None,
+            breakers=tuple(keys(ctx.name_breakers)))
     return codebook._cache["categories"]
 
 
@@ -91,7 +98,13 @@ def _window(sc: PageScan, s: int, e: int, reach: int) -> tuple[int, int]:
 
 def _incidental(sc: PageScan, s: int, e: int, idx: _Index) -> bool:
     lo, hi = _window(sc, s, e, INCIDENTAL_REACH)
-    return sc.near(idx.incidental, s, e, lo, hi) is not None or _in_cited_title(sc, s, e, idx)
+    return (sc.near(idx.incidental, s, e, lo, hi) is not None or _in_cited_title(sc, s, e, idx)
+            or _opens_organisation_name(sc, e, idx))
+
+
+def _opens_organisation_name(sc: PageScan, e: int, idx: _Index) -> bool:
+    m = idx.organisation.match(sc.view, e) if idx.organisation else None
+    return m is not None and not any(b in m.group(1) for b in idx.breakers)
 
 
 def _in_cited_title(sc: PageScan, s: int, e: int, idx: _Index) -> bool:

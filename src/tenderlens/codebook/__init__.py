@@ -101,6 +101,8 @@ class Context(_Strict):
     negation_lookalikes: tuple[str, ...] = ()
     incidental: tuple[str, ...]
     standard_title_endings: tuple[str, ...] = ()
+    organisation_endings: tuple[str, ...] = ()
+    name_breakers: tuple[str, ...] = ()
     security: tuple[str, ...]
     government: tuple[str, ...]
     government_body_endings: tuple[str, ...] = ()
