@@ -134,10 +134,10 @@ def _counts(sc: PageScan, s: int, e: int, cat: Category, cue: Cue, idx: _Index, 
     reach = codebook.context.window
     if not doc_ctx.allows(codebook.needs(cat, cue)):
         return False
-    lo, hi = _window(sc, s, e, reach)
     near = idx.near.get((cat.id, cue.text))
-    if near and sc.near(near, s, e, lo, hi) is None:
+    if near and sc.near(near, s, e, *_window(sc, s, e, reach if cue.within is None else cue.within)) is None:
         return False
+    lo, hi = _window(sc, s, e, reach)
     if sc.near(idx.counters[cat.id], s, e, lo, hi) is not None:
         return False
     return not (_negated(sc, s, e, idx, reach) or _incidental(sc, s, e, idx))

@@ -51,7 +51,10 @@ def make_view(text: str) -> tuple[str, list[int]]:
         last = b
     parts.append(text[last:])
     pos.extend(range(last, len(text)))
-    return "".join(parts).translate(_LOWER), pos
+    view = "".join(parts)
+    lowered = view.lower()
+    # str.lower is fast but may change the length (İ); then only ASCII is folded.
+    return (lowered if len(lowered) == len(view) else view.translate(_LOWER)), pos
 
 
 def phrase_key(phrase: str) -> str:

@@ -32,7 +32,8 @@ class _Strict(BaseModel):
 
 class Cue(_Strict):
     text: str = Field(min_length=1)
-    near: tuple[str, ...] = ()          # counts only with one of these in the same sentence
+    near: tuple[str, ...] = ()          # counts only with one of these in the same sentence,
+    within: int | None = Field(None, ge=0, le=200)  # at most this many characters away (default: context window)
     needs: Needs | None = None          # None: the family's default
 
 

@@ -26,7 +26,8 @@ def category_page(cat: Category, book: Codebook) -> str:
     for cue in cat.cues:
         cond = NEEDS[book.needs(cat, cue)]
         if cue.near:
-            cond += "; only with " + ", ".join(_code(w) for w in cue.near) + " in the same sentence"
+            cond += "; only with " + ", ".join(_code(w) for w in cue.near) + (
+                " in the same sentence" if cue.within is None else f" at most {cue.within} characters away")
         lines.append(f"| {_code(cue.text)} | {cond} |")
     lines += ["", "## Counter-cues", "",
               "A cue with one of these near it in the same sentence does not count.", ""]
