@@ -143,6 +143,27 @@ def _counts(sc: PageScan, s: int, e: int, cat: Category, cue: Cue, idx: _Index, 
     return not (_negated(sc, s, e, idx, reach) or _incidental(sc, s, e, idx))
 
 
+def _drop_inside_other_categories(counted: dict[str, list[tuple[int, int, Cue]]]) -> None:
+    """A cue inside a longer cue of another category of its family is that category's word:
+    卡口 in 人脸卡口 is a face checkpoint, camera in body-worn camera a body camera."""
+    spans = [(s, e, cat_id) for cat_id, hits in counted.items() for s, e, _ in hits]
+    for cat_id, hits in list(counted.items()):
+        family = cat_id.split(".")[0]
+        hits[:] = [(s, e, cue) for s, e, cue in hits if not any(
+            s2 <= s and e <= e2 and e2 - s2 > e - s and other != cat_id and other.split(".")[0] == family
+            for s2, e2, other in spans)]
+        if not hits:
+            del counted[cat_id]
+
+
+def _snap(text: str, i: int, step: int, limit: int) -> int:
+    """Move a quote edge off the middle of an English word (towards the cue)."""
+    while i != limit and 0 < i < len(text) and text[i - 1].isascii() and text[i - 1].isalnum() \
+            and text[i].isascii() and text[i].isalnum():
+        i += step
+    return i
+
+
 def quote_span(text: str, start: int, end: int) -> tuple[int, int]:
     """The cue with its clause around it, at most QUOTE_REACH characters either side, on one line."""
     lo = start
@@ -151,6 +172,7 @@ def quote_span(text: str, start: int, end: int) -> tuple[int, int]:
     hi = end
     while hi < len(text) and hi - end < QUOTE_REACH and text[hi] not in _QUOTE_STOP:
         hi += 1
+    lo, hi = _snap(text, lo, 1, start), _snap(text, hi, -1, end)
     while lo < start and text[lo].isspace():
         lo += 1
     while hi > end and text[hi - 1].isspace():
@@ -172,6 +194,7 @@ def find_categories(doc_id: str, scans: list[PageScan], codebook: Codebook, buye
                 for cat, cue in idx.cues.get(key, ()):
                     if cat.family in families and _counts(sc, s, e, cat, cue, idx, doc_ctx, codebook):
                         counted.setdefault(cat.id, []).append((s, e, cue))
+            _drop_inside_other_categories(counted)
             for cat_id, hits in counted.items():
                 kept: list[tuple[int, int]] = []
                 # Overlapping cues of one category (天网 in 天网工程, 视频监控 and 监控系统): one hit, the longest.

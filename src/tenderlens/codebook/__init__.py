@@ -47,6 +47,7 @@ class Category(_Strict):
     label_zh: str = Field(min_length=1)
     label_en: str = Field(min_length=1)
     definition: str = Field(min_length=20)
+    needs: Needs | None = None          # default for this category's cues; None: the family's default
     cues: tuple[Cue, ...] = Field(min_length=1)
     counter_cues: tuple[str, ...] = ()
     fixtures: Fixtures
@@ -127,7 +128,7 @@ class Codebook:
     _cache: dict = field(default_factory=dict, repr=False)
 
     def needs(self, category: Category, cue: Cue) -> str:
-        return cue.needs or self.default_needs[category.family]
+        return cue.needs or category.needs or self.default_needs[category.family]
 
     def family(self, name: str) -> list[Category]:
         return [c for c in self.categories.values() if c.family == name]

@@ -1,7 +1,9 @@
 """The document's date, ISO. A date that gives only a month is no date (labels convention).
 
 The date of a notice is the one it is signed with (the last full date in its closing
-lines), else the first full date in its text.
+lines), else the first full date in its text. A long tender file is dated by its cover:
+the full date there, or none when the cover gives only a month (2024年6月); the dates
+inside such a file are deadlines and opening times.
 """
 from __future__ import annotations
 
@@ -26,6 +28,7 @@ _EN_DATE = re.compile(
 _MONTHS = {m: i for i, m in enumerate(
     "jan feb mar apr may jun jul aug sep oct nov dec".split(), start=1)}
 _CLOSING = 300
+_SHORT = 3  # pages; longer documents are dated by their cover
 
 
 def iso_date(m: re.Match) -> str | None:
@@ -39,7 +42,7 @@ def iso_date(m: re.Match) -> str | None:
         elif m.group("y"):
             y, mo, d = int(m.group("y")), int(m.group("m")), int(m.group("d"))
         else:
-            y = int("".join(str(_CN_DIGIT.index(c) % 10) for c in m.group("cy")))
+            y = int("".join(str("〇一二三四五六七八九".find(c) if c != "零" else 0) for c in m.group("cy")))
             mo, d = int(cn2an.cn2an(m.group("cm"), "normal")), int(cn2an.cn2an(m.group("cd"), "normal"))
         return dt.date(y, mo, d).isoformat()
     except (ValueError, KeyError):
@@ -47,6 +50,13 @@ def iso_date(m: re.Match) -> str | None:
 
 
 def find_date(views: list[View], make: FactMaker) -> list:
+    if views[-1].page.n > _SHORT:
+        cover = [(views[0], m, iso) for rx in (_DATE, _EN_DATE) for m in rx.finditer(views[0].text)
+                 if (iso := iso_date(m))]
+        if not cover:
+            return []
+        view, m, iso = max(cover, key=lambda f: f[1].start())
+        return [make(view, m.start(), m.end(), "date", iso, "fields.dates")]
     found = []
     for view in views:
         for rx in (_DATE, _EN_DATE):

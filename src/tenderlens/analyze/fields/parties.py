@@ -28,7 +28,9 @@ ISSUER_ALIASES = ("公司", "本公司", "我公司", "上市公司")
 _LABEL = re.compile(rf"(?P<label>{AGENT_WORDS}|{WINNER_WORDS}|{SIGNER_WORDS}|{BUYER_WORDS}|{OWNER_WORDS})(?:名称|单位名称|全称)?"
                     r"(?:(?:为|是|[:：]){1,2})")
 _ALIAS = re.compile(r"[（(](?:以下|下)?(?:简称|称)[:：为]?(?P<alias>[^）)]{1,60})[）)]")
-_NOTICE_FROM = re.compile(r"(?:收到|接到|获得|取得)(?:了)?(?:由)?(?:(?P<label>招标人|招标单位|采购人|业主方|业主|建设单位|发包人)[:：]?)?")
+_NOTICE_FROM = re.compile(rf"(?:收到|接到|获得|取得)(?:了)?(?:由)?(?:(?P<label>{AGENT_WORDS}|招标人|招标单位|采购人|业主方|业主|建设单位|发包人)[:：]?)?")
+# A project named after its buyer: “天津市公安局南开分局南开区2016年视频监控网建设运维服务项目”.
+_PROJECT_TITLE = re.compile(r"[“《\"]")
 _NOTICE_AFTER = re.compile(r"^(?:发出|签发|出具|送达|下发|发来|盖章)?的?(?:[《“]|关于)?[^。；，]{0,40}?(?:中标|成交|授标|入围)[^。；，]{0,8}?(?:通知|确认书|函)")
 _CHOSEN = re.compile(r"(?:确定|确认|选定|推荐)(?P<rest>)")
 _SUBSIDIARY = re.compile(r"(?:(?:全资|控股|二级|三级|所属|下属)?(?:子公司|孙公司)|下属(?:的|公司|企业)|(?:海外)?全资公司)[:：—-]*")
@@ -93,7 +95,13 @@ def mentions(views: list[View]) -> list[Mention]:
         for m in _NOTICE_FROM.finditer(t):
             span = name_at(t, breaks=view.breaks, start=m.end())
             if span and _NOTICE_AFTER.search(t[span[1]:span[1] + 60]):
-                out.append(Mention(view, *span, "buyer", "notice_from", 1))
+                label = m.group("label") or ""
+                role = "agent" if re.fullmatch(AGENT_WORDS, label) else "buyer"
+                out.append(Mention(view, *span, role, "notice_from", 1))
+        for m in _PROJECT_TITLE.finditer(t):
+            span = name_at(t, breaks=view.breaks, start=m.end())
+            if span and is_public_body(t[span[0]:span[1]]) and re.match(r"[^”》\"。]{2,60}?(?:项目|工程|采购)", t[span[1]:]):
+                out.append(Mention(view, *span, "counterparty", "project_title", 3))
         for m in re.finditer(r"确定|确认|选定|被评为|成为", t):
             before = re.search(r"为[^。；，]{0,30}?(?:中标|成交)(?:人|单位|供应商|候选人)", t[m.end():m.end() + 80])
             span = name_at(t, breaks=view.breaks, start=m.end())

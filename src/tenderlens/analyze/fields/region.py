@@ -9,17 +9,24 @@ its province or prefecture, otherwise the region stops at the level the text mak
 certain. The older table suits the documents: a county that later became a district
 keeps the code it had when the notice was written.
 
-Where to look, in order: the buyer's name, the contract party's name, then the title
-and opening lines (the project name usually carries the place).
+Where to look, in order: the buyer's name, the contract party's name, then the opening
+text with company names blanked (a company's name says where it is registered, not
+where the project is). A region found is then narrowed while the opening text names
+exactly one division inside it (a project in 罗定市 for a buyer in 云浮市).
 """
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 from ...model import Fact
 from .evidence import FactMaker, View
+from .orgs import name_before
 
-_HEAD = 600
+_BODY = 3000
+_COMPANY = re.compile("公司")
+# The stock-exchange header: code, short name and notice number of the announcing company.
+_HEADER = re.compile(r"(?:证券|股票)(?:代码|简称)[:：]?[^:：]{0,12}?(?=(?:证券|股票|公告|编号)|$)|公告编号[:：]?[\w\-—（）()]{0,20}")
 
 
 @lru_cache(maxsize=1)
@@ -80,6 +87,40 @@ def region_value(addr) -> dict:
             "lat": lat, "lon": lon}
 
 
+def _refine(addr, view: View, text: str, span: tuple[int, int]) -> tuple[object, tuple[int, int]]:
+    """Go down a level while the text names exactly one division inside the current one
+    (a project in 罗定市 for a buyer in 云浮市); several places leave the region where it is."""
+    cpca = _cpca()
+    while addr.rank < 2:
+        below: dict[str, tuple[int, int]] = {}
+        for match in cpca.matcher.iter(text):
+            for a in match.attr_infos:
+                if a.rank > addr.rank and a.belong_to(addr):
+                    code = a.adcode[:2 * (addr.rank + 2)].ljust(6, "0")
+                    below.setdefault(code, (match.start_index, match.end_index + 1))
+        if len(below) != 1:
+            break
+        code, found = next(iter(below.items()))
+        info = cpca.ad_2_addr_dict.get(code.ljust(12, "0"))
+        if info is None:
+            break
+        addr, span = info, found
+    return addr, span
+
+
+def _masked(view: View, keep: list[tuple[int, int]]) -> str:
+    """Page text with company names blanked out (a company's name tells where it is registered,
+    not where the project is), except the spans in `keep` (the buyer's own name)."""
+    text = list(view.text[:_BODY])
+    for m in _COMPANY.finditer(view.text[:_BODY]):
+        span = name_before(view.text, m.end())
+        if span and not any(s <= span[0] and span[1] <= e for s, e in keep):
+            text[span[0]:span[1]] = "□" * (span[1] - span[0])
+    for m in _HEADER.finditer(view.text[:_BODY]):
+        text[m.start():m.end()] = "□" * (m.end() - m.start())
+    return "".join(text)
+
+
 def find_region(views: list[View], make: FactMaker, party_facts: list[Fact]) -> list:
     context = "".join(v.text for v in views)[:20000]
     by_page = {v.page.n: v for v in views}
@@ -89,10 +130,14 @@ def find_region(views: list[View], make: FactMaker, party_facts: list[Fact]) -> 
             if f.key == key and f.page in by_page:
                 view = by_page[f.page]
                 places.append((view, *view.locate(f.start, f.end)))
-    places.append((views[0], 0, min(_HEAD, len(views[0].text))))
+    first = views[0]
+    body = _masked(first, [(s, e) for v, s, e in places if v is first])
+    places.append((first, 0, len(body)))
     for view, start, end in places:
-        found = _resolve(view.text[start:end], context)
+        text = body if view is first else view.text
+        found = _resolve(text[start:end], context)
         if found:
             addr, s, e = found
-            return [make(view, start + s, start + e, "region", region_value(addr), "fields.region")]
+            addr, (s, e) = _refine(addr, view, body, (start + s, start + e)) if view is first else (addr, (start + s, start + e))
+            return [make(view, s, e, "region", region_value(addr), "fields.region")]
     return []
