@@ -24,7 +24,10 @@ from .evidence import FactMaker, View
 from .orgs import name_before
 
 _BODY = 3000
+_NEAR = 800  # the opening that names the project: title and first paragraph
 _COMPANY = re.compile("公司")
+# Addresses of the parties (地址：娄底市娄星区...) say where an office is, not where the project is.
+_ADDRESS = re.compile(r"(?:地址|住所|住址|所在地|注册地|办公地点|通讯地址)[:：]?[^，。；：:]{0,40}")
 # The stock-exchange header: code, short name and notice number of the announcing company.
 _HEADER = re.compile(r"(?:证券|股票)(?:代码|简称)[:：]?[^:：]{0,12}?(?=(?:证券|股票|公告|编号)|$)|公告编号[:：]?[\w\-—（）()]{0,20}")
 
@@ -39,7 +42,7 @@ def _cpca():
 def _resolve(text: str, context: str) -> tuple[object, int, int] | None:
     """The most specific division named in `text` (start, end in text), checked against `context`."""
     cpca = _cpca()
-    current, first, last = None, None, None
+    current, first, last = None, 0, 0
     for match in cpca.matcher.iter(text):
         candidates = match.attr_infos
         if current is not None:
@@ -55,8 +58,7 @@ def _resolve(text: str, context: str) -> tuple[object, int, int] | None:
                 continue
             addr = named[0]
         current = addr
-        first = match.start_index if first is None else first
-        last = match.end_index + 1
+        first, last = match.start_index, match.end_index + 1
         if addr.rank == 2:
             break
     return (current, first, last) if current is not None else None
@@ -87,7 +89,7 @@ def region_value(addr) -> dict:
             "lat": lat, "lon": lon}
 
 
-def _refine(addr, view: View, text: str, span: tuple[int, int]) -> tuple[object, tuple[int, int]]:
+def _refine(addr, text: str, span: tuple[int, int]) -> tuple[object, tuple[int, int]]:
     """Go down a level while the text names exactly one division inside the current one
     (a project in 罗定市 for a buyer in 云浮市); several places leave the region where it is."""
     cpca = _cpca()
@@ -109,13 +111,16 @@ def _refine(addr, view: View, text: str, span: tuple[int, int]) -> tuple[object,
 
 
 def _masked(view: View, keep: list[tuple[int, int]]) -> str:
-    """Page text with company names blanked out (a company's name tells where it is registered,
-    not where the project is), except the spans in `keep` (the buyer's own name)."""
+    """Page text with company names, addresses and the stock-exchange header blanked out (they tell
+    where a company or office is, not where the project is), except the spans in `keep` (the buyer's
+    own name)."""
     text = list(view.text[:_BODY])
     for m in _COMPANY.finditer(view.text[:_BODY]):
         span = name_before(view.text, m.end())
         if span and not any(s <= span[0] and span[1] <= e for s, e in keep):
             text[span[0]:span[1]] = "□" * (span[1] - span[0])
+    for m in _ADDRESS.finditer(view.text[:_BODY]):
+        text[m.start():m.end()] = "□" * (m.end() - m.start())
     for m in _HEADER.finditer(view.text[:_BODY]):
         text[m.start():m.end()] = "□" * (m.end() - m.start())
     return "".join(text)
@@ -138,6 +143,9 @@ def find_region(views: list[View], make: FactMaker, party_facts: list[Fact]) -> 
         found = _resolve(text[start:end], context)
         if found:
             addr, s, e = found
-            addr, (s, e) = _refine(addr, view, body, (start + s, start + e)) if view is first else (addr, (start + s, start + e))
+            if view is first:
+                addr, (s, e) = _refine(addr, body[:_NEAR], (start + s, start + e))
+            else:
+                s, e = start + s, start + e
             return [make(view, s, e, "region", region_value(addr), "fields.region")]
     return []
