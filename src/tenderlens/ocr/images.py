@@ -68,8 +68,10 @@ def image_frames(data: bytes, numbers: list[int], max_pixels: int) -> Iterator[t
 
 def frame_count(data: bytes) -> int:
     try:
-        with Image.open(io.BytesIO(data)) as image:
-            return getattr(image, "n_frames", 1)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)  # refused, with its reason, at OCR
+            with Image.open(io.BytesIO(data)) as image:
+                return getattr(image, "n_frames", 1)
     except Exception:  # unreadable or refused: one page, whose OCR records why
         return 1
 
@@ -81,7 +83,8 @@ def _frame(image: Image.Image, n: int, max_pixels: int) -> tuple[Image.Image, in
         raise PageImageError(f"image frame {n} could not be read: {e}") from e
     w, h = image.size  # from the frame header: checked before any pixel is decoded
     if w * h > max_pixels:
-        raise PageImageError(f"image is {w}x{h} pixels, over the limit of {max_pixels / 1e6:.0f} megapixels")
+        raise PageImageError(f"image is {w}x{h} pixels, over the limit of {max_pixels / 1e6:.0f} megapixels"
+                             " (a decompression bomb or an oversized scan)")
     try:
         frame = ImageOps.exif_transpose(image)
         if frame.mode in ("RGBA", "LA", "PA") or "transparency" in frame.info:
