@@ -4,8 +4,8 @@ Every phrase the codebook holds (category cues, counter-cues, context words,
 vendor names) goes into a single automaton. Pages are matched in a view that
 forgives layout: line breaks and spaces next to a CJK character are dropped
 (HTML and PDF break 视频\\n监控 and WiFi\\n围栏 across lines), other whitespace runs
-become one space, a blank line stays a hard boundary, and ASCII letters are
-lower-cased. Every view index maps back to the page text, so a hit is quoted
+become one space, a blank line stays a hard boundary, letters are lower-cased
+and traditional characters simplified (OpenCC t2s). Every view index maps back to the page text, so a hit is quoted
 from the page exactly as written.
 """
 from __future__ import annotations
@@ -13,8 +13,10 @@ from __future__ import annotations
 import bisect
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import ahocorasick
+import opencc
 
 from ..codebook import Codebook
 from ..textnorm import normalise
@@ -54,7 +56,16 @@ def make_view(text: str) -> tuple[str, list[int]]:
     view = "".join(parts)
     lowered = view.lower()
     # str.lower is fast but may change the length (İ); then only ASCII is folded.
-    return (lowered if len(lowered) == len(view) else view.translate(_LOWER)), pos
+    view = lowered if len(lowered) == len(view) else view.translate(_LOWER)
+    # Traditional characters match the simplified cues (視頻監控 is 视频监控), where the
+    # conversion keeps every character in place.
+    simplified = _t2s().convert(view)
+    return (simplified if len(simplified) == len(view) else view), pos
+
+
+@lru_cache(maxsize=1)
+def _t2s() -> opencc.OpenCC:
+    return opencc.OpenCC("t2s")
 
 
 def phrase_key(phrase: str) -> str:
