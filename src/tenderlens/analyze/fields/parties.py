@@ -16,6 +16,7 @@ import re
 from dataclasses import dataclass
 
 from .evidence import FactMaker, View
+from .notice import title_span
 from .orgs import NAME_CHARS, is_public_body, name_at, name_before
 
 BUYER_WORDS = "招标人|招标单位|招标方|采购人|采购单位|采购方|业主单位|业主方|业主|建设单位|发包人|发包方|委托方|委托人|项目单位|用户单位|需方|买方|甲方"
@@ -35,6 +36,12 @@ _NOTICE_AFTER = re.compile(r"^(?:发出|签发|出具|送达|下发|发来|盖�
 _CHOSEN = re.compile(r"(?:确定|确认|选定|推荐)(?P<rest>)")
 _SUBSIDIARY = re.compile(r"(?:(?:全资|控股|二级|三级|所属|下属)?(?:子公司|孙公司)|下属(?:的|公司|企业)|(?:海外)?全资公司)[:：—-]*")
 _WITH = re.compile(r"与|和|同")
+# A subsidiary is the winner when it is the one that acts (收到, 中标, 签订 ...), not when it is
+# named in passing (a list of assets, an earlier project), nor when it bids together with its parent.
+_SUBSIDIARY_ACTS = re.compile(r"(?:[（(][^）)]{0,90}[）)])?(?:于|已|近日|日前|前期|近期|分别|顺利|成功|拟|将|共同|"
+                              r"\d{4}年\d{1,2}月\d{1,2}日|[，,])*"
+                              r"(?:收到|接到|中标|成交|签订|签署|与|和|被|确定|参与|参加|投标|获得|作为|为|的通知|中选|入围|、)")
+_WITH_PARENT = re.compile(r"(?:公司|我司)(?:与|和|及|联合)")
 _RECEIVED = re.compile(r"(?:收到|接到)(?:了)?")
 # Tendering agencies send award notices on the buyer's behalf; they are agents, never party A.
 _AGENCY_NAME = re.compile(r"招标.{0,6}公司|招投标管理|代理")
@@ -75,6 +82,7 @@ def _role_of_label(label: str) -> str:
 
 def mentions(views: list[View]) -> list[Mention]:
     out: list[Mention] = []
+    about_subsidiary = False  # the title says the notice is about a subsidiary (关于全资子公司...的公告)
     for vi, view in enumerate(views):
         t = view.text
         for m in _ALIAS.finditer(t):
@@ -107,9 +115,13 @@ def mentions(views: list[View]) -> list[Mention]:
             span = name_at(t, breaks=view.breaks, start=m.end())
             if span and before and before.start() == span[1] - m.end():
                 out.append(Mention(view, *span, "winner", "chosen", 1))
+        if vi == 0:
+            title = title_span(view)
+            about_subsidiary = bool(title and _SUBSIDIARY.search(t, *title))
         for m in _SUBSIDIARY.finditer(t):
             span = name_at(t, breaks=view.breaks, start=m.end())
-            if span:
+            if span and (about_subsidiary or _SUBSIDIARY_ACTS.match(t, span[1])) and not _WITH_PARENT.search(
+                    t, max(0, m.start() - 6), m.start()):
                 out.append(Mention(view, *span, "subsidiary", "subsidiary", 2))
         for m in _RECEIVED.finditer(t):
             span = name_at(t, breaks=view.breaks, start=m.end())
