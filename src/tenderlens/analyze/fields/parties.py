@@ -38,9 +38,9 @@ _SUBSIDIARY = re.compile(r"(?:(?:全资|控股|二级|三级|所属|下属)?(?:�
 _WITH = re.compile(r"与|和|同")
 # A subsidiary is the winner when it is the one that acts (收到, 中标, 签订 ...), not when it is
 # named in passing (a list of assets, an earlier project), nor when it bids together with its parent.
-_SUBSIDIARY_ACTS = re.compile(r"(?:[（(][^）)]{0,90}[）)])?(?:于|已|近日|日前|前期|近期|分别|顺利|成功|拟|将|共同|"
+_SUBSIDIARY_ACTS = re.compile(r"(?:[（(][^）)]{0,90}[）)]){0,2}(?:于|已|近日|日前|前期|近期|分别|顺利|成功|拟|将|共同|"
                               r"\d{4}年\d{1,2}月\d{1,2}日|[，,])*"
-                              r"(?:收到|接到|中标|成交|签订|签署|与|和|被|确定|参与|参加|投标|获得|作为|为|的通知|中选|入围|、)")
+                              r"(?:收到|接到|中标|成交|签订|签署|与|和|被|确定|参与|参加|投标|获得|作为|成为|通过|在|为|的通知|中选|入围|、)")
 _WITH_PARENT = re.compile(r"(?:公司|我司)(?:与|和|及|联合)")
 _RECEIVED = re.compile(r"(?:收到|接到)(?:了)?")
 # Tendering agencies send award notices on the buyer's behalf; they are agents, never party A.
