@@ -93,3 +93,33 @@ def test_a_researcher_can_add_a_cue_by_editing_data(tmp_path):
     text, offsets = normalise(sentence)
     facts = analyze(Document("x", "text", "", 1, [Page(1, text, offsets)]), custom)
     assert any(f.key == "tech.video_surveillance" and "天眼巡查" in f.quote for f in facts)
+
+
+def _vendors(sentence: str) -> list[tuple[str, str, str]]:
+    text, offsets = normalise(sentence)
+    facts = analyze(Document("v", "text", "text/plain", len(sentence), [Page(1, text, offsets)]), CB)
+    return [(f.key, f.quote, f.value["role"]) for f in facts if f.kind == "vendor"]
+
+
+@pytest.mark.parametrize("sentence,expected", [
+    ("审计机构为大华会计师事务所（特殊普通合伙）。", []),
+    ("中标人：浙江大华技术股份有限公司。", [("dahua", "浙江大华技术股份有限公司")]),
+    ("采购海康威视(HIKVISION)摄像机200台。", [("hikvision", "海康威视"), ("hikvision", "HIKVISION")]),
+    ("The sheriff bought a cell-site simulator from Harris Corporation, not from Harris County.",
+     [("harris", "Harris Corporation")]),
+    ("道路施工依图纸进行。", []),
+])
+def test_vendor_names_resolve_and_look_alikes_do_not(sentence, expected):
+    assert [(k, q) for k, q, _ in _vendors(sentence)] == expected
+
+
+def test_a_winning_vendor_is_a_supplier_in_every_mention(eval_dir):
+    """FDDC 1021549: 高新兴 wins a public-security video contract; the announcement names it several ways."""
+    from tenderlens.extract import extract_document
+    from tenderlens.model import RawDoc
+    path = eval_dir / "fddc" / "html" / "1021549.html"
+    doc = extract_document(RawDoc(str(path), path.read_bytes(), path.name))
+    facts = analyze(doc, CB)
+    gosuncn = [f for f in facts if f.kind == "vendor" and f.key == "gosuncn"]
+    assert len(gosuncn) >= 2 and {f.value["role"] for f in gosuncn} == {"supplier"}
+    assert any(f.key == "supplier" and "高新兴" in f.value for f in facts if f.kind == "field")

@@ -3,8 +3,8 @@
 Every name variant (Chinese and English names, legal names, stock short names,
 aliases) comes from the same single pass over the page as the category cues. A
 hit inside one of the vendor's look-alikes (大华会计师事务所) is dropped. A vendor
-is a `supplier` where its name is part of a winning supplier the procurement
-fields found, and `mentioned` otherwise.
+is a `supplier` in a document where one of its names is part of a winning
+supplier the procurement fields found, and `mentioned` otherwise.
 """
 from __future__ import annotations
 
@@ -15,21 +15,26 @@ from .matcher import PageScan, phrase_key
 EXTRACTOR = "vendors"
 
 
-def _names(codebook: Codebook) -> dict[str, list[tuple[str, list[str]]]]:
-    """Phrase key -> [(vendor id, its counter-cue keys)]."""
+def _names(codebook: Codebook) -> tuple[dict[str, list[tuple[str, list[str]]]], dict[str, list[str]]]:
+    """Phrase key -> [(vendor id, its counter-cue keys)], and vendor id -> keys of all its names."""
     if "vendors" not in codebook._cache:
         names: dict[str, list[tuple[str, list[str]]]] = {}
+        keys: dict[str, list[str]] = {}
         for v in codebook.vendors.values():
             counters = [phrase_key(c) for c in v.counter_cues]
-            for name in v.names:
-                names.setdefault(phrase_key(name), []).append((v.id, counters))
-        codebook._cache["vendors"] = names
+            keys[v.id] = [phrase_key(n) for n in v.names]
+            for key in keys[v.id]:
+                names.setdefault(key, []).append((v.id, counters))
+        codebook._cache["vendors"] = names, keys
     return codebook._cache["vendors"]
 
 
 def find_vendors(doc_id: str, scans: list[PageScan], codebook: Codebook, suppliers: list[str]) -> list[Fact]:
-    names = _names(codebook)
+    names, all_keys = _names(codebook)
     supplier_keys = [phrase_key(s) for s in suppliers if s]
+    # A vendor wins here when any of its names is part of a winning supplier's name
+    # (新科佳都 in 广州新科佳都科技有限公司): then every mention of it is as supplier.
+    winners = {vid for vid, keys in all_keys.items() if any(k in sk for k in keys for sk in supplier_keys)}
     facts: list[Fact] = []
     for sc in scans:
         taken: list[tuple[int, int, str]] = []
@@ -42,7 +47,7 @@ def find_vendors(doc_id: str, scans: list[PageScan], codebook: Codebook, supplie
                     continue
                 taken.append((s, e, vendor_id))
                 ps, pe = sc.page_span(s, e)
-                role = "supplier" if any(key in sk for sk in supplier_keys) else "mentioned"
+                role = "supplier" if vendor_id in winners else "mentioned"
                 facts.append(Fact(doc_id, "vendor", vendor_id,
                                   {"name": codebook.vendors[vendor_id].name_en, "role": role},
                                   sc.page, ps, pe, sc.text[ps:pe], codebook.version, EXTRACTOR))
