@@ -84,7 +84,7 @@ def test_analyze_reuses_stored_text_and_is_idempotent(labelled, tmp_path, monkey
         raise AssertionError("re-analysis must not extract text again")
     monkeypatch.setattr(pipeline, "extract_document", no_extraction)
     for _ in range(2):
-        res = run("analyze", "--db", db, "-q")
+        res = run("analyze", "--db", db, "-q", "--engine", "local:2")
         assert res.exit_code == 0, res.output
         store = Store(str(db), readonly=True)
         after = _rows(store)
