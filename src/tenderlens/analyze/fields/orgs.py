@@ -17,7 +17,7 @@ MINISTRIES = """农业部 公安部 交通运输部 交通部 铁道部 水利�
 # Longest first, so that 有限责任公司 wins over 公司.
 SUFFIXES = sorted("""有限责任公司 股份有限公司 有限公司 分公司 子公司 公司 集团 总局 分局 局 厅 委员会 管委会 人民政府 政府 办公室 办事处
 中心 研究院 设计院 医院 学院 大学 学校 中学 小学 院 研究所 事务所 派出所 交易所 管理所 监测所 设计所 检测所 供电所 卫生所 看守所 拘留所 戒毒所 司法所 财政所 总站 站 总队 支队 大队 队 管理处 处 指挥部 项目部 事业部 馆 协会 学会
-基金会 旅行社 杂志社 通讯社 监狱 法院 检察院 银行 合作社 工厂 厂 场 矿 联合体 集团公司 总公司 电视台 报社 出版社""".split() + MINISTRIES,
+基金会 交易平台 旅行社 杂志社 通讯社 监狱 法院 检察院 银行 合作社 工厂 厂 场 矿 联合体 集团公司 总公司 电视台 报社 出版社""".split() + MINISTRIES,
                   key=len, reverse=True)
 _SUFFIX_END = re.compile(rf"(?:{'|'.join(SUFFIXES)})$")
 # Where a name stops even if name characters go on.
@@ -31,7 +31,7 @@ _GENERIC = {"公司", "本公司", "子公司", "分公司", "全资子公司", 
 # Role labels that may stand right before a name without a colon (及采购人NAME, 建设方为NAME).
 LABELS = ("采购代理机构|招标代理机构|采购人|采购单位|招标人|招标单位|招标方|建设单位|建设方为|建设方|业主单位|业主方|业主|发包方|发包人|"
           "甲方|乙方|交易对手方|交易对方")
-_LEADING = re.compile(rf"^(?:本公司|公司|我公司|项目|{LABELS}|关联方|参股公司|安装|(?:全资|控股)?子公司|"
+_LEADING = re.compile(rf"^(?:本公司|公司|我公司|项目|{LABELS}|联合体(?:牵头方|牵头人|成员)?[—\-－]*|关联方|参股公司|安装|(?:全资|控股)?子公司|"
                       r"与|和|及|由|向|经|被|对|在|将|了|即|为|是|系|以|鉴于|根据|依据|来自|一|"
                       r"临?[\d\-—/.]+(?=[\u4e00-\u9fff])|\d{4}年\d{1,2}月(?:\d{1,2}日)?|[\d\-—/.]+)+")
 
@@ -42,6 +42,9 @@ def name_at(text: str, start: int, max_len: int = 40, breaks: frozenset[int] = f
     `breaks` are positions where the text had a line break: a name is read across one
     (PDF conversions wrap names), unless what precedes it is already a whole name
     (two table cells, one under the other)."""
+    latin = _LATIN_NAME.match(text, start)
+    if latin and not re.match(r"[\u4e00-\u9fff]", text[latin.end():latin.end() + 1]):
+        return (start, latin.end()) if latin.end() - start >= 4 else None
     run = re.match(rf"{NAME_CHARS}{{2,{max_len}}}", text[start:start + max_len])
     if not run:
         return None
@@ -98,6 +101,8 @@ def _balanced(s: str) -> bool:
     return s.count("（") + s.count("(") == s.count("）") + s.count(")")
 
 
+# A foreign counterparty written in Latin letters (Bangladesh Power Development Board, JDS Development Group).
+_LATIN_NAME = re.compile(r"[A-Za-z][A-Za-z0-9.,&'\-]{3,80}(?<![.,\-])")
 _JUNK = re.compile(r"公告|本公司|公司与|合同|简称|以下|中标|编号|\d+年|\d+月|联合体联合体|项目的")
 
 

@@ -26,6 +26,8 @@ WINNER_WORDS = "中标人|中标单位|中标供应商|中标方|成交供应商
 AGENT_WORDS = "招标代理机构|采购代理机构|代理机构|招标代理|采购代理"
 ISSUER_ALIASES = ("公司", "本公司", "我公司", "上市公司")
 
+# Role words that name the party right after them with no colon (与发包方NAME, 招标单位NAME的...).
+_BARE_LABEL = re.compile(r"(?<![:：])(?P<label>招标人|招标单位|采购人|采购单位|发包方|发包人|业主方|业主单位|建设单位)(?![:：为是])")
 _LABEL = re.compile(rf"(?P<label>{AGENT_WORDS}|{WINNER_WORDS}|{SIGNER_WORDS}|{BUYER_WORDS}|{OWNER_WORDS})(?:名称|单位名称|全称)?"
                     r"(?:(?:为|是|[:：]){1,2})")
 _ALIAS = re.compile(r"[（(](?:以下|下)?(?:简称|称)[:：为]?(?P<alias>[^）)]{1,60})[）)]")
@@ -51,7 +53,7 @@ _CONSORTIUM_AFTER = re.compile(r"^(?:等|共同)?(?:组成|成立)(?:的)?联合
 _TOOK_PART = re.compile(r"(?:参与|参加|投标|中标|竞得|获得)(?:了)?")
 _TOOK_PART_AFTER = re.compile(r"^(?:的|组织的|举办的|发布的|（|\(|[^。；，]{0,30}?(?:项目|工程|招标|采购|标段|包))")
 # A name opening a clause, then what the buyer does: NAME通知公司中标, NAME发布中标公告.
-_ACTS_AFTER = re.compile(r"^(?:已|于|近日|通过)?(?:[^。；，]{0,24}?(?:通知|发布|公布|公示|组织|授予)|在[^。；]{0,80}?(?:发布|公布|公示))")
+_ACTS_AFTER = re.compile(r"^(?:已|于|近日|通过)?(?:[^。；，]{0,24}?(?:通知|发布|公布|公示|组织|授予)|在[^。；]{0,80}?(?:发布|公布|公示|公告))")
 
 
 @dataclass
@@ -66,6 +68,13 @@ class Mention:
     @property
     def name(self) -> str:
         return self.view.text[self.start:self.end]
+
+    @property
+    def shown(self) -> str:
+        """The name as a value: Chinese without the line breaks of the layout, Latin with its spaces."""
+        s, e = self.view.span(self.start, self.end)
+        raw = self.view.page.text[s:e]
+        return re.sub(r"\s+", "", raw) if re.search(r"[\u4e00-\u9fff]", raw) else " ".join(raw.split())
 
 
 def _role_of_label(label: str) -> str:
@@ -100,6 +109,10 @@ def mentions(views: list[View]) -> list[Mention]:
             span = name_at(t, breaks=view.breaks, start=m.end())
             if span:
                 out.append(Mention(view, *span, _role_of_label(m.group("label")), "label", 1))
+        for m in _BARE_LABEL.finditer(t):
+            span = name_at(t, breaks=view.breaks, start=m.end())
+            if span:
+                out.append(Mention(view, *span, _role_of_label(m.group("label")), "label_bare", 2))
         for m in _NOTICE_FROM.finditer(t):
             span = name_at(t, breaks=view.breaks, start=m.end())
             if span and _NOTICE_AFTER.search(t[span[1]:span[1] + 60]):
@@ -197,21 +210,21 @@ def find_parties(views: list[View], make: FactMaker) -> list:
     for w in winners:
         if w.name not in seen:
             seen.add(w.name)
-            facts.append(make(w.view, w.start, w.end, "supplier", w.name, f"fields.parties.{w.how}"))
+            facts.append(make(w.view, w.start, w.end, "supplier", w.shown, f"fields.parties.{w.how}"))
     own = seen | ({issuer.name} if issuer else set())
     signer = _first(ms, "signer", exclude=own)
     owner = _first(ms, "owner", exclude=own)
     buyer = _first(ms, "buyer", exclude=own) or owner or signer or _first(ms, "counterparty", exclude=own)
     if signer and owner and signer.name != owner.name and not is_public_body(signer.name) and is_public_body(owner.name):
-        facts.append(make(signer.view, signer.start, signer.end, "contract_party", signer.name,
+        facts.append(make(signer.view, signer.start, signer.end, "contract_party", signer.shown,
                           f"fields.parties.{signer.how}"))
         buyer = owner
     elif signer:
         buyer = signer if not (buyer and buyer.rank < signer.rank) else buyer
     if buyer:
-        facts.append(make(buyer.view, buyer.start, buyer.end, "buyer", buyer.name, f"fields.parties.{buyer.how}"))
+        facts.append(make(buyer.view, buyer.start, buyer.end, "buyer", buyer.shown, f"fields.parties.{buyer.how}"))
     agent = _first(ms, "agent", exclude=own) or next(
         (m for m in ms if m.role in ("buyer", "counterparty") and _AGENCY_NAME.search(m.name)), None)
     if agent:
-        facts.append(make(agent.view, agent.start, agent.end, "agent", agent.name, f"fields.parties.{agent.how}"))
+        facts.append(make(agent.view, agent.start, agent.end, "agent", agent.shown, f"fields.parties.{agent.how}"))
     return facts
