@@ -182,3 +182,24 @@ def test_generated_category_pages_match_the_codebook(tmp_path):
         assert committed.read_text(encoding="utf-8") == path.read_text(encoding="utf-8"), (
             f"{committed} is out of date: run `tenderlens codebook docs --out docs/categories`")
     assert sorted(p.name for p in DOCS_DIR.glob("*.md")) == sorted(p.name for p in written)
+
+
+def test_a_document_that_trips_analysis_is_stored_without_facts_and_the_batch_goes_on(tmp_path, monkeypatch):
+    corpus = codebook.DEFAULT_DIR.parent / "demo" / "corpus"
+    real = pipeline.analyze
+    victims = []
+
+    def flaky(doc, book):
+        if not victims:
+            victims.append(doc.id)
+            raise RuntimeError("analysis bug")
+        return real(doc, book)
+    monkeypatch.setattr(pipeline, "analyze", flaky)
+    store = Store(str(tmp_path / "flaky.db"))
+    result = pipeline.ingest([str(corpus)], store)
+    assert result.counts["analysis_failed"] == 1 and result.counts["ok"] == 13
+    meta = json.loads(store.document(victims[0])["meta"])
+    assert meta["analysis_error"] == "RuntimeError: analysis bug"
+    assert not store.facts(victims[0])
+    others = store.db.execute("SELECT count(DISTINCT doc_id) FROM facts").fetchone()[0]
+    assert others == 12
