@@ -75,6 +75,8 @@ CREATE TABLE IF NOT EXISTS facts (
 );
 CREATE INDEX IF NOT EXISTS facts_doc ON facts(doc_id, codebook_version);
 CREATE INDEX IF NOT EXISTS facts_key ON facts(kind, key);
+-- A document's facts of one kind without reading the rows (vendor facets, fact listings).
+CREATE INDEX IF NOT EXISTS facts_doc_kind ON facts(doc_id, kind, key);
 CREATE TABLE IF NOT EXISTS doc_summary (
     doc_id TEXT PRIMARY KEY REFERENCES documents(id),
     is_surveillance INTEGER NOT NULL DEFAULT 0,
