@@ -33,7 +33,7 @@ LABELS = ("采购代理机构|招标代理机构|采购人|采购单位|招标�
           "甲方|乙方|交易对手方|交易对方")
 _LEADING = re.compile(rf"^(?:本公司|公司|我公司|项目|{LABELS}|联合体(?:牵头方|牵头人|成员)?[—\-－]*|关联方|参股公司|安装|(?:全资|控股)?子公司|"
                       r"与|和|及|由|向|经|被|对|在|将|了|即|为|是|系|以|鉴于|根据|依据|来自|一|"
-                      r"临?[\d\-—/.]+(?=[\u4e00-\u9fff])|\d{4}年\d{1,2}月(?:\d{1,2}日)?|[\d\-—/.]+)+")
+                      r"临?[\d\-—/.]+号?(?=[\u4e00-\u9fff])|\d{4}年\d{1,2}月(?:\d{1,2}日)?|[\d\-—/.]+)+")
 
 
 def name_at(text: str, start: int, max_len: int = 40, breaks: frozenset[int] = frozenset()) -> tuple[int, int] | None:
@@ -107,6 +107,8 @@ _JUNK = re.compile(r"公告|本公司|公司与|合同|简称|以下|中标|编�
 
 
 def _plausible(name: str) -> bool:
+    if re.search(r"[\u4e00-\u9fff]", name) and re.search(r"(?<![有限分总团])公司$", name) and len(name) < 6:
+        return False  # 要求公司, 家大型公司: a word before 公司, not a name
     return (len(name) >= 4 and name not in _GENERIC and not name.startswith(("公司", "子公司", "该", "本"))
             and not _JUNK.search(name))
 
