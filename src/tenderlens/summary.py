@@ -21,20 +21,26 @@ def _evidence(f: Fact) -> dict:
 
 
 def _pick_amount(amounts: list[Fact]) -> Fact | None:
-    """The amount of the strongest role, in yuan where the document gives yuan (its own
-    conversion of a dollar price included); among several of that role the first, unless
-    the document states a total (an announcement covering several lots)."""
+    """The amount the document is about, in yuan where it gives yuan (its own conversion of a
+    dollar price included).
+
+    A stated total of several lots wins. Otherwise the strongest role (AMOUNT_PREFERENCE);
+    within it the sum the document repeats most (a contract price is written in figures and
+    again in words, 大写), then the first."""
     if not amounts:
         return None
-    rank = {r: i for i, r in enumerate(AMOUNT_PREFERENCE)}
-    role_of = lambda f: rank.get((f.value or {}).get("role", "unknown"), len(rank))  # noqa: E731
     cny = [f for f in amounts if (f.value or {}).get("currency", "CNY") == "CNY"] or amounts
-    best_rank = min(role_of(f) for f in cny)
-    same = [f for f in cny if role_of(f) == best_rank]
     for f in cny:
         if (f.value or {}).get("total") and _sums_earlier(f, cny):
             return f
-    return same[0]
+    rank = {r: i for i, r in enumerate(AMOUNT_PREFERENCE)}
+    role_of = lambda f: rank.get((f.value or {}).get("role", "unknown"), len(rank))  # noqa: E731
+    value_of = lambda f: (f.value or {}).get("yuan") or (f.value or {}).get("usd")  # noqa: E731
+    count: dict = {}
+    for f in cny:
+        count[value_of(f)] = count.get(value_of(f), 0) + 1
+    order = {id(f): i for i, f in enumerate(cny)}
+    return min(cny, key=lambda f: (role_of(f), -count[value_of(f)], order[id(f)]))
 
 
 def _sums_earlier(total: Fact, amounts: list[Fact]) -> bool:
