@@ -9,6 +9,8 @@ the app's own script files, so text in a document never runs as code.
 from __future__ import annotations
 
 import json
+import os
+import queue
 import re
 from collections.abc import Iterator
 from importlib.resources import files
@@ -35,6 +37,8 @@ from .views import map_data, timeline_data
 
 DOC_ID = re.compile(r"^[0-9a-f]{64}$")
 FACT_KINDS = ("field", "tech", "target", "source", "vendor", "exempt")
+# Reads map the file instead of copying it, keep pages between requests, and sort in memory.
+TUNING = ("PRAGMA mmap_size = 1073741824", "PRAGMA cache_size = -32768", "PRAGMA temp_store = MEMORY")
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:;"
        " object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
 
@@ -54,12 +58,20 @@ def create_app(db_path: str, masked: bool = True) -> FastAPI:
     env = Environment(loader=PackageLoader("tenderlens", "web/templates"), autoescape=select_autoescape(default=True))
     labels = Labels.from_codebook(codebook.load())
 
+    idle: queue.SimpleQueue[Store] = queue.SimpleQueue()
+
     def store() -> Iterator[Store]:
-        s = Store(db_path, readonly=True)
+        """A read-only connection of the pool: warm caches across requests, one request at a time."""
+        try:
+            s = idle.get_nowait()
+        except queue.Empty:
+            s = Store(db_path, readonly=True)
+            for pragma in TUNING:
+                s.db.execute(pragma)
         try:
             yield s
         finally:
-            s.close()
+            idle.put(s)
 
     def state_of(request: Request) -> SearchState:
         try:
@@ -70,6 +82,20 @@ def create_app(db_path: str, masked: bool = True) -> FastAPI:
     def render(request: Request, template: str, status: int = 200, **ctx) -> HTMLResponse:
         html = env.get_template(template).render(request=request, db_path=db_path, version=__version__, **ctx)
         return HTMLResponse(html, status_code=status)
+
+    whole: dict[tuple, object] = {}
+
+    def whole_store(name: str, state: SearchState, compute):
+        """Counts over the whole store (no query, no filter), kept until the database file changes."""
+        if state.q or state.has_filters:
+            return compute()
+        files = [p for p in (db_path, db_path + "-wal") if os.path.exists(p)]
+        key = (name, tuple(state.params(page=1)), tuple((os.stat(p).st_mtime_ns, os.stat(p).st_size) for p in files))
+        if key not in whole:
+            if len(whole) > 32:
+                whole.clear()
+            whole[key] = compute()
+        return whole[key]
 
     def select(s: Store, state: SearchState) -> tuple[list[str], bool]:
         analysed = results.ensure_analysis_tables(s)
@@ -116,18 +142,19 @@ def create_app(db_path: str, masked: bool = True) -> FastAPI:
     def search_page(request: Request, s: Store = Depends(store)):
         state = state_of(request)
         terms, analysed = select(s, state)
-        total = results.count(s)
+        total = whole_store("count", state, lambda: results.count(s))
         pages = max(1, -(-total // PER_PAGE))
         return render(request, "search.html", state=state, total=total, n_pages=pages, analysed=analysed,
                       results=results.page_of_results(s, state, terms, masked),
-                      facets=facets(s, state, labels), masked=masked)
+                      facets=whole_store("facets", state, lambda: facets(s, state, labels)), masked=masked)
 
     @app.get("/map", response_class=HTMLResponse)
     def map_page(request: Request, s: Store = Depends(store)):
         state = state_of(request)
         _, analysed = select(s, state)
-        return render(request, "map.html", state=state, total=results.count(s), analysed=analysed,
-                      data=dict(map_data(s), search=state.url("/search", province="", prefecture="", county="")))
+        return render(request, "map.html", state=state, total=whole_store("count", state, lambda: results.count(s)),
+                      analysed=analysed, data=dict(whole_store("map", state, lambda: map_data(s)),
+                                                   search=state.url("/search", province="", prefecture="", county="")))
 
     @app.get("/timeline", response_class=HTMLResponse)
     def timeline_page(request: Request, by: str = "month", s: Store = Depends(store)):
@@ -135,8 +162,10 @@ def create_app(db_path: str, masked: bool = True) -> FastAPI:
         if by not in ("month", "year"):
             raise UserError(f"by must be month or year, not {by!r}")
         _, analysed = select(s, state)
-        return render(request, "timeline.html", state=state, total=results.count(s), analysed=analysed, by=by,
-                      data=dict(timeline_data(s, by), labels={f: labels.family(f) for f in FAMILIES},
+        return render(request, "timeline.html", state=state, total=whole_store("count", state, lambda: results.count(s)),
+                      analysed=analysed, by=by,
+                      data=dict(whole_store("timeline-" + by, state, lambda: timeline_data(s, by)),
+                                labels={f: labels.family(f) for f in FAMILIES},
                                 search=state.url("/search", date_from="", date_to="", year="")))
 
     @app.get("/export.{fmt}")

@@ -31,8 +31,7 @@ FACT_COLUMNS = ("doc_id", "kind", "key", "value", "page", "start", "end", "quote
 def doc_ids(store: Store, state: SearchState) -> list[str]:
     """The current result in the order the search page shows it."""
     return [r[0] for r in store.db.execute(
-        "SELECT r.doc_id FROM temp.result r LEFT JOIN doc_summary s ON s.doc_id = r.doc_id"
-        f" ORDER BY {ORDER[state.sort]}")]
+        f"SELECT doc_id FROM temp.result ORDER BY {ORDER[state.sort]}")]
 
 
 def document_rows(store: Store, state: SearchState, masked: bool, flat: bool) -> list[dict]:

@@ -2,6 +2,9 @@
 
 Each count is the number of documents in the current result that carry the
 value, so clicking a value narrows the result to exactly that many documents.
+Summary facets count columns of temp.result itself; categories and vendors
+probe their tables for each document of the result, or, when the result is the
+whole store, count those tables by their own indexes.
 """
 from __future__ import annotations
 
@@ -38,8 +41,8 @@ def _rows(store: Store, sql: str, params: tuple = ()) -> list[tuple]:
 def _summary_facet(store: Store, state: SearchState, column: str, title: str, limit: int | None = None,
                    where: str = "", params: tuple = (), label=str, param: str = "") -> Facet:
     param = param or column
-    sql = (f"SELECT s.{column}, count(*) FROM temp.result r JOIN doc_summary s ON s.doc_id = r.doc_id"
-           f" WHERE s.{column} IS NOT NULL AND s.{column} != '' {where} GROUP BY 1 ORDER BY 2 DESC, 1")
+    sql = (f"SELECT {column}, count(*) FROM temp.result WHERE {column} IS NOT NULL AND {column} != '' {where}"
+           " GROUP BY 1 ORDER BY 2 DESC, 1")
     if limit:
         sql += f" LIMIT {int(limit)}"
     facet = Facet(param, title)
@@ -52,18 +55,18 @@ def _summary_facet(store: Store, state: SearchState, column: str, title: str, li
 def _region(store: Store, state: SearchState) -> Facet:
     """One level of the province -> prefecture -> county tree, below what is selected."""
     if state.prefecture:
-        return _summary_facet(store, state, "county", "county", where="AND s.prefecture = ?",
+        return _summary_facet(store, state, "county", "county", where="AND prefecture = ?",
                               params=(state.prefecture,))
     if state.province:
-        return _summary_facet(store, state, "prefecture", "prefecture", where="AND s.province = ?",
+        return _summary_facet(store, state, "prefecture", "prefecture", where="AND province = ?",
                               params=(state.province,))
     return _summary_facet(store, state, "province", "region")
 
 
-def _categories(store: Store, state: SearchState, labels: Labels) -> Facet:
+def _categories(store: Store, state: SearchState, labels: Labels, everything: bool) -> Facet:
     facet = Facet("cat", "category")
-    rows = _rows(store, "SELECT t.family, t.category, count(DISTINCT t.doc_id) FROM temp.result r"
-                        " JOIN doc_tags t ON t.doc_id = r.doc_id GROUP BY 1, 2 ORDER BY 1, 3 DESC, 2")
+    source = "doc_tags t" if everything else "temp.result r CROSS JOIN doc_tags t ON t.doc_id = r.doc_id"
+    rows = _rows(store, f"SELECT t.family, t.category, count(*) FROM {source} GROUP BY 1, 2 ORDER BY 1, 3 DESC, 2")
     groups: dict[str, list[Value]] = {}
     for family, category, n in rows:
         groups.setdefault(family, []).append(
@@ -72,36 +75,36 @@ def _categories(store: Store, state: SearchState, labels: Labels) -> Facet:
     return facet
 
 
-def _vendors(store: Store, state: SearchState, labels: Labels) -> Facet:
+def _vendors(store: Store, state: SearchState, labels: Labels, everything: bool) -> Facet:
     facet = Facet("vendor", "vendor")
-    rows = _rows(store, "SELECT f.key, max(json_extract(f.value, '$.name')), count(DISTINCT f.doc_id)"
-                        " FROM temp.result r JOIN facts f ON f.doc_id = r.doc_id AND f.kind = 'vendor'"
-                        f" GROUP BY 1 ORDER BY 3 DESC, 1 LIMIT {TOP}")
-    for key, name, n in rows:
-        facet.values.append(Value(key, labels.vendor(key, name), n, state.url(vendor=key), state.vendor == key))
+    source = "facts f" if everything else "temp.result r CROSS JOIN facts f ON f.doc_id = r.doc_id"
+    rows = _rows(store, f"SELECT f.key, count(DISTINCT f.doc_id) FROM {source}"
+                        f" WHERE f.kind = 'vendor' GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT {TOP}")
+    for key, n in rows:
+        facet.values.append(Value(key, labels.vendor(key), n, state.url(vendor=key), state.vendor == key))
     return facet
 
 
 def _formats(store: Store, state: SearchState) -> Facet:
     facet = Facet("format", "format")
-    for fmt, n in _rows(store, "SELECT d.format, count(*) FROM temp.result r JOIN documents d ON d.id = r.doc_id"
-                               " GROUP BY 1 ORDER BY 2 DESC, 1"):
+    for fmt, n in _rows(store, "SELECT format, count(*) FROM temp.result GROUP BY 1 ORDER BY 2 DESC, 1"):
         facet.values.append(Value(fmt, fmt, n, state.url(format=fmt), state.format == fmt))
     return facet
 
 
 def facets(store: Store, state: SearchState, labels: Labels) -> list[Facet]:
+    everything = not state.q and not state.has_filters
     surv = {"1": "surveillance", "0": "not surveillance"}
     years = _summary_facet(store, state, "year", "year")
     years.values.sort(key=lambda v: v.value, reverse=True)
     return [
-        _categories(store, state, labels),
+        _categories(store, state, labels, everything),
         _region(store, state),
         years,
         _summary_facet(store, state, "notice_type", "notice type"),
         _summary_facet(store, state, "is_surveillance", "surveillance", label=lambda v: surv.get(v, v),
                        param="surv"),
         _summary_facet(store, state, "buyer", "buyer", limit=TOP),
-        _vendors(store, state, labels),
+        _vendors(store, state, labels, everything),
         _formats(store, state),
     ]

@@ -2,6 +2,11 @@
 
 Categories, regions, years, buyers and notice types come from the tables that
 `tenderlens analyze` writes (doc_summary, doc_tags); vendors from vendor facts.
+
+Two forms of the same test, chosen by what drives the query. With a text query
+the candidates are the few documents that match it, so each is probed by its id
+(EXISTS: cost follows the matches). Browsing without one, the facet's own index
+drives (IN: cost follows the facet, and SQLite starts from its smallest set).
 """
 from __future__ import annotations
 
@@ -12,11 +17,14 @@ from .state import SearchState
 
 _SUMMARY_COLUMNS = ("province", "prefecture", "county", "buyer", "notice_type")
 # A document dated only by its year still falls inside a period of whole years.
-_DATE = "coalesce(date, CAST(year AS TEXT))"
+_DATE = "coalesce(x.date, CAST(x.year AS TEXT))"
 
 
-def _in_summary(where: str, *params) -> Condition:
-    return Condition(f"d.id IN (SELECT doc_id FROM doc_summary WHERE {where})", params)
+def _on(table: str, where: list[str], params: list, probe: bool, key: str = "doc_id") -> Condition:
+    test = " AND ".join(where)
+    if probe:
+        return Condition(f"EXISTS (SELECT 1 FROM {table} x WHERE x.{key} = d.id AND {test})", tuple(params))
+    return Condition(f"d.id IN (SELECT {key} FROM {table} x WHERE {test})", tuple(params))
 
 
 def _after(value: str) -> str:
@@ -31,20 +39,23 @@ def _after(value: str) -> str:
 
 
 def conditions(state: SearchState) -> list[Condition]:
-    out = [Condition("d.id IN (SELECT doc_id FROM doc_tags WHERE category = ?)", (c,)) for c in state.cat]
-    for name in _SUMMARY_COLUMNS:
-        if getattr(state, name):
-            out.append(_in_summary(f"{name} = ?", getattr(state, name)))
+    """Conditions on `d.id` only, so they apply to documents or to any table of matches aliased `d`."""
+    probe = bool(state.q)
+    out = [_on("doc_tags", ["x.category = ?"], [c], probe) for c in state.cat]
+    # All tests on the summary row in one condition: one lookup per document, not one per filter.
+    tests = [(f"x.{name} = ?", getattr(state, name)) for name in _SUMMARY_COLUMNS if getattr(state, name)]
     if state.year:
-        out.append(_in_summary("year = ?", int(state.year)))
+        tests.append(("x.year = ?", int(state.year)))
     if state.date_from:
-        out.append(_in_summary(f"{_DATE} >= ?", state.date_from))
+        tests.append((f"{_DATE} >= ?", state.date_from))
     if state.date_to:
-        out.append(_in_summary(f"{_DATE} < ?", _after(state.date_to)))
+        tests.append((f"{_DATE} < ?", _after(state.date_to)))
     if state.surv:
-        out.append(_in_summary("is_surveillance = ?", int(state.surv)))
+        tests.append(("x.is_surveillance = ?", int(state.surv)))
+    if tests:
+        out.append(_on("doc_summary", [t for t, _ in tests], [v for _, v in tests], probe))
     if state.vendor:
-        out.append(Condition("d.id IN (SELECT doc_id FROM facts WHERE kind = 'vendor' AND key = ?)", (state.vendor,)))
+        out.append(_on("facts", ["x.kind = 'vendor'", "x.key = ?"], [state.vendor], probe))
     if state.format:
-        out.append(Condition("d.format = ?", (state.format,)))
+        out.append(_on("documents", ["x.format = ?"], [state.format], probe, key="id"))
     return out

@@ -31,8 +31,8 @@ class Labels:
     def category(self, cid: str) -> str:
         return self._both(self.categories.get(cid, ("", "")), cid)
 
-    def vendor(self, vid: str, name: str | None = None) -> str:
-        return self._both(self.vendors.get(vid, ("", "")), name or vid)
+    def vendor(self, vid: str) -> str:
+        return self._both(self.vendors.get(vid, ("", "")), vid)
 
     def family(self, family: str) -> str:
         return FAMILY_LABELS.get(family, family)

@@ -1,10 +1,11 @@
 """The filtered set of documents behind every view: one query, kept for the request.
 
 The matching documents (with a query: their best page and every matching page)
-go into a temporary table `result`, so the result page, the facet counts, the
-map, the timeline and the exports all read the same set without running the
-full-text query again. Temporary tables live outside the database file, so this
-works on a read-only connection.
+go into a temporary table `result`, with their summary columns beside them, so
+the result page, the facet counts, the map, the timeline and the exports all
+read the same set without running the full-text query again, and most facets
+count one small table instead of probing the store. Temporary tables live
+outside the database file, so this works on a read-only connection.
 """
 from __future__ import annotations
 
@@ -18,10 +19,13 @@ from ..store.search import Condition, snippet_parts
 from .state import PER_PAGE, SearchState
 
 ORDER = {
-    "relevance": "r.score, s.date DESC NULLS LAST, r.doc_id",
-    "date": "s.date DESC NULLS LAST, r.score, r.doc_id",
-    "amount": "s.amount_cny DESC NULLS LAST, r.score, r.doc_id",
+    "relevance": "score, doc_id",
+    "date": "date DESC NULLS LAST, score, doc_id",
+    "amount": "amount_cny DESC NULLS LAST, score, doc_id",
 }
+SUMMARY = ("is_surveillance", "notice_type", "date", "year", "amount_cny", "buyer", "province", "prefecture",
+           "county", "region_code", "lat", "lon")
+_WIDE = ", ".join(f"s.{c}" for c in SUMMARY) + ", y.format"
 
 
 @dataclass
@@ -55,27 +59,43 @@ def ensure_analysis_tables(store: Store) -> bool:
 
 
 def select(store: Store, state: SearchState, conditions: list[Condition]) -> list[str]:
-    """Fill temp.result with the documents matching the state; returns the query's terms."""
+    """Fill temp.result with the documents matching the state; returns the query's terms.
+
+    With a query, the full-text matches are grouped by document first and the
+    filters then test only those documents (see filters.conditions), so the cost
+    follows the number of matches, not the size of the facets.
+    """
     where, params = [], []
     for c in conditions:
         where.append(c.sql)
         params.extend(c.params)
     db = store.db
-    db.execute("DROP TABLE IF EXISTS temp.result")
-    if state.q:
-        match, terms = parse_query(state.q)
-        # SQLite takes the bare column p.n from the row that holds min(f.rank): the best page.
-        sql = ("CREATE TEMP TABLE result AS SELECT p.doc_id AS doc_id, min(f.rank) AS score, p.n AS page,"
-               " group_concat(p.n) AS pages FROM pages_fts f JOIN pages p ON p.id = f.rowid"
-               " JOIN documents d ON d.id = p.doc_id WHERE " + " AND ".join(["pages_fts MATCH ?"] + where) +
-               " GROUP BY p.doc_id")
-        params.insert(0, match)
-    else:
-        terms = []
-        sql = ("CREATE TEMP TABLE result AS SELECT d.id AS doc_id, 0 AS score, NULL AS page, NULL AS pages"
-               " FROM documents d" + (" WHERE " + " AND ".join(where) if where else ""))
+    for name, kind in db.execute("SELECT name, type FROM temp.sqlite_master WHERE name IN ('result', 'hits')").fetchall():
+        db.execute(f"DROP {kind.upper()} temp.{name}")
+    terms: list[str] = []
     try:
-        db.execute(sql, params)
+        if not state.q and not where:
+            # The whole store: a view, read only as far as a view needs (20 rows, or cached counts).
+            db.execute(f"CREATE TEMP VIEW result AS SELECT y.id AS doc_id, 0 AS score, NULL AS page, NULL AS pages,"
+                       f" {_WIDE} FROM documents y LEFT JOIN doc_summary s ON s.doc_id = y.id")
+            return terms
+        if state.q:
+            match, terms = parse_query(state.q)
+            # SQLite takes the bare column p.n from the row that holds min(f.rank): the best page.
+            db.execute("CREATE TEMP TABLE hits AS SELECT p.doc_id AS id, min(f.rank) AS score, p.n AS page,"
+                       " group_concat(p.n) AS pages FROM pages_fts f JOIN pages p ON p.id = f.rowid"
+                       " WHERE pages_fts MATCH ? GROUP BY p.doc_id", (match,))
+            db.execute("ANALYZE temp.hits")
+            source = "temp.hits d"  # the matches stand in for `d`: the filters test d.id only
+        else:
+            source = "(SELECT id, 0 AS score, NULL AS page, NULL AS pages FROM documents) d"
+        # CROSS JOIN keeps the matches as the outer loop: each is looked up once, by its id.
+        db.execute(f"CREATE TEMP TABLE result AS SELECT d.id AS doc_id, d.score, d.page, d.pages, {_WIDE}"
+                   f" FROM {source} CROSS JOIN documents y ON y.id = d.id LEFT JOIN doc_summary s ON s.doc_id = d.id"
+                   + (" WHERE " + " AND ".join(where) if where else ""), params)
+        # Without statistics SQLite takes a temporary table for a big one, and builds Bloom filters
+        # over whole indexes to join it: hundreds of milliseconds where a few lookups do.
+        db.execute("ANALYZE temp.result")
     except sqlite3.OperationalError as e:
         if "fts5" in str(e) or "syntax" in str(e):
             raise QueryError(f"cannot search for {state.q!r}: {e}") from e
@@ -85,25 +105,22 @@ def select(store: Store, state: SearchState, conditions: list[Condition]) -> lis
 
 def page_of_results(store: Store, state: SearchState, terms: list[str], masked: bool = True) -> list[Result]:
     rows = store.db.execute(
-        "SELECT r.doc_id, r.page, r.pages, d.title, d.format, s.* FROM temp.result r"
-        " JOIN documents d ON d.id = r.doc_id LEFT JOIN doc_summary s ON s.doc_id = r.doc_id"
-        f" ORDER BY {ORDER[state.sort]} LIMIT ? OFFSET ?",
+        f"SELECT r.*, y.title FROM (SELECT * FROM temp.result ORDER BY {ORDER[state.sort]} LIMIT ? OFFSET ?) r"
+        f" CROSS JOIN documents y ON y.id = r.doc_id ORDER BY {ORDER[state.sort]}",
         (PER_PAGE, (state.page - 1) * PER_PAGE)).fetchall()
     shown = mask if masked else (lambda t: t)
     out = []
     for r in rows:
-        doc_id = r[0]
+        doc_id = r["doc_id"]
         if r["page"] is not None:
-            text = shown(store.page(doc_id, r["page"])["text"])
-            parts, _ = snippet_parts(text, terms)
+            parts, _ = snippet_parts(shown(store.page(doc_id, r["page"])["text"]), terms)
         else:
             first = store.db.execute("SELECT text FROM pages WHERE doc_id = ? ORDER BY n LIMIT 1", (doc_id,)).fetchone()
             parts, _ = snippet_parts(shown(first[0]) if first else "", [])
         sources = store.sources(doc_id)
-        summary = {k: r[k] for k in r.keys()[5:] if k != "doc_id"}
         out.append(Result(doc_id, r["title"], r["format"], sources[0] if sources else "",
                           r["page"], sorted(int(n) for n in (r["pages"] or "").split(",") if n),
-                          parts, summary))
+                          parts, {k: r[k] for k in SUMMARY}))
     return out
 
 

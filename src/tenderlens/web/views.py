@@ -10,20 +10,15 @@ def map_data(store: Store) -> dict:
     provinces = [
         {"code": code, "province": name, "count": n, "amount": amount or 0}
         for code, name, n, amount in store.db.execute(
-            "SELECT substr(s.region_code, 1, 2) || '0000', s.province, count(*), sum(s.amount_cny)"
-            " FROM temp.result r JOIN doc_summary s ON s.doc_id = r.doc_id"
-            " WHERE s.province IS NOT NULL AND s.region_code IS NOT NULL GROUP BY 1 ORDER BY 3 DESC")]
+            "SELECT substr(region_code, 1, 2) || '0000', max(province), count(*), sum(amount_cny) FROM temp.result"
+            " WHERE province IS NOT NULL AND region_code IS NOT NULL GROUP BY 1 ORDER BY 3 DESC")]
     points = [
         {"province": p, "prefecture": pre or "", "county": c or "", "lat": lat, "lon": lon,
          "count": n, "amount": amount or 0}
         for p, pre, c, lat, lon, n, amount in store.db.execute(
-            "SELECT s.province, s.prefecture, s.county, avg(s.lat), avg(s.lon), count(*), sum(s.amount_cny)"
-            " FROM temp.result r JOIN doc_summary s ON s.doc_id = r.doc_id"
-            " WHERE s.lat IS NOT NULL AND s.lon IS NOT NULL AND s.prefecture IS NOT NULL"
-            " GROUP BY 1, 2, 3 ORDER BY 6 DESC")]
-    unplaced = store.db.execute(
-        "SELECT count(*) FROM temp.result r LEFT JOIN doc_summary s ON s.doc_id = r.doc_id"
-        " WHERE s.province IS NULL").fetchone()[0]
+            "SELECT province, prefecture, county, avg(lat), avg(lon), count(*), sum(amount_cny) FROM temp.result"
+            " WHERE lat IS NOT NULL AND lon IS NOT NULL AND prefecture IS NOT NULL GROUP BY 1, 2, 3 ORDER BY 6 DESC")]
+    unplaced = store.db.execute("SELECT count(*) FROM temp.result WHERE province IS NULL").fetchone()[0]
     return {"provinces": provinces, "points": points, "unplaced": unplaced}
 
 
@@ -33,21 +28,20 @@ def timeline_data(store: Store, by: str) -> dict:
     A document with tags from two families counts once in each family's series;
     the `all` series counts every dated document once.
     """
-    period = "substr(s.date, 1, 7)" if by == "month" else "CAST(s.year AS TEXT)"
-    dated = "s.date IS NOT NULL" if by == "month" else "s.year IS NOT NULL"
-    base = " FROM temp.result r JOIN doc_summary s ON s.doc_id = r.doc_id"
+    period = "substr(r.date, 1, 7)" if by == "month" else "CAST(r.year AS TEXT)"
+    dated = "r.date IS NOT NULL" if by == "month" else "r.year IS NOT NULL"
     series: dict[str, dict[str, list]] = {}
-    for p, n, amount in store.db.execute(f"SELECT {period}, count(*), sum(s.amount_cny){base} WHERE {dated} GROUP BY 1"):
+    for p, n, amount in store.db.execute(
+            f"SELECT {period}, count(*), sum(r.amount_cny) FROM temp.result r WHERE {dated} GROUP BY 1"):
         series.setdefault("all", {})[p] = [n, amount or 0]
     for p, fam, n, amount in store.db.execute(
-            f"SELECT {period}, t.family, count(*), sum(s.amount_cny){base}"
-            " JOIN (SELECT DISTINCT doc_id, family FROM doc_tags) t ON t.doc_id = r.doc_id"
-            f" WHERE {dated} GROUP BY 1, 2"):
+            "SELECT period, family, count(*), sum(amount) FROM"
+            f" (SELECT {period} AS period, t.family AS family, r.amount_cny AS amount FROM temp.result r"
+            f"  CROSS JOIN doc_tags t ON t.doc_id = r.doc_id WHERE {dated} GROUP BY r.doc_id, t.family)"
+            " GROUP BY 1, 2"):
         series.setdefault(fam, {})[p] = [n, amount or 0]
     periods = _every_period(sorted(series.get("all", {})), by)
-    undated = store.db.execute(
-        f"SELECT count(*) FROM temp.result r LEFT JOIN doc_summary s ON s.doc_id = r.doc_id WHERE NOT ({dated})"
-        " OR s.doc_id IS NULL").fetchone()[0]
+    undated = store.db.execute(f"SELECT count(*) FROM temp.result r WHERE NOT ({dated})").fetchone()[0]
     return {"by": by, "periods": periods, "undated": undated,
             "series": {name: {"count": [vals.get(p, [0, 0])[0] for p in periods],
                               "amount": [vals.get(p, [0, 0])[1] for p in periods]}

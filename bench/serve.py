@@ -1,0 +1,185 @@
+"""Search latency of the web app on a store of 100k documents, all figures from one run.
+
+    .venv/bin/python bench/serve.py [--docs 100000] [--templates 400] [--runs 60]
+
+The store is built from dev documents (../shared/eval/fddc/html plus the demo
+corpus): the templates are ingested and analysed by the real pipeline once, then
+replicated through the store API, each copy with its own bytes (a line of text
+sampled from its template appended to its last page, so ids, bigrams and lengths
+vary) and its template's facts, which rebuild its summary and tags. Pages are cut
+to --chars characters to keep the file near 1 GB.
+
+Reports p50 / p95 latency of
+  bare        store.search.search(): the keyword alone, top 20 pages by rank (what `tenderlens search` runs)
+  web q       the web app's result list for the keyword alone (matching documents, total, top 20 with snippets)
+  web q + 3   the same with three facet filters (category, province, year), as a click on three facets makes it
+  web page    the whole /search response for q + 3 (result list, every facet count, HTML) through the ASGI app
+"""
+from __future__ import annotations
+
+import argparse
+import hashlib
+import random
+import statistics
+import sys
+import time
+from dataclasses import replace
+from pathlib import Path
+
+from click.testing import CliRunner
+from fastapi.testclient import TestClient
+
+from tenderlens.cli import main as cli
+from tenderlens.cli.demo import demo_corpus
+from tenderlens.model import Document, Fact, Page
+from tenderlens.pipeline import ingest
+from tenderlens.records import facts_of
+from tenderlens.store import Store
+from tenderlens.store.search import count, search
+from tenderlens.web import create_app, results
+from tenderlens.web.app import TUNING
+from tenderlens.web.filters import conditions
+from tenderlens.web.state import SearchState
+
+EVAL = Path(__file__).resolve().parents[2] / "shared" / "eval"
+OUT = Path(__file__).resolve().parent / "out"
+KEYWORD = "监控"
+
+
+def build_templates(path: Path, n: int) -> None:
+    files = sorted((EVAL / "fddc" / "html").glob("*.html"))[:n]
+    store = Store(str(path))
+    ingest([str(f) for f in files] + [demo_corpus()], store)
+    store.close()
+    result = CliRunner().invoke(cli, ["analyze", "--db", str(path), "-q"])
+    if result.exit_code != 0:
+        sys.exit(f"analysis of the templates failed: {result.output}")
+
+
+def load_templates(path: Path, chars: int) -> list[tuple[Document, list[Fact]]]:
+    store = Store(str(path), readonly=True)
+    out = []
+    for (doc_id,) in store.db.execute("SELECT id FROM documents WHERE status = 'ok' ORDER BY id").fetchall():
+        doc = store.load_document(doc_id)
+        doc.pages = [Page(p.n, p.text[:chars], [], p.needs_ocr) for p in doc.pages if p.text]
+        if not doc.pages:
+            continue
+        lengths = {p.n: len(p.text) for p in doc.pages}
+        facts = [f for f in facts_of(store, doc_id) if f.page in lengths and f.end <= lengths[f.page]]
+        out.append((doc, facts))
+    store.close()
+    return out
+
+
+def replicate(path: Path, templates: list[tuple[Document, list[Fact]]], n: int, seed: int = 7) -> float:
+    rng = random.Random(seed)
+    store = Store(str(path))
+    t0 = time.perf_counter()
+    store.begin()
+    for i in range(n):
+        doc, facts = templates[i % len(templates)]
+        last = doc.pages[-1].text
+        start = rng.randrange(max(1, len(last) - 40))
+        line = f"\n副本 {i}: {last[start:start + 40]}"
+        text = doc.pages[-1].text + line
+        new_id = hashlib.sha256(f"{doc.id}:{i}".encode() + text.encode()).hexdigest()
+        pages = doc.pages[:-1] + [Page(doc.pages[-1].n, text, [])]
+        copy = Document(new_id, doc.format, doc.mime, len(text.encode()), pages, doc.title, doc.language)
+        store.write_document(copy, [f"bench-copy-{i}/{doc.id[:12]}.{doc.format}"])
+        version = facts[0].codebook_version if facts else "none"
+        store.replace_facts(new_id, version, [Fact(new_id, f.kind, f.key, f.value, f.page, f.start, f.end, f.quote,
+                                                   f.codebook_version, f.extractor) for f in facts])
+        if i % 2000 == 1999:
+            store.commit()
+            store.begin()
+            print(f"  {i + 1} documents, {time.perf_counter() - t0:.0f} s", end="\r", flush=True)
+    store.commit()
+    store.db.execute("ANALYZE")
+    store.close()
+    return time.perf_counter() - t0
+
+
+def facet_choice(path: Path) -> dict:
+    """Three facet values clicked one after another (the commonest category among documents holding the
+    keyword, then the commonest province among those, then the commonest year), as a user drills down."""
+    store = Store(str(path), readonly=True)
+    state = SearchState(q=KEYWORD)
+    picks = (("cat", "doc_tags t", "t.category", "t.family = 'tech'"),
+             ("province", "doc_summary s", "s.province", "s.province IS NOT NULL"),
+             ("year", "doc_summary s", "s.year", "s.year IS NOT NULL"))
+    for param, table, column, where in picks:
+        results.select(store, state, conditions(state))
+        value = store.db.execute(f"SELECT {column} FROM temp.result r JOIN {table} ON {table[-1]}.doc_id = r.doc_id"
+                                 f" WHERE {where} GROUP BY 1 ORDER BY count(*) DESC LIMIT 1").fetchone()[0]
+        state = replace(state, **{param: (value,) if param == "cat" else str(value)})
+    store.close()
+    return state
+
+
+def web_results(store: Store, state: SearchState) -> int:
+    results.ensure_analysis_tables(store)
+    terms = results.select(store, state, conditions(state))
+    total = results.count(store)
+    results.page_of_results(store, state, terms)
+    return total
+
+
+def percentiles(samples: list[float]) -> tuple[float, float]:
+    qs = statistics.quantiles(samples, n=20, method="inclusive")
+    return statistics.median(samples) * 1000, qs[18] * 1000
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--docs", type=int, default=100_000)
+    ap.add_argument("--templates", type=int, default=400)
+    ap.add_argument("--chars", type=int, default=3000, help="Longest page text kept from a template.")
+    ap.add_argument("--runs", type=int, default=60)
+    ap.add_argument("--reuse", action="store_true", help="Measure the store a previous run built, if there is one.")
+    args = ap.parse_args()
+    OUT.mkdir(exist_ok=True)
+    tpl_path, db_path = OUT / "serve-templates.db", OUT / f"serve-{args.docs}.db"
+    if not (args.reuse and db_path.exists()):
+        for p in (tpl_path, db_path):
+            for suffix in ("", "-wal", "-shm"):
+                Path(f"{p}{suffix}").unlink(missing_ok=True)
+        t = time.perf_counter()
+        build_templates(tpl_path, args.templates)
+        templates = load_templates(tpl_path, args.chars)
+        print(f"templates: {len(templates)} documents ingested and analysed in {time.perf_counter() - t:.0f} s")
+        seconds = replicate(db_path, templates, args.docs)
+        print(f"store: {args.docs} documents written in {seconds:.0f} s")
+    print(f"store: {db_path}, {db_path.stat().st_size / 1e6:.0f} MB")
+
+    filtered = facet_choice(db_path)
+    keyword = SearchState(q=KEYWORD)
+    store = Store(str(db_path), readonly=True)
+    for pragma in TUNING:  # as the web app's connections
+        store.db.execute(pragma)
+    client = TestClient(create_app(str(db_path)))
+    url = filtered.url("/search")
+    totals = {"bare": count(store, KEYWORD), "web q": web_results(store, keyword),
+              "web q + 3": web_results(store, filtered)}
+    assert client.get(url).status_code == 200
+    runs: dict[str, list[float]] = {k: [] for k in ("bare", "web q", "web q + 3", "web page")}
+    for _ in range(args.runs):  # interleaved, so drift on a shared machine hits every query alike
+        for name, fn in (("bare", lambda: search(store, KEYWORD, limit=20)),
+                         ("web q", lambda: web_results(store, keyword)),
+                         ("web q + 3", lambda: web_results(store, filtered)),
+                         ("web page", lambda: client.get(url))):
+            t = time.perf_counter()
+            fn()
+            runs[name].append(time.perf_counter() - t)
+    print(f"\nkeyword {KEYWORD!r}; facets: category {filtered.cat[0]}, province {filtered.province}, year {filtered.year}")
+    print(f"matches: {totals['bare']} pages for the keyword; web: {totals['web q']} documents, "
+          f"{totals['web q + 3']} with the three facets")
+    bare50, bare95 = percentiles(runs["bare"])
+    print(f"{'query':<12}{'p50 ms':>9}{'p95 ms':>9}{'p95 / bare p95':>16}   ({args.runs} runs each)")
+    for name, samples in runs.items():
+        p50, p95 = percentiles(samples)
+        print(f"{name:<12}{p50:>9.1f}{p95:>9.1f}{p95 / bare95:>16.2f}")
+    store.close()
+
+
+if __name__ == "__main__":
+    main()
