@@ -140,7 +140,9 @@ def _load_fddc(path: str) -> list[GoldDoc]:
     docs = []
     for id, rs in rows.items():
         doc = os.path.join("html", f"{id}.html")
-        amounts = [float(r["amount_upper_cny"]) for r in rs if r["amount_upper_cny"]]
+        # A contract listed twice (same project, same amount) is one contract in the sum.
+        contracts = {(r["project"], r["contract"], r["amount_upper_cny"]) for r in rs if r["amount_upper_cny"]}
+        amounts = [float(a) for _, _, a in sorted(contracts)]
         fields = {"party_a": [r["party_a_buyer"] for r in rs if r["party_a_buyer"]] or None,
                   "winner": [r["party_b_winner"] for r in rs if r["party_b_winner"]] or None,
                   "amount_cny": (amounts + ([sum(amounts)] if len(amounts) > 1 else [])) or None}

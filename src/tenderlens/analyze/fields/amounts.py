@@ -18,7 +18,7 @@ _CN_DIGITS = "零〇壹贰叁肆伍陆柒捌玖拾佰仟一二两三四五六七
 _CN_FRACTION = "零壹贰叁肆伍陆柒捌玖〇一二三四五六七八九"
 _AMOUNT = re.compile(
     rf"(?P<cur>人民币|RMB|CNY|¥|US\$|USD|\$)?[:：]?"
-    rf"(?:(?P<num>{_ARABIC})(?P<unit>万元|亿元|千元|元|万美元|亿美元|美元|\s?USD\b|\s?dollars\b|(?:万|亿)(?=人民币|[^\u4e00-\u9fff]|$))?"
+    rf"(?:(?P<num>{_ARABIC})(?:余|多)?(?P<unit>万元|亿元|千元|元|万美元|亿美元|美元|\s?USD\b|\s?dollars\b|(?:万|亿)(?=人民币|[^\u4e00-\u9fff]|$))?"
     rf"|(?P<cn>[{_CN_DIGITS}万亿]{{2,}})(?P<cnunit>[元圆](?:零?(?P<jiao>[{_CN_FRACTION}])角)?"
     rf"(?:零?(?P<fen>[{_CN_FRACTION}])分)?(?:整|正)?|万元|亿元)?)",
     re.I)
