@@ -203,3 +203,16 @@ def test_a_document_that_trips_analysis_is_stored_without_facts_and_the_batch_go
     assert not store.facts(victims[0])
     others = store.db.execute("SELECT count(DISTINCT doc_id) FROM facts").fetchone()[0]
     assert others == 12
+
+
+def test_categories_hold_their_floors_on_the_labelled_documents(labelled, eval_dir):
+    """Issue targets on ../shared/eval/labels.jsonl, scored by the same code as `tenderlens eval`."""
+    from tenderlens.evaluate import load_gold, score
+    from tenderlens.records import document_records
+    store = Store(str(labelled), readonly=True)
+    records = {r["doc_id"]: r for r in document_records(store, masked=False)}
+    result = score(load_gold(str(eval_dir / "labels.jsonl")), records).as_dict()
+    assert result["matched"] == 66
+    assert result["fields"]["is_surveillance"]["f1"] >= 0.95
+    assert result["families"]["tech"]["micro"]["f1"] >= 0.90
+    assert result["families"]["target"]["micro"]["f1"] >= 0.85
