@@ -32,15 +32,29 @@ def _joins(a: str, b: str) -> bool:
     return a.isascii() and b.isascii() and ((a.isalpha() and b.isalpha()) or (a.isdigit() and b.isdigit()))
 
 
-def make_view(text: str) -> tuple[str, list[int]]:
-    """The matching view of `text` and, for each of its characters, the index in `text`."""
+@dataclass
+class ViewMap:
+    """View index -> page-text index, as breakpoints: from each one on, both advance together."""
+
+    view_starts: list[int]
+    text_starts: list[int]
+
+    def to_text(self, i: int) -> int:
+        k = bisect.bisect_right(self.view_starts, i) - 1
+        return self.text_starts[k] + (i - self.view_starts[k])
+
+
+def make_view(text: str) -> tuple[str, ViewMap]:
+    """The matching view of `text` and the map from its indices back to `text`."""
     parts: list[str] = []
-    pos: list[int] = []
+    vstarts: list[int] = [0]
+    tstarts: list[int] = [0]
+    n = 0
     last = 0
     for m in _WS.finditer(text):
         a, b = m.span()
         parts.append(text[last:a])
-        pos.extend(range(last, a))
+        n += a - last
         if "\n\n" in m.group():
             repl = BLOCK
         elif a and b < len(text) and text[a - 1].isascii() and text[b].isascii():
@@ -49,10 +63,13 @@ def make_view(text: str) -> tuple[str, list[int]]:
             repl = ""
         if repl:
             parts.append(repl)
-            pos.append(a)
+            vstarts.append(n)
+            tstarts.append(a)
+            n += 1
+        vstarts.append(n)
+        tstarts.append(b)
         last = b
     parts.append(text[last:])
-    pos.extend(range(last, len(text)))
     view = "".join(parts)
     lowered = view.lower()
     # str.lower is fast but may change the length (İ); then only ASCII is folded.
@@ -60,7 +77,7 @@ def make_view(text: str) -> tuple[str, list[int]]:
     # Traditional characters match the simplified cues (視頻監控 is 视频监控), where the
     # conversion keeps every character in place.
     simplified = _t2s().convert(view)
-    return (simplified if len(simplified) == len(view) else view), pos
+    return (simplified if len(simplified) == len(view) else view), ViewMap(vstarts, tstarts)
 
 
 @lru_cache(maxsize=1)
@@ -80,7 +97,7 @@ class PageScan:
     page: int
     text: str                       # the page text facts quote from
     view: str
-    pos: list[int]
+    map: ViewMap
     hits: dict[str, list[tuple[int, int]]] = field(default_factory=dict)  # phrase key -> [(start, end)]
     order: list[tuple[int, int, str]] = field(default_factory=list)       # (start, end, key) by position
     _ends: list[int] = field(default_factory=list)
@@ -94,7 +111,7 @@ class PageScan:
 
     def page_span(self, start: int, end: int) -> tuple[int, int]:
         """A view span [start, end) as a span of the page text."""
-        return self.pos[start], self.pos[end - 1] + 1
+        return self.map.to_text(start), self.map.to_text(end - 1) + 1
 
     def near(self, keys, start: int, end: int, lo: int, hi: int) -> tuple[int, int] | None:
         """The first hit of any phrase in `keys` lying inside view span [lo, hi), or None."""
@@ -117,8 +134,8 @@ class Matcher:
             self.automaton.make_automaton()
 
     def scan(self, page_n: int, text: str) -> PageScan:
-        view, pos = make_view(text)
-        found = PageScan(page_n, text, view, pos)
+        view, view_map = make_view(text)
+        found = PageScan(page_n, text, view, view_map)
         if len(self.automaton):
             for last, key in self.automaton.iter(view):
                 start = last - len(key) + 1
