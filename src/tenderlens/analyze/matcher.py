@@ -116,9 +116,12 @@ class PageScan:
     def near(self, keys, start: int, end: int, lo: int, hi: int) -> tuple[int, int] | None:
         """The first hit of any phrase in `keys` lying inside view span [lo, hi), or None."""
         for key in keys:
-            for s, e in self.hits.get(key, ()):
-                if s >= lo and e <= hi:
-                    return s, e
+            found = self.hits.get(key)
+            if found:
+                # Hits of one phrase are in text order: jump to the first at or after lo.
+                i = bisect.bisect_left(found, lo, key=lambda h: h[0])
+                if i < len(found) and found[i][1] <= hi:
+                    return found[i]
         return None
 
 
