@@ -228,6 +228,8 @@ def test_fact_click_highlights_quote_on_its_page(server, db, page):
     before = page.evaluate("el => { const r = document.createRange(); r.setStart(el.parentNode.firstChild, 0);"
                            " r.setEndBefore(el); return r.toString(); }", mark.element_handle())
     assert len(before) == len(text[:start].encode("utf-16-le")) // 2
+    page.wait_for_load_state("networkidle")  # page images may arrive later and move the text
+    playwright.expect(mark).to_be_in_viewport()
     shot(page, "document")
 
 

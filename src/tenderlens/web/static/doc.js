@@ -4,6 +4,7 @@
 (function () {
   "use strict";
   var boxes = JSON.parse(document.getElementById("word-boxes").textContent);
+  var clickedAt = 0;
 
   function utf16Offset(text, codePoints) {
     var units = 0;
@@ -56,6 +57,7 @@
 
   document.querySelectorAll("button.fact").forEach(function (btn) {
     btn.addEventListener("click", function () {
+      clickedAt = Date.now();
       clearMarks();
       var n = btn.dataset.page, start = +btn.dataset.start, end = +btn.dataset.end;
       var pageEl = document.getElementById("page-" + n);
@@ -65,6 +67,14 @@
       markImage(pageEl, n, start, end);
       history.replaceState(null, "", "#page-" + n);
       (mark || pageEl).scrollIntoView({ block: "center" });
+    });
+  });
+
+  // Page images arrive after the text is laid out and push it down: keep a quote just clicked in view.
+  document.querySelectorAll(".page-image img").forEach(function (img) {
+    img.addEventListener("load", function () {
+      var mark = document.querySelector("mark.fact-hl");
+      if (mark && Date.now() - clickedAt < 3000) mark.scrollIntoView({ block: "center" });
     });
   });
 })();

@@ -24,6 +24,7 @@
     var max = Math.max.apply(null, values.concat([1]));
     var maxPoint = Math.max.apply(null, data.points.map(function (p) { return p.count; }).concat([1]));
     chart.setOption({
+      animation: false,
       tooltip: { trigger: "item", formatter: function (it) {
         var d = it.data && it.data.row;
         if (!d) return it.name;

@@ -20,6 +20,7 @@
     });
     if (data.series.all) series.push({ name: "all documents", type: "line", data: data.series.all[metric], symbolSize: 5 });
     chart.setOption({
+      animation: false,
       tooltip: { trigger: "axis" },
       legend: { top: 0 },
       grid: { left: 60, right: 20, top: 40, bottom: 60 },
