@@ -63,10 +63,10 @@ def name_at(text: str, start: int, max_len: int = 40, breaks: frozenset[int] = f
     for cut in range(len(s), 1, -1):
         head = s[:cut]
         if _SUFFIX_END.search(head) and _balanced(head):
-            if not _plausible(head):
+            if not plausible(head):
                 return None
             for b in sorted(breaks):
-                if start + 4 <= b < start + cut and _SUFFIX_END.search(text[start:b]) and _plausible(text[start:b]):
+                if start + 4 <= b < start + cut and _SUFFIX_END.search(text[start:b]) and plausible(text[start:b]):
                     return start, b
             return start, start + cut
     return None
@@ -94,7 +94,7 @@ def name_before(text: str, end: int, max_len: int = 40) -> tuple[int, int] | Non
             cut, depth = max(cut, i + 1), 0
     s2 = _LEADING.sub("", s[cut:])
     start = end - len(s2)
-    return (start, end) if _plausible(s2) and _balanced(s2) else None
+    return (start, end) if plausible(s2) and _balanced(s2) else None
 
 
 def _balanced(s: str) -> bool:
@@ -106,7 +106,7 @@ _LATIN_NAME = re.compile(r"[A-Za-z][A-Za-z0-9.,&'\-]{3,80}(?<![.,\-])")
 _JUNK = re.compile(r"公告|本公司|公司与|合同|简称|以下|中标|编号|\d+年|\d+月|联合体联合体|项目的|的|^(?:签订|签署|收到|根据|通过)")
 
 
-def _plausible(name: str) -> bool:
+def plausible(name: str) -> bool:
     if re.search(r"[\u4e00-\u9fff]", name) and re.search(r"(?<![有限分总团])公司$", name) and len(name) < 6:
         return False  # 要求公司, 家大型公司: a word before 公司, not a name
     return (len(name) >= 4 and name not in _GENERIC and not name.startswith(("公司", "子公司", "该", "本"))

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from .evidence import FactMaker, View
 from .notice import title_span
-from .orgs import NAME_CHARS, is_public_body, name_at, name_before
+from .orgs import NAME_CHARS, is_public_body, name_at, name_before, plausible
 
 BUYER_WORDS = "招标人|招标单位|招标方|采购人|采购单位|采购方|业主单位|业主方|业主|建设单位|发包人|发包方|委托方|委托人|项目单位|用户单位|需方|买方|甲方"
 SIGNER_WORDS = "甲方|买方|需方|发包人|发包方|委托方|交易对方|合同对方|合同相对方|交易对手方"
@@ -44,6 +44,11 @@ _SUBSIDIARY_ACTS = re.compile(r"(?:[（(][^）)]{0,90}[）)]){0,2}(?:于|已|近
                               r"\d{4}年\d{1,2}月\d{1,2}日|[，,])*"
                               r"(?:收到|接到|中标|成交|签订|签署|与|和|被|确定|参与|参加|投标|获得|作为|成为|通过|在|为|的通知|中选|入围|、)")
 _WITH_PARENT = re.compile(r"(?:公司|我司)(?:与|和|及|联合)")
+# The same, when the name has no suffix we know (外国政府部门, 联营体): bounded by the verb on both sides.
+_BOUNDED = re.compile(r"(?:与|和)(?:项目业主|业主)?(?P<name>[^，。；、“”《》（）()\s]{4,30}?)(?:正式)?(?:签署|签订|签定)"
+                      r"|(?:收到|接到)(?P<sender>[^，。；、“”《》（）()\s]{4,30}?)(?:发来|发出|签发|出具)的")
+# 确认公司为NAME“...项目”的中标人: the project's owner named before the project.
+_FOR_OWNER = re.compile(r"(?:公司|本公司|我公司)为")
 _RECEIVED = re.compile(r"(?:收到|接到)(?:了)?")
 # Tendering agencies send award notices on the buyer's behalf; they are agents, never party A.
 _AGENCY_NAME = re.compile(r"招标.{0,6}公司|招投标管理|代理")
@@ -53,7 +58,7 @@ _CONSORTIUM_AFTER = re.compile(r"^(?:等|共同)?(?:组成|成立)(?:的)?联合
 _TOOK_PART = re.compile(r"(?:参与|参加|投标|中标|竞得|获得)(?:了)?")
 _TOOK_PART_AFTER = re.compile(r"^(?:的|组织的|举办的|发布的|（|\(|[^。；，]{0,30}?(?:项目|工程|招标|采购|标段|包))")
 # A name opening a clause, then what the buyer does: NAME通知公司中标, NAME发布中标公告.
-_ACTS_AFTER = re.compile(r"^(?:已|于|近日|通过)?(?:[^。；，]{0,24}?(?:通知|发布|公布|公示|组织|授予)|在[^。；]{0,80}?(?:发布|公布|公示|公告))")
+_ACTS_AFTER = re.compile(r"^(?:已|于|近日|通过)?(?:\d{4}年\d{1,2}月\d{1,2}日)?(?:[^。；，]{0,24}?(?:通知|发布|公布|公示|组织|授予)|在[^。；]{0,80}?(?:发布|公布|公示|公告))")
 
 
 @dataclass
@@ -98,7 +103,8 @@ def mentions(views: list[View]) -> list[Mention]:
             span = name_before(t, m.start())
             if not span:
                 continue
-            aliases = re.findall(r"[“\"‘]([^”\"’]{1,20})[”\"’]", m.group("alias")) or [m.group("alias")]
+            aliases = (re.findall(r"[“\"‘]([^”\"’]{1,20})[”\"’]", m.group("alias"))
+                       or re.split(r"[、，,或和及]", m.group("alias")))
             for alias in aliases:
                 role = "issuer" if alias in ISSUER_ALIASES else None
                 if role is None and re.fullmatch(f"{WINNER_WORDS}|{BUYER_WORDS}|{OWNER_WORDS}|{AGENT_WORDS}", alias):
@@ -136,6 +142,14 @@ def mentions(views: list[View]) -> list[Mention]:
             if span and (about_subsidiary or _SUBSIDIARY_ACTS.match(t, span[1])) and not _WITH_PARENT.search(
                     t, max(0, m.start() - 6), m.start()):
                 out.append(Mention(view, *span, "subsidiary", "subsidiary", 2))
+        for m in _BOUNDED.finditer(t):
+            group = "name" if m.group("name") else "sender"
+            if plausible(m.group(group)):
+                out.append(Mention(view, m.start(group), m.end(group), "counterparty", "bounded", 4))
+        for m in _FOR_OWNER.finditer(t):
+            span = name_at(t, breaks=view.breaks, start=m.end())
+            if span and re.match(r"[“\"《]|的|\d|[A-Za-z]", t[span[1]:span[1] + 1]):
+                out.append(Mention(view, *span, "counterparty", "project_owner", 3))
         for m in _RECEIVED.finditer(t):
             span = name_at(t, breaks=view.breaks, start=m.end())
             if span:
