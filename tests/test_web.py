@@ -191,6 +191,27 @@ def test_map_click_filters_search(server, db, page):
     assert shown_total(page) == expected == point["count"]
     assert shown_total(page) < q(db, "SELECT count(*) FROM documents")[0][0]
 
+    # A province's own shape (at its centre, away from any circle) filters by the province.
+    page.go_back()
+    page.wait_for_function("window.tenderlensChart !== undefined")
+    target = page.evaluate("""data => {
+        const chart = window.tenderlensChart, geo = echarts.getMap('china');
+        const circles = data.points.map(p => chart.convertToPixel({seriesIndex: 1}, [p.lon, p.lat]));
+        for (const p of data.provinces) {
+            const f = (geo.geoJSON || geo.geoJson).features.find(f => f.id === p.code);
+            const [x, y] = chart.convertToPixel({geoIndex: 0}, f.properties.cp);
+            if (circles.every(([cx, cy]) => Math.hypot(cx - x, cy - y) > 30)) return {x, y, province: p.province, count: p.count};
+        }
+        return null;
+    }""", data)
+    assert target, "every province with documents has a circle at its centre"
+    page.mouse.click(box["x"] + target["x"], box["y"] + target["y"])
+    page.wait_for_url("**/search?**")
+    params = {k: v[0] for k, v in parse_qs(urlparse(page.url).query).items()}
+    assert params == {"province": target["province"]}
+    assert shown_total(page) == target["count"] == q(
+        db, "SELECT count(*) FROM doc_summary WHERE province = ?", (target["province"],))[0][0]
+
 
 def test_timeline_brush_filters_search(server, db, page):
     page.goto(server + "/timeline?by=year")

@@ -46,11 +46,11 @@
     }, true);
   }
 
+  // A click on a circle names its place; a click on a shape (reported by the geo component) its province.
   chart.on("click", function (it) {
     var d = it.data && it.data.row;
-    if (!d) return;
-    if (it.seriesName === "places") go({ province: d.province, prefecture: d.prefecture, county: d.county });
-    else go({ province: d.province });
+    if (it.seriesName === "places" && d) go({ province: d.province, prefecture: d.prefecture, county: d.county });
+    else if (byName[it.name]) go({ province: byName[it.name].province });
   });
   document.querySelectorAll("input[name=metric]").forEach(function (r) {
     r.addEventListener("change", function () { draw(r.value); });
