@@ -44,6 +44,8 @@ _SUBSIDIARY_ACTS = re.compile(r"(?:[（(][^）)]{0,90}[）)]){0,2}(?:于|已|近
                               r"\d{4}年\d{1,2}月\d{1,2}日|[，,])*"
                               r"(?:收到|接到|中标|成交|签订|签署|与|和|被|确定|参与|参加|投标|获得|作为|成为|通过|在|为|的通知|中选|入围|、)")
 _WITH_PARENT = re.compile(r"(?:公司|我司)(?:与|和|及|联合)")
+# The title names the company the notice is about: 关于NAME收到《中标通知书》的公告.
+_TITLE_SUBJECT = re.compile(r"关于(?![与和同对向])")
 # The same, when the name has no suffix we know (外国政府部门, 联营体): bounded by the verb on both sides.
 _BOUNDED = re.compile(r"(?:与|和)(?:项目业主|业主)?(?P<name>[^，。；、“”《》（）()\s]{4,30}?)(?:正式)?(?:签署|签订|签定)"
                       r"|(?:收到|接到)(?P<sender>[^，。；、“”《》（）()\s]{4,30}?)(?:发来|发出|签发|出具)的")
@@ -112,9 +114,10 @@ def mentions(views: list[View]) -> list[Mention]:
                 if role:
                     out.append(Mention(view, *span, role, "alias", 0))
         for m in _LABEL.finditer(t):
-            span = name_at(t, breaks=view.breaks, start=m.end())
-            if span:
-                out.append(Mention(view, *span, _role_of_label(m.group("label")), "label", 1))
+            role = _role_of_label(m.group("label"))
+            for span in _name_list(view, m.end()) if role == "winner" else [name_at(t, breaks=view.breaks, start=m.end())]:
+                if span:
+                    out.append(Mention(view, *span, role, "label", 1))
         for m in _BARE_LABEL.finditer(t):
             span = name_at(t, breaks=view.breaks, start=m.end())
             if span:
@@ -137,10 +140,14 @@ def mentions(views: list[View]) -> list[Mention]:
         if vi == 0:
             title = title_span(view)
             about_subsidiary = bool(title and _SUBSIDIARY.search(t, *title))
+            subject = _TITLE_SUBJECT.search(t, *title) if title else None
+            span = name_at(t, breaks=view.breaks, start=subject.end()) if subject else None
+            if span and _SUBSIDIARY_ACTS.match(t, span[1]) and not re.search(r"子公司$|联合体$", t[span[0]:span[1]]):
+                out.append(Mention(view, *span, "subsidiary", "title_subject", 2))
         for m in _SUBSIDIARY.finditer(t):
             span = name_at(t, breaks=view.breaks, start=m.end())
             if span and (about_subsidiary or _SUBSIDIARY_ACTS.match(t, span[1])) and not _WITH_PARENT.search(
-                    t, max(0, m.start() - 6), m.start()):
+                    t[max(0, m.start() - 6):m.start()]):
                 out.append(Mention(view, *span, "subsidiary", "subsidiary", 2))
         for m in _BOUNDED.finditer(t):
             group = "name" if m.group("name") else "sender"
@@ -179,6 +186,17 @@ def mentions(views: list[View]) -> list[Mention]:
 
 
 _TITLE_AFTER = re.compile(r"关于|重大|中标|签订|签署|合同|项目|公告|日常|$")
+
+
+def _name_list(view: View, start: int) -> list[tuple[int, int]]:
+    """Names listed after a label: 中标单位：A、B、C (a consortium)."""
+    spans = []
+    span = name_at(view.text, breaks=view.breaks, start=start)
+    while span and len(spans) < 6:
+        spans.append(span)
+        sep = re.match(r"[、，,]|和|及|以及", view.text[span[1]:span[1] + 2])
+        span = name_at(view.text, breaks=view.breaks, start=span[1] + sep.end()) if sep else None
+    return spans
 
 
 def _issuer(view: View) -> Mention | None:
