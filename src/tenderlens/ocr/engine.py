@@ -23,6 +23,8 @@ _TESSDATA_DIRS = ("/usr/share/tesseract-ocr/5/tessdata", "/usr/share/tesseract-o
                   "/usr/share/tessdata", "/usr/local/share/tessdata")
 # OSD below this confidence is a guess: the page is left as it is.
 MIN_ORIENTATION_CONFIDENCE = 2.0
+# A first reading with this mean word confidence (0-100) or more is taken to be upright.
+UPRIGHT_CONFIDENCE = 60.0
 
 # Paragraph (2), line (1) or no (0) break before a word.
 PARA, LINE, NONE = 2, 1, 0
@@ -76,11 +78,17 @@ def _api(lang: str) -> PyTessBaseAPI:
     return api
 
 
+def _set_image(api: PyTessBaseAPI, image: Image.Image, dpi: int) -> None:
+    # Raw grey pixels go straight in; SetImage would encode the page to a file format first.
+    grey = image if image.mode == "L" else image.convert("L")
+    api.SetImageBytes(grey.tobytes(), grey.width, grey.height, 1, grey.width)
+    api.SetSourceResolution(dpi)
+
+
 def orientation(image: Image.Image, dpi: int) -> tuple[int, float]:
     """Degrees to turn the image counter-clockwise to make it upright (0/90/180/270), and OSD's confidence."""
     api = _api("osd")
-    api.SetImage(image)
-    api.SetSourceResolution(dpi)
+    _set_image(api, image, dpi)
     found = api.DetectOrientationScript()  # None when the page has too little text to tell
     api.Clear()
     if not found or found["orient_conf"] < MIN_ORIENTATION_CONFIDENCE:
@@ -90,8 +98,7 @@ def orientation(image: Image.Image, dpi: int) -> tuple[int, float]:
 
 def recognise(image: Image.Image, dpi: int, lang: str) -> list[Word]:
     api = _api(lang)
-    api.SetImage(image)
-    api.SetSourceResolution(dpi)
+    _set_image(api, image, dpi)
     api.Recognize()
     words: list[Word] = []
     pending = NONE
