@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..model import EMPTY, FAILED, NEEDS_OCR, OK, Document, ExtractionError, Page, RawDoc
-from ..ocr import OcrSettings, ocr_pages
+from ..ocr import ENGINE, OcrSettings, ocr_pages
 from ..sniff import sniff
 from ..textnorm import normalise
 
@@ -91,7 +91,7 @@ def _read_scans(doc: Document, data: bytes, settings: OcrSettings) -> None:
     for n, got in ocr_pages(doc.format, data, wanted, settings):
         page = doc.pages[n - 1]
         if isinstance(got, str):
-            page.ocr = {"engine": "tesseract", "lang": settings.lang, "error": got}
+            page.ocr = {"engine": ENGINE, "lang": settings.lang, "error": got}
         else:
             doc.pages[n - 1] = Page(n, got.text, got.offsets, ocr=got.ocr)
 

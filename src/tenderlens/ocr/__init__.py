@@ -12,7 +12,8 @@ describes the settings, the cache and the stored box format.
 """
 from __future__ import annotations
 
+from .engine import ENGINE
 from .pages import OcrPage, ocr_pages
 from .settings import OcrSettings, OcrSettingsError, default_cache_dir
 
-__all__ = ["OcrPage", "OcrSettings", "OcrSettingsError", "default_cache_dir", "ocr_pages"]
+__all__ = ["ENGINE", "OcrPage", "OcrSettings", "OcrSettingsError", "default_cache_dir", "ocr_pages"]

@@ -56,8 +56,7 @@ def check_languages(lang: str) -> None:
     except OSError as e:
         raise OcrSettingsError(f"Tesseract language data not found ({e}); install tesseract-ocr-eng, "
                                "tesseract-ocr-chi-sim and tesseract-ocr-osd, set TESSDATA_PREFIX, or use --ocr never")
-    wanted = [part for part in lang.split("+")]
-    missing = [part for part in wanted if part not in available or part == "osd"]
+    missing = [part for part in lang.split("+") if part not in available or part == "osd"]
     if not lang or missing:
         usable = ", ".join(sorted(set(available) - {"osd"})) or "none"
         raise OcrSettingsError(f"unknown OCR language {'+'.join(missing) or repr(lang)} in {lang!r}; "
