@@ -98,7 +98,7 @@ def _window(sc: PageScan, s: int, e: int, reach: int) -> tuple[int, int]:
 
 def _incidental(sc: PageScan, s: int, e: int, idx: _Index) -> bool:
     lo, hi = _window(sc, s, e, INCIDENTAL_REACH)
-    return (sc.near(idx.incidental, s, e, lo, hi) is not None or _in_cited_title(sc, s, e, idx)
+    return (sc.near(idx.incidental, lo, hi) is not None or _in_cited_title(sc, s, e, idx)
             or _opens_organisation_name(sc, e, idx))
 
 
@@ -121,12 +121,11 @@ def _in_cited_title(sc: PageScan, s: int, e: int, idx: _Index) -> bool:
 
 def _negated(sc: PageScan, s: int, e: int, idx: _Index, reach: int) -> bool:
     lo, hi = _window(sc, s, e, reach)
-    hit = sc.near(idx.negation, s, e, lo, hi)
+    hit = sc.near(idx.negation, lo, hi)
     if hit is None:
         return False
-    ns, ne = hit
     # 不含税 looks like 不含; it prices a lot, it does not exclude one.
-    return not any(ls <= ns and ne <= le for k in idx.lookalikes for ls, le in sc.hits.get(k, ()))
+    return not sc.covered(idx.lookalikes, *hit)
 
 
 def _counts(sc: PageScan, s: int, e: int, cat: Category, cue: Cue, idx: _Index, doc_ctx: _Context,
@@ -135,10 +134,10 @@ def _counts(sc: PageScan, s: int, e: int, cat: Category, cue: Cue, idx: _Index, 
     if not doc_ctx.allows(codebook.needs(cat, cue)):
         return False
     near = idx.near.get((cat.id, cue.text))
-    if near and sc.near(near, s, e, *_window(sc, s, e, reach if cue.within is None else cue.within)) is None:
+    if near and sc.near(near, *_window(sc, s, e, reach if cue.within is None else cue.within)) is None:
         return False
     lo, hi = _window(sc, s, e, reach)
-    if sc.near(idx.counters[cat.id], s, e, lo, hi) is not None:
+    if sc.near(idx.counters[cat.id], lo, hi) is not None:
         return False
     return not (_negated(sc, s, e, idx, reach) or _incidental(sc, s, e, idx))
 
@@ -146,12 +145,21 @@ def _counts(sc: PageScan, s: int, e: int, cat: Category, cue: Cue, idx: _Index, 
 def _drop_inside_other_categories(counted: dict[str, list[tuple[int, int, Cue]]]) -> None:
     """A cue inside a longer cue of another category of its family is that category's word:
     卡口 in 人脸卡口 is a face checkpoint, camera in body-worn camera a body camera."""
-    spans = [(s, e, cat_id) for cat_id, hits in counted.items() for s, e, _ in hits]
-    for cat_id, hits in list(counted.items()):
+    spans = sorted((s, -e, cat_id, i) for cat_id, hits in counted.items() for i, (s, _, _) in enumerate(hits)
+                   for e in (hits[i][1],))
+    reach: dict[str, tuple[int, int]] = {}   # category -> (furthest end so far, start of that hit)
+    inside: set[tuple[str, int]] = set()
+    for s, neg_e, cat_id, i in spans:
+        e = -neg_e
         family = cat_id.split(".")[0]
-        hits[:] = [(s, e, cue) for s, e, cue in hits if not any(
-            s2 <= s and e <= e2 and e2 - s2 > e - s and other != cat_id and other.split(".")[0] == family
-            for s2, e2, other in spans)]
+        for other, (end, start) in reach.items():
+            if other != cat_id and other.split(".")[0] == family and (end > e or (end == e and start < s)):
+                inside.add((cat_id, i))
+                break
+        if e > reach.get(cat_id, (-1, 0))[0]:
+            reach[cat_id] = (e, s)
+    for cat_id, hits in list(counted.items()):
+        hits[:] = [h for i, h in enumerate(hits) if (cat_id, i) not in inside]
         if not hits:
             del counted[cat_id]
 
@@ -196,12 +204,13 @@ def find_categories(doc_id: str, scans: list[PageScan], codebook: Codebook, buye
                         counted.setdefault(cat.id, []).append((s, e, cue))
             _drop_inside_other_categories(counted)
             for cat_id, hits in counted.items():
-                kept: list[tuple[int, int]] = []
-                # Overlapping cues of one category (天网 in 天网工程, 视频监控 and 监控系统): one hit, the longest.
-                for s, e, cue in sorted(hits, key=lambda h: (h[0] - h[1], h[0])):
-                    if any(s < e2 and s2 < e for s2, e2 in kept):
+                reach = -1
+                # Overlapping cues of one category (天网 in 天网工程, 视频监控 and 监控系统): one hit,
+                # the leftmost, the longest of those starting there.
+                for s, e, cue in sorted(hits, key=lambda h: (h[0], h[0] - h[1])):
+                    if s < reach:
                         continue
-                    kept.append((s, e))
+                    reach = e
                     ps, pe = sc.page_span(s, e)
                     qs, qe = quote_span(sc.text, ps, pe)
                     facts.append(Fact(doc_id, cat_id.split(".")[0], cat_id, {"cue": cue.text}, sc.page, qs, qe,

@@ -101,6 +101,7 @@ class PageScan:
     hits: dict[str, list[tuple[int, int]]] = field(default_factory=dict)  # phrase key -> [(start, end)]
     order: list[tuple[int, int, str]] = field(default_factory=list)       # (start, end, key) by position
     _ends: list[int] = field(default_factory=list)
+    _cache: dict = field(default_factory=dict, repr=False)
 
     def sentence(self, i: int) -> tuple[int, int]:
         """View span of the sentence holding view index i (bounded by 。；！？ and blank lines)."""
@@ -113,15 +114,28 @@ class PageScan:
         """A view span [start, end) as a span of the page text."""
         return self.map.to_text(start), self.map.to_text(end - 1) + 1
 
-    def near(self, keys, start: int, end: int, lo: int, hi: int) -> tuple[int, int] | None:
+    def _present(self, keys) -> list[list[tuple[int, int]]]:
+        """Hit lists of those phrases of `keys` that occur on this page (cached per key list)."""
+        got = self._cache.get(id(keys))
+        if got is None or got[0] is not keys:
+            got = self._cache[id(keys)] = (keys, [self.hits[k] for k in keys if k in self.hits])
+        return got[1]
+
+    def covered(self, keys, start: int, end: int) -> bool:
+        """Whether a hit of any phrase in `keys` contains view span [start, end)."""
+        for found in self._present(keys):
+            i = bisect.bisect_right(found, start, key=lambda h: h[0]) - 1
+            if i >= 0 and found[i][1] >= end:
+                return True
+        return False
+
+    def near(self, keys, lo: int, hi: int) -> tuple[int, int] | None:
         """The first hit of any phrase in `keys` lying inside view span [lo, hi), or None."""
-        for key in keys:
-            found = self.hits.get(key)
-            if found:
-                # Hits of one phrase are in text order: jump to the first at or after lo.
-                i = bisect.bisect_left(found, lo, key=lambda h: h[0])
-                if i < len(found) and found[i][1] <= hi:
-                    return found[i]
+        for found in self._present(keys):
+            # Hits of one phrase are in text order: jump to the first at or after lo.
+            i = bisect.bisect_left(found, lo, key=lambda h: h[0])
+            if i < len(found) and found[i][1] <= hi:
+                return found[i]
         return None
 
 

@@ -37,19 +37,22 @@ def find_vendors(doc_id: str, scans: list[PageScan], codebook: Codebook, supplie
     winners = {vid for vid, keys in all_keys.items() if any(k in sk for k in keys for sk in supplier_keys)}
     facts: list[Fact] = []
     for sc in scans:
-        taken: list[tuple[int, int, str]] = []
-        # Longest names first, so 杭州海康威视数字技术股份有限公司 is one hit, not three.
-        for s, e, key in sorted(sc.order, key=lambda h: (h[0] - h[1], h[0])):
+        candidates: dict[str, list[tuple[int, int]]] = {}
+        for s, e, key in sc.order:
             for vendor_id, counters in names.get(key, ()):
-                if any(ts <= s and e <= te and vid == vendor_id for ts, te, vid in taken):
+                if not sc.covered(counters, s, e):
+                    candidates.setdefault(vendor_id, []).append((s, e))
+        for vendor_id, hits in candidates.items():
+            reach = -1
+            # One fact per name as written: 杭州海康威视数字技术股份有限公司, not also 海康威视 inside it.
+            for s, e in sorted(hits, key=lambda h: (h[0], h[0] - h[1])):
+                if e <= reach:
                     continue
-                if any(cs <= s and e <= ce for c in counters for cs, ce in sc.hits.get(c, ())):
-                    continue
-                taken.append((s, e, vendor_id))
+                reach = e
                 ps, pe = sc.page_span(s, e)
-                role = "supplier" if vendor_id in winners else "mentioned"
                 facts.append(Fact(doc_id, "vendor", vendor_id,
-                                  {"name": codebook.vendors[vendor_id].name_en, "role": role},
+                                  {"name": codebook.vendors[vendor_id].name_en,
+                                   "role": "supplier" if vendor_id in winners else "mentioned"},
                                   sc.page, ps, pe, sc.text[ps:pe], codebook.version, EXTRACTOR))
     facts.sort(key=lambda f: (f.page, f.start))
     return facts
