@@ -23,6 +23,7 @@ import pytest
 
 from tenderlens.cli.demo import demo_corpus
 from tenderlens.cli.export import csv_row
+from tenderlens.ocr.settings import OcrSettings
 from tenderlens.pipeline import ingest
 from tenderlens.records import document_record
 from tenderlens.store import Store
@@ -67,6 +68,11 @@ def db(tmp_path_factory, eval_dir) -> str:
     path = str(root / "web.db")
     store = Store(path)
     ingest([str(corpus), demo_corpus()], store)  # extracts and analyses
+    # A FOIA response read by OCR, so its facts have word boxes on the page image.
+    scans = root / "scans"
+    scans.mkdir()
+    shutil.copy(eval_dir / "lpl-foia" / "2014" / "#177699 PenLink" / "15-3528PenLinkResponse.pdf", scans)
+    ingest([str(scans)], store, ocr=OcrSettings(mode="always", lang="eng"))
     store.close()
     assert q(path, "SELECT count(*) FROM doc_summary")[0][0] > 0
     return path
@@ -171,7 +177,7 @@ def test_search_two_character_word_and_facet(server, db, page):
 
 def test_map_click_filters_search(server, db, page):
     page.goto(server + "/map")
-    page.wait_for_function("window.tenderlensChart !== undefined")
+    page.wait_for_function("document.body.dataset.chartReady === '1'")
     shot(page, "map")
     data = json.loads(page.locator("#map-data").text_content())
     assert data["points"], "no document was placed on the map"
@@ -190,7 +196,7 @@ def test_map_click_filters_search(server, db, page):
 
     # A province's own shape (at its centre, away from any circle) filters by the province.
     page.go_back()
-    page.wait_for_function("window.tenderlensChart !== undefined")
+    page.wait_for_function("document.body.dataset.chartReady === '1'")
     target = page.evaluate("""data => {
         const chart = window.tenderlensChart, geo = echarts.getMap('china');
         const circles = data.points.map(p => chart.convertToPixel({seriesIndex: 1}, [p.lon, p.lat]));
@@ -212,7 +218,7 @@ def test_map_click_filters_search(server, db, page):
 
 def test_timeline_brush_filters_search(server, db, page):
     page.goto(server + "/timeline?by=year")
-    page.wait_for_function("window.tenderlensChart !== undefined")
+    page.wait_for_function("document.body.dataset.chartReady === '1'")
     shot(page, "timeline")
     data = json.loads(page.locator("#timeline-data").text_content())
     periods = data["periods"]
@@ -249,6 +255,26 @@ def test_fact_click_highlights_quote_on_its_page(server, db, page):
     page.wait_for_load_state("networkidle")  # page images may arrive later and move the text
     playwright.expect(mark).to_be_in_viewport()
     shot(page, "document")
+
+
+def test_fact_on_a_scan_is_boxed_on_the_page_image(server, db, page):
+    doc_id, n, start, end, ocr = q(db, "SELECT f.doc_id, f.page, f.start, f.end, p.ocr FROM facts f"
+                                       " JOIN pages p ON p.doc_id = f.doc_id AND p.n = f.page"
+                                       " WHERE p.ocr IS NOT NULL AND f.kind = 'tech' ORDER BY f.page, f.start LIMIT 1")[0]
+    words = [w for w in json.loads(ocr)["words"] if w[0] < end and w[1] > start]
+    assert words
+    page.goto(f"{server}/doc/{doc_id}")
+    page.locator(f"button.fact[data-page='{n}'][data-start='{start}']").first.click()
+    boxes = page.locator(f"#page-{n} .page-image .word-box")
+    playwright.expect(boxes).to_have_count(len(words))
+    page.wait_for_function("img => img.complete && img.naturalWidth > 0",
+                           arg=page.locator(f"#page-{n} .page-image img").element_handle())
+    # Each box sits where OCR saw its word, as a fraction of the rendered page.
+    figure = page.locator(f"#page-{n} .page-image").bounding_box()
+    first = boxes.first.bounding_box()
+    assert abs((first["x"] - figure["x"]) / figure["width"] - words[0][2]) < 0.02
+    assert abs((first["y"] - figure["y"]) / figure["height"] - words[0][3]) < 0.02
+    shot(page, "ocr-boxes")
 
 
 def test_pdf_page_image_renders(server, db, page):

@@ -56,6 +56,8 @@
     r.addEventListener("change", function () { draw(r.value); });
   });
   window.addEventListener("resize", function () { chart.resize(); });
+  // Drawn and ready for clicks (what the browser tests wait for).
+  chart.on("finished", function () { document.body.dataset.chartReady = "1"; });
   draw("count");
   window.tenderlensChart = chart;
 })();
