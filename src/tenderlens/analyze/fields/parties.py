@@ -51,9 +51,11 @@ _BOUNDED = re.compile(r"(?:与|和)(?:项目业主|业主)?(?P<name>[^，。；�
                       r"|(?:收到|接到)(?P<sender>[^，。；、“”《》（）()\s]{4,30}?)(?:发来|发出|签发|出具)的")
 # 确认公司为NAME“...项目”的中标人: the project's owner named before the project.
 _FOR_OWNER = re.compile(r"(?:公司|本公司|我公司)为")
+# Regulators and courts appear in listed-company notices without buying anything.
+_OVERSEER = re.compile(r"证券监督|证监|证券交易所|法院|仲裁|检察院|审计署|税务")
 _RECEIVED = re.compile(r"(?:收到|接到)(?:了)?")
 # Tendering agencies send award notices on the buyer's behalf; they are agents, never party A.
-_AGENCY_NAME = re.compile(r"招标.{0,6}公司|招投标管理|代理")
+_AGENCY_NAME = re.compile(r"招标.{0,6}公司|招投标管理|代理|项目管理(?:有限|股份)|工程咨询|造价咨询|管理咨询|咨询(?:有限|股份)|事务所")
 _SIGN_AFTER = re.compile(r"^[^。；]{0,30}?(?:签订|签署|签定|订立|签约)")
 _CONSORTIUM_AFTER = re.compile(r"^(?:等|共同)?(?:组成|成立)(?:的)?联合体")
 # Who ran the tender the company took part in or won: 参与了NAME组织的..., 中标NAME的...项目.
@@ -224,6 +226,13 @@ def _first(ms: list[Mention], *roles: str, exclude: set[str] = frozenset()) -> M
     return min(best, key=lambda m: (m.rank, m.view.page.n, m.start)) if best else None
 
 
+def _public_client(ms: list[Mention], own: set[str]) -> Mention | None:
+    """The public body the project is for, when one is named as buyer, owner or counterparty."""
+    public = [m for m in ms if m.role in ("buyer", "owner", "counterparty") and is_public_body(m.name)
+              and not _AGENCY_NAME.search(m.name) and not _OVERSEER.search(m.name) and not any(m.name in o or o in m.name for o in own)]
+    return min(public, key=lambda m: (m.rank, m.view.page.n, m.start)) if public else None
+
+
 def find_parties(views: list[View], make: FactMaker) -> list:
     ms = mentions(views)
     facts = []
@@ -251,8 +260,15 @@ def find_parties(views: list[View], make: FactMaker) -> list:
         facts.append(make(signer.view, signer.start, signer.end, "contract_party", signer.shown,
                           f"fields.parties.{signer.how}"))
         buyer = owner
-    elif signer:
-        buyer = signer if not (buyer and buyer.rank < signer.rank) else buyer
+    else:
+        if signer:
+            buyer = signer if not (buyer and buyer.rank < signer.rank) else buyer
+        client = _public_client(ms, own)
+        if buyer and client and not is_public_body(buyer.name) and client.name not in buyer.name:
+            # A company signed; the public body it works for is the buyer (categories.md conventions).
+            facts.append(make(buyer.view, buyer.start, buyer.end, "contract_party", buyer.shown,
+                              f"fields.parties.{buyer.how}"))
+            buyer = client
     if buyer:
         facts.append(make(buyer.view, buyer.start, buyer.end, "buyer", buyer.shown, f"fields.parties.{buyer.how}"))
     agent = _first(ms, "agent", exclude=own) or next(
