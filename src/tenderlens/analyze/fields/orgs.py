@@ -73,8 +73,11 @@ def name_at(text: str, start: int, max_len: int = 40, breaks: frozenset[int] = f
     return None
 
 
-def name_before(text: str, end: int, max_len: int = 40) -> tuple[int, int] | None:
-    """The organisation name that ends at `end` (e.g. before （以下简称...）), as a span, or None."""
+def name_before(text: str, end: int, max_len: int = 40, breaks: frozenset[int] = frozenset()) -> tuple[int, int] | None:
+    """The organisation name that ends at `end` (e.g. before （以下简称...）), as a span, or None.
+
+    A name starts after the last line break inside it unless what comes before the break
+    is one or two characters (a name that the layout wrapped: 广\n东水电二局)."""
     run = re.search(rf"{NAME_CHARS}{{2,{max_len}}}$", text[max(0, end - max_len):end])
     if not run:
         return None
@@ -95,7 +98,21 @@ def name_before(text: str, end: int, max_len: int = 40) -> tuple[int, int] | Non
             cut, depth = max(cut, i + 1), 0
     s2 = _LEADING.sub("", s[cut:])
     start = end - len(s2)
+    start = after_break(start, end, breaks, text)
+    s2 = text[start:end]
     return (start, end) if plausible(s2) and _balanced(s2) else None
+
+
+def after_break(start: int, end: int, breaks: frozenset[int], text: str = "") -> int:
+    """Where a name really starts when a line break falls inside the span [start, end): after the
+    break, unless the text after it carries on a word (深圳长城开发科技股\n份有限公司)."""
+    for b in sorted((b for b in breaks if start + 3 <= b <= end - 4), reverse=True):
+        if not _CARRIES_ON.match(text, b):
+            return b
+    return start
+
+
+_CARRIES_ON = re.compile(r"份|有限|限公|公司|司|责任|集团|[（(]")
 
 
 def _balanced(s: str) -> bool:

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from .evidence import FactMaker, View
 from .notice import title_span
-from .orgs import NAME_CHARS, is_public_body, name_at, name_before, plausible
+from .orgs import NAME_CHARS, after_break, is_public_body, name_at, name_before, plausible
 
 BUYER_WORDS = "招标人|招标单位|招标方|采购人|采购单位|采购方|业主单位|业主方|业主|建设单位|发包人|发包方|委托方|委托人|项目单位|用户单位|需方|买方|甲方"
 SIGNER_WORDS = "甲方|买方|需方|发包人|发包方|委托方|交易对方|合同对方|合同相对方|交易对手方"
@@ -104,7 +104,7 @@ def mentions(views: list[View]) -> list[Mention]:
     for vi, view in enumerate(views):
         t = view.text
         for m in _ALIAS.finditer(t):
-            span = name_before(t, m.start())
+            span = name_before(t, m.start(), breaks=view.breaks)
             if not span:
                 continue
             aliases = (re.findall(r"[“\"‘]([^”\"’]{1,20})[”\"’]", m.group("alias"))
@@ -209,12 +209,14 @@ def _issuer(view: View) -> Mention | None:
     for m in re.finditer(r"^", text[:600], re.M):
         vs, _ = view.locate(m.start(), m.start())
         span = name_at(view.text, vs, breaks=view.breaks)
+        if span:
+            span = (after_break(*span, view.breaks, view.text), span[1])
         if span and view.text[span[1] - 2:span[1]] == "公司" and _TITLE_AFTER.match(view.text, span[1]):
             return Mention(view, *span, "issuer", "issuer", 4)
     short = re.search(r"证券简称[:：]?([\u4e00-\u9fffA-Za-z]{2,8})", view.text[:300])
     if short:
         for m in re.finditer("公司", view.text[:3000]):
-            span = name_before(view.text, m.end())
+            span = name_before(view.text, m.end(), breaks=view.breaks)
             if span and short.group(1)[:2] in view.text[span[0]:span[1]]:
                 return Mention(view, *span, "issuer", "issuer_short_name", 4)
     return None
