@@ -35,11 +35,13 @@ class _Index:
 
     cues: dict[str, list[tuple[Category, Cue]]]
     counters: dict[str, list[str]]       # category id -> counter phrase keys
+    domains: dict[str, list[str]]        # category id -> document-level counter phrase keys
     near: dict[tuple[str, str], list[str]]  # (category id, cue text) -> near phrase keys
     negation: list[str]
     lookalikes: list[str]
     incidental: list[str]
     security: list[str]
+    security_lookalikes: list[str]
     government: list[str]
     title_endings: tuple[str, ...]
     organisation: re.Pattern[str] | None   # CJK characters up to an organisation ending, from a cue's end
@@ -57,9 +59,11 @@ def _index(codebook: Codebook) -> _Index:
         codebook._cache["categories"] = _Index(
             cues=cues,
             counters={c.id: keys(c.counter_cues) for c in codebook.categories.values()},
+            domains={c.id: keys(c.domain_counter_cues) for c in codebook.categories.values()},
             near={(c.id, q.text): keys(q.near) for c in codebook.categories.values() for q in c.cues if q.near},
             negation=keys(ctx.negation), lookalikes=keys(ctx.negation_lookalikes),
             incidental=keys(ctx.incidental), security=keys(ctx.security), government=keys(ctx.government),
+            security_lookalikes=keys(ctx.security_lookalikes),
             title_endings=tuple(keys(ctx.standard_title_endings)),
             organisation=re.compile("([\u4e00-\u9fff]{0,8}?)(?:%s)" % "|".join(map(re.escape, keys(ctx.organisation_endings))))
             if ctx.organisation_endings else None,
@@ -73,18 +77,28 @@ class _Context:
     def __init__(self, scans: list[PageScan], codebook: Codebook, idx: _Index, buyer: str | None):
         ctx = codebook.context
         buyer_key = phrase_key(buyer) if buyer else ""
-        self.security = any(k in buyer_key for k in idx.security) or self._said(scans, idx.security, idx)
+        self.security = any(k in buyer_key for k in idx.security) or self._said(
+            scans, idx.security, idx, idx.security_lookalikes)
         by_name = any(buyer_key.endswith(phrase_key(e)) for e in ctx.government_body_endings) if buyer_key else False
-        self.government = self.security or by_name or self._said(scans, idx.government, idx)
+        self.government = self.security or by_name or self._said(scans, idx.government, idx, [])
+        self._domains: dict[str, bool] = {}
 
     @staticmethod
-    def _said(scans: list[PageScan], keys: list[str], idx: _Index) -> bool:
+    def _said(scans: list[PageScan], keys: list[str], idx: _Index, lookalikes: list[str]) -> bool:
         for sc in scans:
             for key in keys:
                 for s, e in sc.hits.get(key, ()):
-                    if not _incidental(sc, s, e, idx):
+                    if not (sc.covered(lookalikes, s, e) or _incidental(sc, s, e, idx)):
                         return True
         return False
+
+    def off_domain(self, scans: list[PageScan], cat: Category, idx: _Index) -> bool:
+        """Whether the document is about another domain this category is often confused with."""
+        if self.security or not idx.domains[cat.id]:
+            return False
+        if cat.id not in self._domains:
+            self._domains[cat.id] = self._said(scans, idx.domains[cat.id], idx, [])
+        return self._domains[cat.id]
 
     def allows(self, needs: str) -> bool:
         return needs == "none" or (needs == "government" and self.government) or (
@@ -200,7 +214,8 @@ def find_categories(doc_id: str, scans: list[PageScan], codebook: Codebook, buye
             counted: dict[str, list[tuple[int, int, Cue]]] = {}
             for s, e, key in sc.order:
                 for cat, cue in idx.cues.get(key, ()):
-                    if cat.family in families and _counts(sc, s, e, cat, cue, idx, doc_ctx, codebook):
+                    if cat.family in families and not doc_ctx.off_domain(scans, cat, idx) and \
+                            _counts(sc, s, e, cat, cue, idx, doc_ctx, codebook):
                         counted.setdefault(cat.id, []).append((s, e, cue))
             _drop_inside_other_categories(counted)
             for cat_id, hits in counted.items():

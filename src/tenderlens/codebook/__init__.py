@@ -50,6 +50,9 @@ class Category(_Strict):
     needs: Needs | None = None          # default for this category's cues; None: the family's default
     cues: tuple[Cue, ...] = Field(min_length=1)
     counter_cues: tuple[str, ...] = ()
+    # Without a public-security context, one of these anywhere in the document switches the category off
+    # (cameras in a water-quality or forest-fire project watch water and trees, not people).
+    domain_counter_cues: tuple[str, ...] = ()
     fixtures: Fixtures
 
     @field_validator("cues", mode="before")
@@ -106,6 +109,7 @@ class Context(_Strict):
     organisation_endings: tuple[str, ...] = ()
     name_breakers: tuple[str, ...] = ()
     security: tuple[str, ...]
+    security_lookalikes: tuple[str, ...] = ()
     government: tuple[str, ...]
     government_body_endings: tuple[str, ...] = ()
 
