@@ -330,6 +330,13 @@ def test_script_payloads_render_as_text(server, db, page):
     assert "13812345678" not in text and "11010519491231002X" not in text
     assert "138********" in text and "110105************" in text
     shot(page, "xss-document")
+    # ... and the original file, which holds them unmasked, is not handed out.
+    doc_id = q(db, "SELECT doc_id FROM pages WHERE instr(text, '13812345678') > 0")[0][0]
+    r = page.request.get(f"{server}/doc/{doc_id}/original")
+    assert r.status == 403 and b"13812345678" not in r.body()
+    clean = q(db, "SELECT doc_id FROM pages WHERE instr(text, 'xsspayload 人脸识别') > 0")[0][0]
+    r = page.request.get(f"{server}/doc/{clean}/original")
+    assert r.status == 200 and r.headers["content-disposition"].startswith("attachment")
 
 
 def test_bad_requests_get_clear_messages(server, page):

@@ -31,7 +31,7 @@ from . import export, results
 from .facets import facets
 from .filters import conditions
 from .labels import Labels
-from .originals import original_path, page_png
+from .originals import masked_boxes, original_path, page_png
 from .state import PER_PAGE, SearchState, StateError
 from .views import map_data, timeline_data
 
@@ -208,7 +208,14 @@ def create_app(db_path: str, masked: bool = True) -> FastAPI:
     def page_image(doc_id: str, n: int, s: Store = Depends(store)):
         doc = document_or_404(s, doc_id)
         path = original_path(s, doc["id"])
-        png = page_png(path, doc["format"], n) if path else None
+        row = s.page(doc["id"], n)
+        cover: list | None = []
+        if masked and row is not None:
+            cover = masked_boxes(row["text"], _word_boxes(row["ocr"]))
+        if cover is None:
+            raise UserError(f"the image of page {n} is withheld: it shows personal identifiers that are masked"
+                            " in the text and cannot be located on the image", 403)
+        png = page_png(path, doc["format"], n, cover) if path else None
         if png is None:
             raise UserError(f"no image of page {n}: the original file is not at its source path any more", 404)
         return Response(png, media_type="image/png", headers={"Cache-Control": "max-age=3600"})
@@ -219,6 +226,9 @@ def create_app(db_path: str, masked: bool = True) -> FastAPI:
         path = original_path(s, doc["id"])
         if path is None:
             raise UserError("the original file is not at its source path any more", 404)
+        if masked and any(mask(p["text"]) != p["text"] for p in s.pages(doc["id"])):
+            raise UserError("the original file is withheld: it holds personal identifiers that tenderlens masks"
+                            " (start the server with --no-mask to download it)", 403)
         with open(path, "rb") as f:
             data = f.read()
         # A download, never rendered in the app's origin: an HTML original may carry scripts.

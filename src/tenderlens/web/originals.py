@@ -12,8 +12,9 @@ import os
 from functools import lru_cache
 
 import pypdfium2 as pdfium
-from PIL import Image
+from PIL import Image, ImageDraw
 
+from ..privacy import mask
 from ..store import Store
 
 RENDER_SCALE = 1.6  # about 115 dpi: readable Chinese at screen width
@@ -42,8 +43,9 @@ def original_path(store: Store, doc_id: str) -> str | None:
     return None
 
 
-def page_png(path: str, fmt: str, n: int) -> bytes | None:
-    """Page n (1-based) of a PDF or an image file as PNG; None when there is no such page."""
+def page_png(path: str, fmt: str, n: int, cover: list[list[float]] = ()) -> bytes | None:
+    """Page n (1-based) of a PDF or an image file as PNG, with the `cover` boxes ([x0, y0, x1, y1]
+    as fractions of the page) blacked out; None when there is no such page."""
     if fmt == "pdf":
         pdf = pdfium.PdfDocument(path)
         try:
@@ -58,6 +60,26 @@ def page_png(path: str, fmt: str, n: int) -> bytes | None:
         image = Image.open(path)
     else:
         return None
+    image = image.convert("RGB")
+    draw = ImageDraw.Draw(image)
+    w, h = image.size
+    for x0, y0, x1, y1 in cover:
+        draw.rectangle([x0 * w - 1, y0 * h - 1, x1 * w + 1, y1 * h + 1], fill="black")
     buf = io.BytesIO()
-    image.convert("RGB").save(buf, "PNG")
+    image.save(buf, "PNG")
     return buf.getvalue()
+
+
+def masked_boxes(text: str, words: list[list]) -> list[list[float]] | None:
+    """Boxes of the OCR words holding what privacy.mask hides in the page text; None when
+    something hidden in the text has no word box, so the image cannot be shown masked."""
+    hidden = [i for i, (a, b) in enumerate(zip(text, mask(text))) if a != b]
+    if not hidden:
+        return []
+    covered, boxes = set(), []
+    for start, end, *box in words:
+        inside = [i for i in hidden if start <= i < end]
+        if inside:
+            covered.update(inside)
+            boxes.append(box)
+    return boxes if covered == set(hidden) else None

@@ -70,6 +70,16 @@
     });
   });
 
+  // An image the server withholds (personal identifiers it cannot mask there) leaves the text alone.
+  document.querySelectorAll(".page-image img").forEach(function (img) {
+    img.addEventListener("error", function () {
+      var note = document.createElement("p");
+      note.className = "muted";
+      note.textContent = "No image of this page: the original file has moved, or the image shows personal identifiers.";
+      img.replaceWith(note);
+    });
+  });
+
   // Page images arrive after the text is laid out and push it down: keep a quote just clicked in view.
   document.querySelectorAll(".page-image img").forEach(function (img) {
     img.addEventListener("load", function () {
