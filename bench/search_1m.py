@@ -133,16 +133,20 @@ def main() -> None:
     ap.add_argument("--runs", type=int, default=60)
     ap.add_argument("--dir", default=tempfile.gettempdir(), help="Where the temporary store goes.")
     ap.add_argument("--keep", action="store_true", help="Keep the store (its path is printed).")
+    ap.add_argument("--store", type=Path, help="Measure a store kept by an earlier --keep run instead of building one.")
     args = ap.parse_args()
+    if args.store:
+        measure(args, args.store)
+        return
     work = Path(tempfile.mkdtemp(prefix="tenderlens-1m-", dir=args.dir))
     try:
-        run(args, work)
+        measure(args, build(args, work))
     finally:
         if not args.keep:
             shutil.rmtree(work)
 
 
-def run(args, work: Path) -> None:
+def build(args, work: Path) -> Path:
     tpl_path, db_path = work / "templates.db", work / f"search-{args.docs}.db"
     t = time.perf_counter()
     build_templates(tpl_path, args.templates)
@@ -151,6 +155,10 @@ def run(args, work: Path) -> None:
     seconds = replicate(db_path, templates, args.docs)
     size = sum(p.stat().st_size for p in work.glob(db_path.name + "*")) / 1e9
     print(f"store: {args.docs} documents written by SQL in {seconds:.0f} s, {size:.1f} GB -> {db_path}")
+    return db_path
+
+
+def measure(args, db_path: Path) -> None:
 
     filtered = facet_choice(db_path)
     keyword = SearchState(q=KEYWORD)
