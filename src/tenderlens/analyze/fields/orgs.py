@@ -105,11 +105,15 @@ def name_before(text: str, end: int, max_len: int = 40, breaks: frozenset[int] =
 
 def after_break(start: int, end: int, breaks: frozenset[int], text: str = "") -> int:
     """Where a name really starts when a line break falls inside the span [start, end): after the
-    break, unless the text after it carries on a word (深圳长城开发科技股\n份有限公司)."""
+    break, unless the text after it carries on a word (深圳长城开发科技股\n份有限公司) or the text
+    before it is a place the name begins with (湖南省\n娄底市人民政府)."""
     for b in sorted((b for b in breaks if start + 3 <= b <= end - 4), reverse=True):
-        if not _CARRIES_ON.match(text, b):
+        if not _CARRIES_ON.match(text, b) and not _PLACE_END.search(text, start, b):
             return b
     return start
+
+
+_PLACE_END = re.compile(r"[省市县区州盟旗]$")
 
 
 _CARRIES_ON = re.compile(r"份|有限|限公|公司|司|责任|集团|[（(]")
