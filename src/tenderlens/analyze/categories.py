@@ -10,6 +10,8 @@ A cue hit counts unless, within its sentence,
 or the document lacks the context the cue needs: a government buyer or client
 (`government`), or a public-security body or purpose (`security`). The buyer, when
 procurement fields found one, decides first; the document's own words decide otherwise.
+A document without a public-security context that names one of a category's
+`domain_counter_cues` (水环境, 森林防火) is off that category's domain altogether.
 
 target, source and exempt cues count only in a document with a counted tech cue:
 a group or a data source is a category only as the target or input of a system bought.
@@ -55,7 +57,9 @@ def _index(codebook: Codebook) -> _Index:
         for cat in codebook.categories.values():
             for cue in cat.cues:
                 cues.setdefault(phrase_key(cue.text), []).append((cat, cue))
-        keys = lambda words: [k for k in dict.fromkeys(phrase_key(w) for w in words) if k]  # noqa: E731
+
+        def keys(words) -> list[str]:
+            return [k for k in dict.fromkeys(phrase_key(w) for w in words) if k]
         codebook._cache["categories"] = _Index(
             cues=cues,
             counters={c.id: keys(c.counter_cues) for c in codebook.categories.values()},
