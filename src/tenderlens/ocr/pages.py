@@ -73,7 +73,8 @@ def _recognise(image: Image.Image, dpi: int, lang: str) -> dict[str, Any]:
             else:
                 rotation = 0
     size = image.size if rotation in (0, 180) else (image.height, image.width)
-    return {"rotation": rotation, "orientation_confidence": None if confidence is None else round(confidence, 2), "size": list(size),
+    return {"rotation": rotation, "size": list(size),
+            "orientation_confidence": None if confidence is None else round(confidence, 2),
             "words": [[w.text, w.brk, *w.box, w.conf] for w in words]}
 
 
