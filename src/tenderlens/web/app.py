@@ -1,7 +1,8 @@
 """The local web app: search with facets, map, timeline, document view, exports.
 
-Every request opens the database read-only on its own connection; the filtered
-result is computed once per request into a temporary table (results.py). All
+Every request borrows a read-only connection of its own from a pool; the
+filtered result is computed once per request into a temporary table
+(results.py). All
 document text reaches the browser through Jinja2 autoescaping or JSON inside
 <script type="application/json">, and the Content-Security-Policy allows only
 the app's own script files, so text in a document never runs as code.
