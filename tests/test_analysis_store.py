@@ -141,13 +141,15 @@ def _record(store, doc_id):
     ({"year_": 2017}, lambda r: (r["date"] or "").startswith("2017")),
     ({"min_amount": 1e8}, lambda r: (r["amount_cny"] or 0) >= 1e8),
     ({"min_amount": 1e6, "max_amount": 5e7}, lambda r: r["amount_cny"] is not None and 1e6 <= r["amount_cny"] <= 5e7),
+    ({"surveillance_": True}, lambda r: r["is_surveillance"]),
+    ({"surveillance_": False, "category_": "tech"}, lambda r: False),
 ])
 def test_search_filters_return_exactly_the_matching_documents(labelled, kwargs, holds):
     store = Store(str(labelled), readonly=True)
     everything = {h.doc_id for h in search(store, "公司", limit=0)}
     found = {h.doc_id for h in search(store, "公司", limit=0, conditions=filters.conditions(**kwargs, book=BOOK))}
     expected = {d for d in everything if holds(_record(store, d))}
-    assert expected, "the labelled documents should hold at least one document for each filter"
+    assert expected or kwargs.get("surveillance_") is False, "each filter should select some labelled documents"
     assert found == expected
 
 

@@ -23,10 +23,12 @@ from .common import console, db_option, fail, json_option, mask_option, open_sto
 @click.option("--year", type=int, help="Only documents dated in this year.")
 @click.option("--min-amount", type=float, help="Only documents with an amount of at least this many yuan.")
 @click.option("--max-amount", type=float, help="Only documents with an amount of at most this many yuan.")
+@click.option("--surveillance", is_flag=True, default=None,
+              help="Only documents analysis judged to be about buying surveillance (is_surveillance).")
 @json_option
 @mask_option
 def command(query, db_path, limit, offset, category, region, buyer, vendor, year, min_amount, max_amount,
-            as_json, no_mask):
+            surveillance, as_json, no_mask):
     """Full-text search over page text, Chinese and English.
 
     Words must all occur; "quoted phrases" occur as written; OR takes either
@@ -41,7 +43,8 @@ def command(query, db_path, limit, offset, category, region, buyer, vendor, year
       tenderlens search 监控 --category tech.face_recognition --region 广东 --year 2017 --min-amount 1e6
     """
     store = open_store(db_path)
-    where = conditions(category, region, buyer, vendor, year, min_amount, max_amount, codebook.load())
+    where = conditions(category, region, buyer, vendor, year, min_amount, max_amount, surveillance or None,
+                       codebook.load())
     try:
         hits = search(store, query, limit=limit, offset=offset, conditions=where)
     except QueryError as e:

@@ -10,8 +10,13 @@ from ..analyze.matcher import phrase_key
 from .search import Condition
 
 
+def _escape(text: str) -> str:
+    """Text taken literally by LIKE ... ESCAPE '\\'."""
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
 def _like(text: str) -> str:
-    return "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+    return "%" + _escape(text) + "%"
 
 
 def category(value: str) -> Condition:
@@ -25,7 +30,7 @@ def region(value: str) -> Condition:
     value = value.strip()
     if value.isdigit():
         return Condition("d.id IN (SELECT doc_id FROM doc_summary WHERE region_code LIKE ?)", (value + "%",))
-    prefix = value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+    prefix = _escape(value) + "%"
     return Condition("d.id IN (SELECT doc_id FROM doc_summary WHERE province LIKE ? ESCAPE '\\'"
                      " OR prefecture LIKE ? ESCAPE '\\' OR county LIKE ? ESCAPE '\\')", (prefix,) * 3)
 
@@ -69,9 +74,12 @@ def surveillance(value: bool = True) -> Condition:
 
 def conditions(category_: str | None = None, region_: str | None = None, buyer_: str | None = None,
                vendor_: str | None = None, year_: int | None = None, min_amount: float | None = None,
-               max_amount: float | None = None, book: Codebook | None = None) -> list[Condition]:
+               max_amount: float | None = None, surveillance_: bool | None = None,
+               book: Codebook | None = None) -> list[Condition]:
     """The conditions for whichever facets are given (None: not filtered)."""
     out = []
+    if surveillance_ is not None:
+        out.append(surveillance(surveillance_))
     if category_:
         out.append(category(category_))
     if region_:
