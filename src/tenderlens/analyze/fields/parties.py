@@ -22,14 +22,17 @@ from .orgs import NAME_CHARS, after_break, is_public_body, name_at, name_before,
 BUYER_WORDS = "招标人|招标单位|招标方|采购人|采购单位|采购方|业主单位|业主方|业主|建设单位|发包人|发包方|委托方|委托人|项目单位|用户单位|需方|买方|甲方"
 SIGNER_WORDS = "甲方|买方|需方|发包人|发包方|委托方|交易对方|合同对方|合同相对方|交易对手方"
 OWNER_WORDS = "业主单位|业主方|业主|建设单位|用户单位|最终用户|项目单位|采购人|招标人"
-WINNER_WORDS = "中标人|中标单位|中标供应商|中标方|成交供应商|成交单位|成交人|中标候选人|乙方|承包人|承包方|卖方|供方|供货方"
+WINNER_WORDS = ("(?<!第[二三四五六七八九])(?:第一)?中标(?:排序)?(?:候选)?(?:人|单位|供应商|方)|成交供应商|成交单位|成交人|乙方|承包人|承包方|卖方|供方|"
+                "供货方")
 AGENT_WORDS = "招标代理机构|采购代理机构|代理机构|招标代理|采购代理"
 ISSUER_ALIASES = ("公司", "本公司", "我公司", "上市公司")
 
 # Role words that name the party right after them with no colon (与发包方NAME, 招标单位NAME的...).
 _BARE_LABEL = re.compile(r"(?<![:：])(?P<label>招标人|招标单位|采购人|采购单位|发包方|发包人|业主方|业主单位|建设单位)(?![:：为是])")
-_LABEL = re.compile(rf"(?P<label>{AGENT_WORDS}|{WINNER_WORDS}|{SIGNER_WORDS}|{BUYER_WORDS}|{OWNER_WORDS})(?:名称|单位名称|全称)?"
-                    r"(?:(?:为|是|[:：]){1,2})")
+_LABEL_WORDS = rf"(?P<label>{AGENT_WORDS}|{WINNER_WORDS}|{SIGNER_WORDS}|{BUYER_WORDS}|{OWNER_WORDS})(?:名称|单位名称|全称)?"
+_LABEL = re.compile(_LABEL_WORDS + r"(?:(?:为|是|[:：]){1,2})")
+# A table: the label in one cell, the name in the next (a line break or tab between them).
+_LABEL_CELL = re.compile(_LABEL_WORDS)
 _ALIAS = re.compile(r"[（(](?:以下|下)?(?:简称|称)[:：为]?(?P<alias>[^）)]{1,60})[）)]")
 _NOTICE_FROM = re.compile(rf"(?:收到|接到|获得|取得)(?:了)?(?:由)?(?:(?P<label>{AGENT_WORDS}|招标人|招标单位|采购人|业主方|业主|建设单位|发包人)[:：]?)?")
 # A project named after its buyer: “天津市公安局南开分局南开区2016年视频监控网建设运维服务项目”.
@@ -120,6 +123,12 @@ def mentions(views: list[View]) -> list[Mention]:
             for span in _name_list(view, m.end()) if role == "winner" else [name_at(t, breaks=view.breaks, start=m.end())]:
                 if span:
                     out.append(Mention(view, *span, role, "label", 1))
+        for m in _LABEL_CELL.finditer(t):
+            if m.end() in view.breaks:
+                span = name_at(t, breaks=view.breaks, start=m.end())
+                cell_end = min((b for b in view.breaks if b > m.end()), default=len(t))
+                if span and span[1] <= cell_end:
+                    out.append(Mention(view, *span, _role_of_label(m.group("label")), "label_cell", 1))
         for m in _BARE_LABEL.finditer(t):
             span = name_at(t, breaks=view.breaks, start=m.end())
             if span:
