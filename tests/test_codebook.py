@@ -123,3 +123,28 @@ def test_a_winning_vendor_is_a_supplier_in_every_mention(eval_dir):
     gosuncn = [f for f in facts if f.kind == "vendor" and f.key == "gosuncn"]
     assert len(gosuncn) >= 2 and {f.value["role"] for f in gosuncn} == {"supplier"}
     assert any(f.key == "supplier" and "高新兴" in f.value for f in facts if f.kind == "field")
+
+
+def test_codebook_check_command_names_the_broken_file(tmp_path):
+    from click.testing import CliRunner
+    from tenderlens.cli import main
+    good, broken = tmp_path / "good", tmp_path / "broken"
+    for folder in (good, broken):
+        shutil.copytree(codebook.DEFAULT_DIR, folder, ignore=shutil.ignore_patterns("*.py", "__pycache__"))
+    runner = CliRunner()
+    ok = runner.invoke(main, ["codebook", "check", str(good)])
+    assert ok.exit_code == 0 and CB.version in ok.output and "37 categories" in ok.output
+    (broken / "vendors.yaml").write_text("vendors:\n  - id: x\n    name_en: X\n", encoding="utf-8")
+    bad = runner.invoke(main, ["codebook", "check", str(broken)])
+    assert bad.exit_code == 2 and "vendors.yaml" in bad.output and "legal_names" in bad.output
+
+
+def test_an_edited_codebook_is_read_again(tmp_path, monkeypatch):
+    shutil.copytree(codebook.DEFAULT_DIR, tmp_path / "cb", ignore=shutil.ignore_patterns("*.py", "__pycache__"))
+    first = codebook.load(tmp_path / "cb")
+    assert codebook.load(tmp_path / "cb") is first  # cached: workers call load() per document
+    index = tmp_path / "cb" / "codebook.yaml"
+    index.write_text(index.read_text(encoding="utf-8").replace(f'version: "{CB.version}"', 'version: "edited"'),
+                     encoding="utf-8")
+    monkeypatch.setattr(codebook, "RECHECK_SECONDS", 0)
+    assert codebook.load(tmp_path / "cb").version == "edited"

@@ -8,6 +8,8 @@ may hold; `load` validates them against it and says which file and entry is wron
 """
 from __future__ import annotations
 
+import os
+import time
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -17,6 +19,9 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 FAMILIES = ("tech", "target", "source", "exempt")
+FILES = ("codebook.yaml", *(f"{f}.yaml" for f in FAMILIES), "vendors.yaml")
+RECHECK_SECONDS = 1.0
+_checked: dict[str, tuple[float, str, tuple]] = {}  # path as given -> (checked at, folder, file stamps)
 DEFAULT_DIR = Path(__file__).parent
 Needs = Literal["none", "government", "security"]
 _SUFFIXES = {"inc", "ltd", "co", "llc", "corp", "limited", "有限公司", "股份有限公司"}
@@ -160,12 +165,28 @@ def _read(path: Path, model: type[BaseModel]):
 
 
 def load(path: str | Path | None = None) -> Codebook:
-    """Load and validate the codebook in folder `path` (default: the one shipped with tenderlens)."""
-    return _load(str(Path(path or DEFAULT_DIR).resolve()))
+    """Load and validate the codebook in folder `path` (default: the one shipped with tenderlens).
+
+    Loads are cached per process; an edited file is read again (its size and time
+    are checked at most once a second, so a worker calling this per document pays nothing).
+    """
+    now = time.monotonic()
+    seen = _checked.get(str(path))
+    if seen is None or now - seen[0] > RECHECK_SECONDS:
+        folder = Path(path or DEFAULT_DIR).resolve()
+        stamp = []
+        for name in FILES:
+            try:
+                st = os.stat(folder / name)
+                stamp.append((st.st_mtime_ns, st.st_size))
+            except OSError:
+                stamp.append(None)  # _load says which file is missing
+        seen = _checked[str(path)] = (now, str(folder), tuple(stamp))
+    return _load(seen[1], seen[2])
 
 
-@lru_cache(maxsize=8)  # one load per process and folder: workers analyse many documents
-def _load(folder_name: str) -> Codebook:
+@lru_cache(maxsize=8)  # one load per process and version of the files: workers analyse many documents
+def _load(folder_name: str, stamp: tuple) -> Codebook:
     folder = Path(folder_name)
     index = _read(folder / "codebook.yaml", IndexFile)
     categories: dict[str, Category] = {}
