@@ -79,6 +79,9 @@ def name_before(text: str, end: int, max_len: int = 40, breaks: frozenset[int] =
 
     A name starts after the last line break inside it unless what comes before the break
     is one or two characters (a name that the layout wrapped: 广\n东水电二局)."""
+    latin = re.search(r"[A-Za-z][A-Za-z0-9.,&'\-]{3,80}$", text[max(0, end - 80):end])
+    if latin:  # a foreign party written in Latin letters: SEALAND ENGINEERING（以下简称“甲方”）
+        return end - len(latin.group()), end
     run = re.search(rf"{NAME_CHARS}{{2,{max_len}}}$", text[max(0, end - max_len):end])
     if not run:
         return None

@@ -19,7 +19,8 @@ from .evidence import FactMaker, View
 from .notice import title_span
 from .orgs import NAME_CHARS, after_break, is_public_body, name_at, name_before, plausible
 
-BUYER_WORDS = "招标人|招标单位|招标方|采购人|采购单位|采购方|业主单位|业主方|业主|建设单位|发包人|发包方|委托方|委托人|项目单位|用户单位|需方|买方|甲方"
+BUYER_WORDS = ("招标人|招标单位|招标方|采购人|采购单位|采购方|业主单位|业主方|业主|建设单位|发包人|发包方|委托方|委托人|项目单位|"
+               "用户单位|项目实施机构|实施机构|需方|买方|甲方")
 SIGNER_WORDS = "甲方|买方|需方|发包人|发包方|委托方|交易对方|合同对方|合同相对方|交易对手方"
 OWNER_WORDS = "业主单位|业主方|业主|建设单位|用户单位|最终用户|项目单位|采购人|招标人"
 WINNER_WORDS = ("(?<!第[二三四五六七八九])(?:第一)?中标(?:排序)?(?:候选)?(?:人|单位|供应商|方)|成交供应商|成交单位|成交人|乙方|承包人|承包方|卖方|供方|"
@@ -28,7 +29,8 @@ AGENT_WORDS = "招标代理机构|采购代理机构|代理机构|招标代理|�
 ISSUER_ALIASES = ("公司", "本公司", "我公司", "上市公司")
 
 # Role words that name the party right after them with no colon (与发包方NAME, 招标单位NAME的...).
-_BARE_LABEL = re.compile(r"(?<![:：])(?P<label>招标人|招标单位|采购人|采购单位|发包方|发包人|业主方|业主单位|建设单位)(?![:：为是])")
+_BARE_LABEL = re.compile(r"(?<![:：])(?P<label>招标人|招标单位|采购人|采购单位|发包方|发包人|业主方|业主单位|建设单位|交易对手方)"
+                         r"(?![:：为是])")
 _LABEL_WORDS = rf"(?P<label>{AGENT_WORDS}|{WINNER_WORDS}|{SIGNER_WORDS}|{BUYER_WORDS}|{OWNER_WORDS})(?:名称|单位名称|全称)?"
 _LABEL = re.compile(_LABEL_WORDS + r"(?:(?:为|是|[:：]){1,2})")
 # A table: the label in one cell, the name in the next (a line break or tab between them).
