@@ -291,3 +291,20 @@ def test_bad_language_is_an_error_before_any_work(eval_dir, tmp_path):
     assert "unknown OCR language xyz" in result.output and "eng" in result.output
     assert not db.exists()
     OcrSettings(mode="never", lang="xyz")  # a job that does no OCR does not need the language
+
+
+def test_words_join_without_cjk_spaces_and_spans_survive_normalisation():
+    """Tesseract's word stream for a mixed line: spans must index the normalised text exactly."""
+    from tenderlens.ocr.engine import LINE, NONE, PARA, Word
+    from tenderlens.ocr.layout import assemble, normalised
+
+    stream = [("采", NONE), ("购", NONE), ("ＧＰＳ", NONE), ("定位", NONE), ("，", NONE), ("金额", NONE),
+              ("２０１８", NONE), ("年", NONE), ("⾦", NONE), ("Pen", LINE), ("Register", NONE), ("(", NONE),
+              ("100㎡", NONE), ("）", NONE), ("Total:", PARA), ("$9,625.00", NONE)]
+    words = [Word(t, brk, (0, 0, 1, 1), 90.0) for t, brk in stream]
+    text, spans = assemble(words)
+    norm, _, moved = normalised(text, spans)
+    assert norm == "采购GPS定位，金额2018年金\nPen Register ( 100m2）\n\nTotal: $9,625.00"
+    assert [norm[s:e] for s, e in moved] == ["采", "购", "GPS", "定位", "，", "金额", "2018", "年", "金", "Pen",
+                                             "Register", "(", "100m2", "）", "Total:", "$9,625.00"]
+    # Latin next to Latin keeps its space, whatever the characters: "( 100" stays as read.
