@@ -28,6 +28,7 @@ from .matcher import PageScan, phrase_key
 EXTRACTOR = "categories"
 QUOTE_REACH = 20  # characters a quote may extend either side of its cue, within the clause
 _QUOTE_STOP = set("。；！？;!?，,：:\n\t")
+_CLOSING, _OPENING = set("”’）)】》」』、"), set("“‘（(【《「『、")  # not at a quote's edges
 INCIDENTAL_REACH = 80
 
 
@@ -199,9 +200,9 @@ def quote_span(text: str, start: int, end: int) -> tuple[int, int]:
     while hi < len(text) and hi - end < QUOTE_REACH and text[hi] not in _QUOTE_STOP:
         hi += 1
     lo, hi = _snap(text, lo, 1, start), _snap(text, hi, -1, end)
-    while lo < start and text[lo].isspace():
+    while lo < start and (text[lo].isspace() or text[lo] in _CLOSING):
         lo += 1
-    while hi > end and text[hi - 1].isspace():
+    while hi > end and (text[hi - 1].isspace() or text[hi - 1] in _OPENING):
         hi -= 1
     return lo, hi
 
