@@ -31,6 +31,7 @@ ISSUER_ALIASES = ("公司", "本公司", "我公司", "上市公司")
 # Role words that name the party right after them with no colon (与发包方NAME, 招标单位NAME的...).
 _BARE_LABEL = re.compile(r"(?<![:：])(?P<label>招标人|招标单位|采购人|采购单位|发包方|发包人|业主方|业主单位|建设单位|交易对手方)"
                          r"(?![:：为是])")
+_FULL_NAME = re.compile(r"(?:有限公司|有限责任公司|分公司|集团|局|委员会|管委会|政府|中心|院|办公室|处)$")
 _LABEL_WORDS = rf"(?P<label>{AGENT_WORDS}|{WINNER_WORDS}|{SIGNER_WORDS}|{BUYER_WORDS}|{OWNER_WORDS})(?:名称|单位名称|全称)?"
 _LABEL = re.compile(_LABEL_WORDS + r"(?:(?:为|是|[:：]){1,2})")
 # A table: the label in one cell, the name in the next (a line break or tab between them).
@@ -133,7 +134,8 @@ def mentions(views: list[View]) -> list[Mention]:
                     out.append(Mention(view, *span, _role_of_label(m.group("label")), "label_cell", 1))
         for m in _BARE_LABEL.finditer(t):
             span = name_at(t, breaks=view.breaks, start=m.end())
-            if span:
+            # Without a colon the role word may be a clause's subject (发包人可派员...): only full names count.
+            if span and _FULL_NAME.search(t, span[0], span[1]) and span[1] - span[0] >= 6:
                 out.append(Mention(view, *span, _role_of_label(m.group("label")), "label_bare", 2))
         for m in _NOTICE_FROM.finditer(t):
             span = name_at(t, breaks=view.breaks, start=m.end())
