@@ -191,8 +191,9 @@ def score(gold: list[GoldDoc], records: dict[str, dict], gold_name: str = "") ->
     for g in gold:
         rec = records.get(g.doc_id) if g.doc_id else None
         if rec is None:
+            reason = "document not in the export" if g.doc_id else "gold document file not found"
             report.misses.append({"doc": g.path, "field": "*", "gold": None, "predicted": None,
-                                  "quote": None, "reason": "document not in the export"})
+                                  "quote": None, "reason": reason})
         else:
             report.matched += 1
         rec = rec or {}
