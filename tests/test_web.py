@@ -242,14 +242,17 @@ def test_fact_click_highlights_quote_on_its_page(server, db, page):
                                          " ORDER BY page DESC, doc_id LIMIT 1")[0]
     text = q(db, "SELECT text FROM pages WHERE doc_id = ? AND n = ?", (doc_id, n))[0][0]
     assert text[start:end] == quote
-    page.goto(f"{server}/doc/{doc_id}")
+    # Arriving from a search for a word of the quote: the page carries query marks the highlight must cross.
+    word = next(w for w in (quote[i:i + 2] for i in range(len(quote) - 1)) if w.strip() == w and len(w) == 2)
+    page.goto(f"{server}/doc/{doc_id}?q={word}")
+    assert page.locator(f"#page-{n} mark.q").count() >= 1
     page.locator(f"button.fact[data-page='{n}'][data-start='{start}']").first.click()
     mark = page.locator(f"#page-{n} mark.fact-hl")
     playwright.expect(mark).to_have_count(1)
     playwright.expect(mark).to_be_in_viewport()
     assert mark.text_content() == quote
     # The highlight sits at the fact's offset in the page text, not at an earlier copy of the quote.
-    before = page.evaluate("el => { const r = document.createRange(); r.setStart(el.parentNode.firstChild, 0);"
+    before = page.evaluate("el => { const r = document.createRange(); r.setStart(el.closest('.page-text'), 0);"
                            " r.setEndBefore(el); return r.toString(); }", mark.element_handle())
     assert len(before) == len(text[:start].encode("utf-16-le")) // 2
     page.wait_for_load_state("networkidle")  # page images may arrive later and move the text

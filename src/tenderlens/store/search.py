@@ -42,11 +42,20 @@ class Condition:
     params: tuple = ()
 
 
+# A letter or digit of a word that is not CJK: the index holds such words whole, so a hit ends where they do.
+_WORD_CHAR = f"[^\\W_{CJK}]"
+
+
 def term_pattern(term: str) -> re.Pattern[str]:
-    """A regex finding a query term in page text as FTS5 matched it (case-insensitive words,
+    """A regex finding a query term in page text as FTS5 matched it (case-insensitive whole words,
     contiguous CJK, any punctuation or space between words of a phrase)."""
     pieces = re.findall(f"[{CJK}]+|\\w+", term)
-    return re.compile(r"[\W_]*".join(re.escape(p) for p in pieces), re.I)
+    body = r"[\W_]*".join(re.escape(p) for p in pieces)
+    if pieces and not re.fullmatch(f"[{CJK}]+", pieces[0]):
+        body = f"(?<!{_WORD_CHAR})" + body
+    if pieces and not re.fullmatch(f"[{CJK}]+", pieces[-1]):
+        body += f"(?!{_WORD_CHAR})"
+    return re.compile(body, re.I)
 
 
 def snippet_parts(text: str, terms: list[str]) -> tuple[list[tuple[str, bool]], list[list[int]]]:

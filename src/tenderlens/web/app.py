@@ -26,7 +26,8 @@ from .. import __version__, codebook
 from ..privacy import mask
 from ..records import facts_of
 from ..store import Store, StoreError
-from ..store.fts import QueryError
+from ..store.fts import QueryError, parse_query
+from ..store.search import term_pattern
 from ..summary import FAMILIES
 from . import export, results
 from .facets import facets
@@ -190,7 +191,9 @@ def create_app(db_path: str, masked: bool = True) -> FastAPI:
         results.ensure_analysis_tables(s)
         shown = mask if masked else (lambda t: t)
         rows = list(s.pages(doc_id))
-        pages = [{"n": p["n"], "text": shown(p["text"]), "needs_ocr": bool(p["needs_ocr"])} for p in rows]
+        terms = _terms(request.query_params.get("q", ""))
+        pages = [{"n": p["n"], "parts": hit_parts(shown(p["text"]), terms), "needs_ocr": bool(p["needs_ocr"])}
+                 for p in rows]
         word_boxes = {p["n"]: _word_boxes(p["ocr"]) for p in rows if p["ocr"]}
         grouped: dict[str, list[dict]] = {k: [] for k in FACT_KINDS}
         for f in sorted(facts_of(s, doc_id), key=lambda f: (f.page or 0, f.start or 0)):
@@ -238,6 +241,26 @@ def create_app(db_path: str, masked: bool = True) -> FastAPI:
                                  "Content-Security-Policy": "sandbox"})
 
     return app
+
+
+def _terms(query: str) -> list[str]:
+    """The words of the query the reader came from, to mark in the pages (none if it does not parse)."""
+    try:
+        return parse_query(query)[1] if query.strip() else []
+    except QueryError:
+        return []
+
+
+def hit_parts(text: str, terms: list[str]) -> list[tuple[str, bool]]:
+    """The whole page text as (text, is_hit) parts, hits being the query's terms."""
+    spans = sorted(m.span() for t in terms for m in term_pattern(t).finditer(text) if m.end() > m.start())
+    parts, pos = [], 0
+    for start, end in spans:
+        if start >= pos:
+            parts += [(text[pos:start], False), (text[start:end], True)]
+            pos = end
+    parts.append((text[pos:], False))
+    return [p for p in parts if p[0]]
 
 
 def _value_text(value, shown) -> str:

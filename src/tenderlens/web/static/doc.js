@@ -6,18 +6,23 @@
   var boxes = JSON.parse(document.getElementById("word-boxes").textContent);
   var clickedAt = 0;
 
-  function utf16Offset(text, codePoints) {
-    var units = 0;
-    for (var i = 0; i < codePoints && units < text.length; i++) {
-      units += text.codePointAt(units) > 0xffff ? 2 : 1;
+  // The DOM position of a code-point offset into the text of `container` (which may hold query marks).
+  function position(container, offset) {
+    var walker = document.createTreeWalker(container, NodeFilter.SHOW_TEXT), node, last = null, left = offset;
+    while ((node = walker.nextNode())) {
+      last = node;
+      var points = Array.from(node.data);
+      if (left <= points.length) return [node, points.slice(0, left).join("").length];
+      left -= points.length;
     }
-    return units;
+    return last ? [last, last.data.length] : [container, 0];
   }
 
   function clearMarks() {
     document.querySelectorAll("mark.fact-hl").forEach(function (m) {
       var parent = m.parentNode;
-      parent.replaceChild(document.createTextNode(m.textContent), m);
+      while (m.firstChild) parent.insertBefore(m.firstChild, m);
+      parent.removeChild(m);
       parent.normalize();
     });
     document.querySelectorAll(".word-box").forEach(function (b) { b.remove(); });
@@ -26,15 +31,14 @@
 
   function markText(pageEl, start, end) {
     var textEl = pageEl.querySelector(".page-text");
-    var node = textEl.firstChild;
-    if (!node) return null;
-    var text = node.textContent;
-    var range = document.createRange();
-    range.setStart(node, utf16Offset(text, start));
-    range.setEnd(node, utf16Offset(text, end));
+    if (!textEl.firstChild) return null;
+    var range = document.createRange(), a = position(textEl, start), b = position(textEl, end);
+    range.setStart(a[0], a[1]);
+    range.setEnd(b[0], b[1]);
     var mark = document.createElement("mark");
     mark.className = "fact-hl";
-    range.surroundContents(mark);
+    mark.appendChild(range.extractContents());  // works across query marks, unlike surroundContents
+    range.insertNode(mark);
     return mark;
   }
 
