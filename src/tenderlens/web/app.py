@@ -203,8 +203,10 @@ def create_app(db_path: str, masked: bool = True) -> FastAPI:
                  "value": _value_text(f.value, shown), "page": f.page, "start": f.start, "end": f.end,
                  "quote": shown(f.quote or ""), "extractor": f.extractor})
         original = original_path(s, doc_id)
+        withheld = masked and any(mask(p["text"]) != p["text"] for p in rows)
         return render(request, "doc.html", doc=doc, sources=s.sources(doc_id), pages=pages, word_boxes=word_boxes,
                       facts={k: v for k, v in grouped.items() if v}, has_original=original is not None,
+                      withheld=withheld,
                       has_images=original is not None and doc["format"] in ("pdf", "image"),
                       meta=json.loads(doc["meta"] or "{}"), state=SearchState())
 
