@@ -23,8 +23,8 @@ BUYER_WORDS = ("招标人|招标单位|招标方|采购人|采购单位|采购�
                "用户单位|项目实施机构|实施机构|需方|买方|甲方")
 SIGNER_WORDS = "甲方|买方|需方|发包人|发包方|委托方|交易对方|合同对方|合同相对方|交易对手方"
 OWNER_WORDS = "业主单位|业主方|业主|建设单位|用户单位|最终用户|项目单位|采购人|招标人"
-WINNER_WORDS = ("(?<!第[二三四五六七八九])(?:第一)?中标(?:排序)?(?:候选)?(?:人|单位|供应商|方)|成交供应商|成交单位|成交人|乙方|承包人|承包方|卖方|供方|"
-                "供货方")
+WINNER_WORDS = ("(?<!第[二三四五六七八九])(?:第一)?中标(?:排序)?(?:候选)?(?:人|单位|供应商|方)|成交供应商|成交单位|成交人|"
+                "(?:中标|成交)社会资本|乙方|承包人|承包方|卖方|供方|供货方")
 AGENT_WORDS = "招标代理机构|采购代理机构|代理机构|招标代理|采购代理"
 ISSUER_ALIASES = ("公司", "本公司", "我公司", "上市公司")
 
@@ -63,7 +63,9 @@ _RECEIVED = re.compile(r"(?:收到|接到)(?:了)?")
 # Tendering agencies send award notices on the buyer's behalf; they are agents, never party A.
 _AGENCY_NAME = re.compile(r"招标.{0,6}公司|招投标管理|代理|项目管理(?:有限|股份)|工程咨询|造价咨询|管理咨询|咨询(?:有限|股份)|事务所")
 _SIGN_AFTER = re.compile(r"^[^。；]{0,30}?(?:签订|签署|签定|订立|签约)")
-_CONSORTIUM_AFTER = re.compile(r"^(?:等|共同)?(?:组成|成立)(?:的)?联合体")
+_CONSORTIUM_AFTER = re.compile(r"^(?:[（(][^）)]{0,40}[）)])?(?:等|共同)?(?:组成|成立)(?:的)?(?:投标)?联合体")
+# NAME和本公司（联合体）, NAME与公司联合投标: a partner named before the company.
+_PARTNER_OF_COMPANY = re.compile(r"^(?:和|与|及)(?:本公司|公司|我公司)(?:[（(]联合体[）)]|联合投标|组成(?:的)?(?:投标)?联合体|共同)")
 # Who ran the tender the company took part in or won: 参与了NAME组织的..., 中标NAME的...项目.
 _TOOK_PART = re.compile(r"(?:参与|参加|投标|中标|竞得|获得)(?:了)?")
 _TOOK_PART_AFTER = re.compile(r"^(?:的|组织的|举办的|发布的|（|\(|[^。；，]{0,30}?(?:项目|工程|招标|采购|标段|包))")
@@ -191,7 +193,9 @@ def mentions(views: list[View]) -> list[Mention]:
                 out.append(Mention(view, *span, "counterparty", "tender_of", 3))
         for m in re.finditer(r"(?:^|[。；，：、]|\d[、.])(?=\S)", t):
             span = name_at(t, breaks=view.breaks, start=m.end())
-            if span and _ACTS_AFTER.search(t[span[1]:span[1] + 40]):
+            if span and _PARTNER_OF_COMPANY.match(t, span[1]):
+                out.append(Mention(view, *span, "partner", "consortium", 1))
+            elif span and _ACTS_AFTER.search(t[span[1]:span[1] + 40]):
                 out.append(Mention(view, *span, "counterparty", "acts", 3))
         if vi == 0:
             issuer = _issuer(view)
@@ -206,10 +210,11 @@ _TITLE_AFTER = re.compile(r"关于|重大|中标|签订|签署|合同|项目|公
 def _name_list(view: View, start: int) -> list[tuple[int, int]]:
     """Names listed after a label: 中标单位：A、B、C (a consortium)."""
     spans = []
-    span = name_at(view.text, breaks=view.breaks, start=start)
+    quote = re.match(r"[“\"]", view.text[start:start + 1])
+    span = name_at(view.text, breaks=view.breaks, start=start + (1 if quote else 0))
     while span and len(spans) < 6:
         spans.append(span)
-        sep = re.match(r"[、，,]|和|及|以及", view.text[span[1]:span[1] + 2])
+        sep = re.match(r"[”\"]?(?:[、，,]|和|及|以及)[“\"]?", view.text[span[1]:span[1] + 4])
         span = name_at(view.text, breaks=view.breaks, start=span[1] + sep.end()) if sep else None
     return spans
 
