@@ -306,6 +306,16 @@ def test_export_csv_rows_match_store(server, db, page):
     for f in facts:
         assert store.page(f["doc_id"], int(f["page"]))["text"][int(f["start"]):int(f["end"])] == f["quote"]
     store.close()
+    # The same result as Parquet and JSON: the same documents and facts.
+    import pyarrow.parquet as pq
+    for rows_kind, want in (("documents", rows), ("facts", facts)):
+        link = page.locator(f"a[data-export='{rows_kind}.parquet']").get_attribute("href")
+        table = pq.read_table(io.BytesIO(page.request.get(server + link).body()))
+        assert table.num_rows == len(want) and table.column("doc_id").to_pylist() == [r["doc_id"] for r in want]
+        link = page.locator(f"a[data-export='{rows_kind}.json']").get_attribute("href")
+        data = json.loads(page.request.get(server + link).body())
+        assert [r["doc_id"] for r in data] == [r["doc_id"] for r in want]
+    assert [r["quote"] for r in data] == [f["quote"] for f in facts]
 
 
 def test_script_payloads_render_as_text(server, db, page):
