@@ -63,6 +63,12 @@ def test_amount_roles(before, role):
     assert role_of(before) == role
 
 
+def test_foreign_currency_thresholds_and_company_figures_are_not_the_price():
+    rec = record("公司与某某公司签订合同，合同金额为1,220万欧元，折合人民币约9,150万元。根据公司章程，合同金额1亿元以上需经董事会审议。"
+                 "公司注册资本为5,000万元，单价为20.41万元/公里。")
+    assert rec["amount_cny"] == 91_500_000 and rec["amount"]["role"] == "contract"
+
+
 def test_tender_notice_fields():
     rec = record(
         "某某市公安局视频监控系统采购项目招标公告\n项目编号：ZB-2024-017\n采购人：某某市公安局\n"

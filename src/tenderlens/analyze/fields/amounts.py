@@ -25,10 +25,10 @@ _AMOUNT = re.compile(
 _MULTIPLIER = {"元": 1, "千元": 1e3, "万元": 1e4, "万": 1e4, "亿元": 1e8, "亿": 1e8, "美元": 1, "万美元": 1e4,
                "亿美元": 1e8}
 # Other currencies: an amount in them is not converted (the document's own conversion, if any, is used).
-_FOREIGN = re.compile(r"^(?:万|亿)?(?:欧元|港元|港币|日元|英镑|卢布|里亚尔|澳元|加元|新元|林吉特|雷亚尔|坚戈|卢比|兰特|比索|"
+_FOREIGN = re.compile(r"(?:万|亿)?(?:欧元|港元|港币|日元|英镑|卢布|里亚尔|澳元|加元|新元|林吉特|雷亚尔|坚戈|卢比|兰特|比索|"
                       r"迪拉姆|第纳尔|瑞郎|韩元|泰铢|越南盾|印尼盾|EUR|HKD|JPY|GBP)", re.I)
 # Thresholds (合同金额1亿元以上) and unit prices (万元/公里) are not what was bought.
-_NOT_A_PRICE = re.compile(r"^(?:人民币)?(?:以上|以下|以内|及以上|/|每)")
+_NOT_A_PRICE = re.compile(r"(?:人民币)?(?:以上|以下|以内|及以上|/|每)")
 # "Total" words: an announcement covering several lots states their sum.
 _TOTAL = re.compile(r"(?:合计|共计|总计|累计|总额|汇总)[^。；，,]{0,12}$")
 

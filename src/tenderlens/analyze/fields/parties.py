@@ -65,7 +65,7 @@ _AGENCY_NAME = re.compile(r"招标.{0,6}公司|招投标管理|代理|项目管�
 _SIGN_AFTER = re.compile(r"^[^。；]{0,30}?(?:签订|签署|签定|订立|签约)")
 _CONSORTIUM_AFTER = re.compile(r"^(?:[（(][^）)]{0,40}[）)])?(?:等|共同)?(?:组成|成立)(?:的)?(?:投标)?联合体")
 # NAME和本公司（联合体）, NAME与公司联合投标: a partner named before the company.
-_PARTNER_OF_COMPANY = re.compile(r"^(?:和|与|及)(?:本公司|公司|我公司)(?:[（(]联合体[）)]|联合投标|组成(?:的)?(?:投标)?联合体|共同)")
+_PARTNER_OF_COMPANY = re.compile(r"(?:和|与|及)(?:本公司|公司|我公司)(?:[（(]联合体[）)]|联合投标|组成(?:的)?(?:投标)?联合体|共同)")
 # Who ran the tender the company took part in or won: 参与了NAME组织的..., 中标NAME的...项目.
 _TOOK_PART = re.compile(r"(?:参与|参加|投标|中标|竞得|获得)(?:了)?")
 _TOOK_PART_AFTER = re.compile(r"^(?:的|组织的|举办的|发布的|（|\(|[^。；，]{0,30}?(?:项目|工程|招标|采购|标段|包))")
