@@ -85,7 +85,6 @@ def select(store: Store, state: SearchState, conditions: list[Condition]) -> lis
             db.execute("CREATE TEMP TABLE hits AS SELECT p.doc_id AS id, min(f.rank) AS score, p.n AS page,"
                        " group_concat(p.n) AS pages FROM pages_fts f JOIN pages p ON p.id = f.rowid"
                        " WHERE pages_fts MATCH ? GROUP BY p.doc_id", (match,))
-            db.execute("ANALYZE temp.hits")
             source = "temp.hits d"  # the matches stand in for `d`: the filters test d.id only
         else:
             source = "(SELECT id, 0 AS score, NULL AS page, NULL AS pages FROM documents) d"
