@@ -17,7 +17,7 @@ MINISTRIES = """农业部 公安部 交通运输部 交通部 铁道部 水利�
 # Longest first, so that 有限责任公司 wins over 公司.
 SUFFIXES = sorted("""有限责任公司 股份有限公司 有限公司 分公司 子公司 公司 集团 总局 分局 局 厅 委员会 管委会 人民政府 政府 办公室 办事处
 中心 研究院 设计院 医院 学院 大学 学校 中学 小学 院 研究所 事务所 派出所 交易所 管理所 监测所 设计所 检测所 供电所 卫生所 看守所 拘留所 戒毒所 司法所 财政所 总站 站 总队 支队 大队 队 管理处 处 指挥部 项目部 事业部 馆 协会 学会
-基金会 总署 务署 交易平台 旅行社 杂志社 通讯社 监狱 法院 检察院 银行 合作社 工厂 厂 场 矿 联合体 集团公司 总公司 电视台 报社 出版社""".split() + MINISTRIES,
+基金会 合伙企业 总署 务署 交易平台 旅行社 杂志社 通讯社 监狱 法院 检察院 银行 合作社 工厂 厂 场 矿 联合体 集团公司 总公司 电视台 报社 出版社""".split() + MINISTRIES,
                   key=len, reverse=True)
 _SUFFIX_END = re.compile(rf"(?:{'|'.join(SUFFIXES)})$")
 # Where a name stops even if name characters go on.

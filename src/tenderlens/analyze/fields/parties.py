@@ -168,8 +168,11 @@ def mentions(views: list[View]) -> list[Mention]:
                 out.append(Mention(view, *span, "subsidiary", "subsidiary", 2))
         for m in _BOUNDED.finditer(t):
             group = "name" if m.group("name") else "sender"
-            if plausible(m.group(group)):
-                out.append(Mention(view, m.start(group), m.end(group), "counterparty", "bounded", 4))
+            # 委内瑞拉电力部所属的委内瑞拉国家电力公司: the party is the one after 所属的.
+            owned = list(re.finditer(r"所属的|下属的|旗下的|之", m.group(group)))
+            start = m.start(group) + (owned[-1].end() if owned else 0)
+            if plausible(t[start:m.end(group)]):
+                out.append(Mention(view, start, m.end(group), "counterparty", "bounded", 4))
         for m in _FOR_OWNER.finditer(t):
             span = name_at(t, breaks=view.breaks, start=m.end())
             if span and re.match(r"[“\"《]|的|\d|[A-Za-z]", t[span[1]:span[1] + 1]):
