@@ -9,13 +9,10 @@ line breaks.
 from __future__ import annotations
 
 import bisect
-import re
 from dataclasses import dataclass
 from typing import Any
 
 from ...model import Document, Fact, Page
-
-_SPACE = re.compile(r"\s+")
 
 
 @dataclass
@@ -59,7 +56,3 @@ class FactMaker:
         s, e = view.span(start, end)
         return Fact(self.doc_id, "field", key, value, view.page.n, s, e, view.page.text[s:e], self.version,
                     extractor)
-
-
-def squash(s: str) -> str:
-    return _SPACE.sub("", s)

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from .evidence import FactMaker, View
 from .notice import title_span
-from .orgs import NAME_CHARS, after_break, is_public_body, name_at, name_before, plausible
+from .orgs import after_break, is_public_body, name_at, name_before, plausible
 
 BUYER_WORDS = ("招标人|招标单位|招标方|采购人|采购单位|采购方|业主单位|业主方|业主|建设单位|发包人|发包方|委托方|委托人|项目单位|"
                "用户单位|项目实施机构|实施机构|需方|买方|甲方")
@@ -41,7 +41,6 @@ _NOTICE_FROM = re.compile(rf"(?:收到|接到|获得|取得)(?:了)?(?:由)?(?:(
 # A project named after its buyer: “天津市公安局南开分局南开区2016年视频监控网建设运维服务项目”.
 _PROJECT_TITLE = re.compile(r"[“《\"]")
 _NOTICE_AFTER = re.compile(r"^(?:发出|签发|出具|送达|下发|发来|盖章)?的?(?:[《“]|关于)?[^。；，]{0,40}?(?:中标|成交|授标|入围)[^。；，]{0,8}?(?:通知|确认书|函)")
-_CHOSEN = re.compile(r"(?:确定|确认|选定|推荐)(?P<rest>)")
 _SUBSIDIARY = re.compile(r"(?:(?:全资|控股|二级|三级|所属|下属)?(?:子公司|孙公司)|下属(?:的|公司|企业)|(?:海外)?全资公司)[:：—-]*")
 _WITH = re.compile(r"与|和|同")
 # A subsidiary is the winner when it is the one that acts (收到, 中标, 签订 ...), not when it is
