@@ -175,6 +175,18 @@ def test_search_two_character_word_and_facet(server, db, page):
     shot(page, "search-facet")
 
 
+def click_chart(pg, x: float, y: float) -> None:
+    """Point, let the chart settle its hover state (a user's pointer rests before clicking), then click."""
+    pg.mouse.move(x, y)
+    pg.wait_for_timeout(300)
+    pg.mouse.click(x, y)
+    try:
+        pg.wait_for_url("**/search?**", timeout=15000)
+    except playwright.Error:
+        shot(pg, "map-click-missed")
+        raise
+
+
 def test_map_click_filters_search(server, db, page):
     page.goto(server + "/map")
     page.wait_for_function("document.body.dataset.chartReady === '1'")
@@ -184,8 +196,7 @@ def test_map_click_filters_search(server, db, page):
     point = data["points"][0]
     box = page.locator("#map").bounding_box()
     x, y = page.evaluate("p => window.tenderlensChart.convertToPixel({seriesIndex: 1}, [p.lon, p.lat])", point)
-    page.mouse.click(box["x"] + x, box["y"] + y)
-    page.wait_for_url("**/search?**")
+    click_chart(page, box["x"] + x, box["y"] + y)
     params = {k: v[0] for k, v in parse_qs(urlparse(page.url).query).items()}
     assert params["province"] == point["province"]
     where = " AND ".join(f"{k} = ?" for k in ("province", "prefecture", "county") if params.get(k))
@@ -208,8 +219,7 @@ def test_map_click_filters_search(server, db, page):
         return null;
     }""", data)
     assert target, "every province with documents has a circle at its centre"
-    page.mouse.click(box["x"] + target["x"], box["y"] + target["y"])
-    page.wait_for_url("**/search?**")
+    click_chart(page, box["x"] + target["x"], box["y"] + target["y"])
     params = {k: v[0] for k, v in parse_qs(urlparse(page.url).query).items()}
     assert params == {"province": target["province"]}
     assert shown_total(page) == target["count"] == q(
