@@ -2,19 +2,20 @@ from __future__ import annotations
 
 import click
 
+from .. import codebook
 from ..store import StoreError
 from .common import console, db_option, fail
 
 
-def run_server(db_path: str, host: str, port: int, masked: bool = True) -> None:
+def run_server(db_path: str, host: str, port: int, masked: bool = True, codebook_path: str | None = None) -> None:
     """Serve the web app on the database until Ctrl-C."""
     import uvicorn
 
     from ..web import create_app
 
     try:
-        app = create_app(db_path, masked=masked)
-    except StoreError as e:
+        app = create_app(db_path, masked=masked, codebook_path=codebook_path)
+    except (StoreError, codebook.CodebookError) as e:
         fail(str(e))
     console.print(f"tenderlens web app on [bold]http://{host}:{port}[/bold]  (database {db_path}, read-only; Ctrl-C stops)")
     if host not in ("127.0.0.1", "localhost", "::1"):
@@ -33,7 +34,9 @@ port_option = click.option("--port", type=int, default=8765, show_default=True, 
 @port_option
 @click.option("--no-mask", "no_mask", is_flag=True,
               help="Show and export ID-card and mobile numbers unmasked (masked by default).")
-def command(db_path, host, port, no_mask):
+@click.option("--codebook", "codebook_path", type=click.Path(exists=True, file_okay=False),
+              help="Codebook folder the database was analysed with, for category labels (default: the shipped one).")
+def command(db_path, host, port, no_mask, codebook_path):
     """Open the web app on a database: search with facets, map, timeline, documents, exports.
 
     The database is opened read-only. The app binds to 127.0.0.1 (this machine
@@ -44,4 +47,4 @@ def command(db_path, host, port, no_mask):
       tenderlens serve --db notices.db            # then open http://127.0.0.1:8765
       tenderlens serve --db notices.db --port 9000
     """
-    run_server(db_path, host, port, masked=not no_mask)
+    run_server(db_path, host, port, masked=not no_mask, codebook_path=codebook_path)

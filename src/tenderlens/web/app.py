@@ -53,12 +53,13 @@ class UserError(Exception):
         self.status = status
 
 
-def create_app(db_path: str, masked: bool = True) -> FastAPI:
+def create_app(db_path: str, masked: bool = True, codebook_path: str | None = None) -> FastAPI:
+    """The app on one database; labels come from the codebook at `codebook_path` (default: the shipped one)."""
     Store(db_path, readonly=True).close()  # fail now, with the store's own message, if it cannot be opened
     app = FastAPI(title="tenderlens", docs_url=None, redoc_url=None, openapi_url=None)
     app.mount("/static", StaticFiles(directory=str(files("tenderlens") / "web" / "static")), name="static")
     env = Environment(loader=PackageLoader("tenderlens", "web/templates"), autoescape=select_autoescape(default=True))
-    labels = Labels.from_codebook(codebook.load())
+    labels = Labels.from_codebook(codebook.load(codebook_path))
 
     idle: queue.SimpleQueue[Store] = queue.SimpleQueue()
 
