@@ -102,6 +102,13 @@ def test_region_from_the_buyer_with_code_and_coordinates():
     assert region["lat"] and region["lon"]
 
 
+def test_district_named_without_its_suffix_and_provincial_buyers():
+    assert record("采购人：合肥市公安局瑶海分局")["region"]["code"] == "340102"
+    # A provincial department buys for its province, whatever town the notice mentions.
+    assert record("采购人：广东省公安厅\n交付地点：广州市")["region"]["code"] == "440000"
+    assert record("采购人：云浮市政府\n项目名称：视频监控系统建设（罗定市）项目")["region"]["code"] == "445381"
+
+
 def test_ambiguous_county_is_not_guessed():
     # 南山区 is in Shenzhen and in Hegang; nothing in the text says which.
     assert record("采购人：南山区教育局")["region"] is None

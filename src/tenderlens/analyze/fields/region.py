@@ -24,6 +24,8 @@ from .evidence import FactMaker, View
 from .orgs import name_before
 
 _BODY = 3000
+# A provincial body (广东省公安厅) buys for its province: the towns its notice names do not narrow it.
+_PROVINCIAL = re.compile(r"(?:省|自治区)(?:人民政府|[^市县区]{0,12}(?:厅|局|委员会|办公室))$")
 _NEAR = 800  # the opening that names the project: title and first paragraph
 _COMPANY = re.compile("公司")
 # Addresses of the parties (地址：娄底市娄星区...) say where an office is, not where the project is.
@@ -138,14 +140,29 @@ def find_region(views: list[View], make: FactMaker, party_facts: list[Fact]) -> 
     first = views[0]
     body = _masked(first, [(s, e) for v, s, e in places if v is first])
     places.append((first, 0, len(body)))
-    for view, start, end in places:
+    for n, (view, start, end) in enumerate(places):
         text = body if view is first else view.text
         found = _resolve(text[start:end], context)
         if found:
             addr, s, e = found
-            if view is first:
-                addr, (s, e) = _refine(addr, body[:_NEAR], (start + s, start + e))
-            else:
-                s, e = start + s, start + e
+            s, e = start + s, start + e
+            is_party = n < len(places) - 1
+            if is_party and addr.rank < 2:
+                addr, (s, e) = _district_of(addr, text, end, (s, e))
+            if view is first and not (is_party and _PROVINCIAL.search(text, start, end)):
+                addr, (s, e) = _refine(addr, body[:_NEAR], (s, e))
             return [make(view, s, e, "region", region_value(addr), "fields.region")]
     return []
+
+
+def _district_of(addr, text: str, end: int, span: tuple[int, int]) -> tuple[object, tuple[int, int]]:
+    """A district or county that a party's name gives without its 区/县 (合肥市公安局瑶海分局 -> 瑶海区)."""
+    found = []
+    for info in _cpca().ad_2_addr_dict.values():
+        if info.rank == 2 and info.belong_to(addr):
+            short = re.sub(r"(?:新区|区|县|市|旗)$", "", info.name)
+            at = text.find(short, span[1], end) if len(short) >= 2 else -1
+            if at >= 0:
+                found.append((info, (at, at + len(short))))
+    return found[0] if len(found) == 1 else (addr, span)
+
