@@ -13,6 +13,9 @@ from .model import Fact
 FAMILIES = ("tech", "target", "source", "exempt")
 # When a document states several amounts, what was agreed says most about what was spent.
 AMOUNT_PREFERENCE = ("award", "contract", "ceiling", "budget", "unknown")
+# A tender has no award yet: its budget is the figure it announces; prices in its contract
+# template and per-lot figures repeated through the file come after.
+TENDER_PREFERENCE = ("budget", "ceiling", "award", "contract", "unknown")
 FIELDS = ("is_surveillance", "notice_type", "date", "buyer", "contract_party", "agent", "project_number", "region")
 
 
@@ -20,25 +23,26 @@ def _evidence(f: Fact) -> dict:
     return {"quote": f.quote, "page": f.page, "start": f.start, "end": f.end, "extractor": f.extractor}
 
 
-def _pick_amount(amounts: list[Fact]) -> Fact | None:
+def _pick_amount(amounts: list[Fact], tender: bool = False) -> Fact | None:
     """The amount the document is about, in yuan where it gives yuan (its own conversion of a
     dollar price included).
 
-    A stated total of several lots wins. Otherwise the strongest role (AMOUNT_PREFERENCE);
-    within it the sum the document repeats most (a contract price is written in figures and
-    again in words, 大写), then the first."""
+    A stated total of several lots wins. Otherwise the strongest role (AMOUNT_PREFERENCE, or
+    TENDER_PREFERENCE for a tender); within it the sum the document repeats most (a contract
+    price is written in figures and again in words, 大写; not in a tender file, which repeats
+    its lots), then the first."""
     if not amounts:
         return None
     cny = [f for f in amounts if (f.value or {}).get("currency", "CNY") == "CNY"] or amounts
     for f in cny:
         if (f.value or {}).get("total") and _sums_earlier(f, cny):
             return f
-    rank = {r: i for i, r in enumerate(AMOUNT_PREFERENCE)}
+    rank = {r: i for i, r in enumerate(TENDER_PREFERENCE if tender else AMOUNT_PREFERENCE)}
     role_of = lambda f: rank.get((f.value or {}).get("role", "unknown"), len(rank))  # noqa: E731
     value_of = lambda f: (f.value or {}).get("yuan") or (f.value or {}).get("usd")  # noqa: E731
     count: dict = {}
     for f in cny:
-        count[value_of(f)] = count.get(value_of(f), 0) + 1
+        count[value_of(f)] = 0 if tender else count.get(value_of(f), 0) + 1
     order = {id(f): i for i, f in enumerate(cny)}
     return min(cny, key=lambda f: (role_of(f), -count[value_of(f)], order[id(f)]))
 
@@ -82,7 +86,7 @@ def summarise(doc_id: str, facts: Iterable[Fact], sources: list[str] | None = No
             suppliers.append(f.value)
             evidence.setdefault("suppliers", _evidence(f))
     record["suppliers"] = suppliers
-    amount = _pick_amount(by_key.get("amount", []))
+    amount = _pick_amount(by_key.get("amount", []), tender=record["notice_type"] == "tender")
     value = amount.value if amount else None
     record["amount_cny"] = value.get("yuan") if value and value.get("currency", "CNY") == "CNY" else None
     record["amount"] = value
