@@ -2,7 +2,7 @@
 
 Each count is the number of documents in the current result that carry the
 value, so clicking a value narrows the result to exactly that many documents.
-Summary facets count columns of temp.result itself; categories and vendors
+Summary facets count columns of temp.summaries (the result's summary rows); categories and vendors
 probe their tables for each document of the result, or, when the result is the
 whole store, count those tables by their own indexes.
 """
@@ -41,7 +41,7 @@ def _rows(store: Store, sql: str, params: tuple = ()) -> list[tuple]:
 def _summary_facet(store: Store, state: SearchState, column: str, title: str, limit: int | None = None,
                    where: str = "", params: tuple = (), label=str, param: str = "") -> Facet:
     param = param or column
-    sql = (f"SELECT {column}, count(*) FROM temp.result WHERE {column} IS NOT NULL AND {column} != '' {where}"
+    sql = (f"SELECT {column}, count(*) FROM temp.summaries WHERE {column} IS NOT NULL AND {column} != '' {where}"
            " GROUP BY 1 ORDER BY 2 DESC, 1")
     if limit:
         sql += f" LIMIT {int(limit)}"

@@ -1,7 +1,8 @@
 """The filtered set of documents behind every view: one query, kept for the request.
 
 The matching documents (with a query: their best page and every matching page)
-go into a temporary table `result`, with their summary columns beside them, so
+go into a temporary table `result`, with their summary columns beside them
+(`summaries` names the rows to count summary columns over), so
 the result page, the facet counts, the map, the timeline and the exports all
 read the same set without running the full-text query again, and most facets
 count one small table instead of probing the store. Temporary tables live
@@ -70,7 +71,8 @@ def select(store: Store, state: SearchState, conditions: list[Condition]) -> lis
         where.append(c.sql)
         params.extend(c.params)
     db = store.db
-    for name, kind in db.execute("SELECT name, type FROM temp.sqlite_master WHERE name IN ('result', 'hits')").fetchall():
+    for name, kind in db.execute("SELECT name, type FROM temp.sqlite_master"
+                                 " WHERE name IN ('result', 'hits', 'summaries')").fetchall():
         db.execute(f"DROP {kind.upper()} temp.{name}")
     terms: list[str] = []
     try:
@@ -78,6 +80,8 @@ def select(store: Store, state: SearchState, conditions: list[Condition]) -> lis
             # The whole store: a view, read only as far as a view needs (20 rows, or cached counts).
             db.execute(f"CREATE TEMP VIEW result AS SELECT y.id AS doc_id, 0 AS score, NULL AS page, NULL AS pages,"
                        f" {_WIDE} FROM documents y LEFT JOIN doc_summary s ON s.doc_id = y.id")
+            # Counts over every summary read the table and its indexes, not the join.
+            db.execute("CREATE TEMP VIEW summaries AS SELECT * FROM doc_summary")
             return terms
         if state.q:
             match, terms = parse_query(state.q)
@@ -95,6 +99,7 @@ def select(store: Store, state: SearchState, conditions: list[Condition]) -> lis
         # Without statistics SQLite takes a temporary table for a big one, and builds Bloom filters
         # over whole indexes to join it: hundreds of milliseconds where a few lookups do.
         db.execute("ANALYZE temp.result")
+        db.execute("CREATE TEMP VIEW summaries AS SELECT * FROM temp.result")
     except sqlite3.OperationalError as e:
         if "fts5" in str(e) or "syntax" in str(e):
             raise QueryError(f"cannot search for {state.q!r}: {e}") from e

@@ -1,4 +1,4 @@
-"""Aggregates for the map and the timeline, over the current result (temp.result)."""
+"""Aggregates for the map and the timeline, over the current result (temp.result, temp.summaries)."""
 from __future__ import annotations
 
 from ..store import Store
@@ -10,15 +10,16 @@ def map_data(store: Store) -> dict:
     provinces = [
         {"code": code, "province": name, "count": n, "amount": amount or 0}
         for code, name, n, amount in store.db.execute(
-            "SELECT substr(region_code, 1, 2) || '0000', max(province), count(*), sum(amount_cny) FROM temp.result"
+            "SELECT substr(region_code, 1, 2) || '0000', max(province), count(*), sum(amount_cny) FROM temp.summaries"
             " WHERE province IS NOT NULL AND region_code IS NOT NULL GROUP BY 1 ORDER BY 3 DESC")]
     points = [
         {"province": p, "prefecture": pre or "", "county": c or "", "lat": lat, "lon": lon,
          "count": n, "amount": amount or 0}
         for p, pre, c, lat, lon, n, amount in store.db.execute(
-            "SELECT province, prefecture, county, avg(lat), avg(lon), count(*), sum(amount_cny) FROM temp.result"
+            "SELECT province, prefecture, county, avg(lat), avg(lon), count(*), sum(amount_cny) FROM temp.summaries"
             " WHERE lat IS NOT NULL AND lon IS NOT NULL AND prefecture IS NOT NULL GROUP BY 1, 2, 3 ORDER BY 6 DESC")]
-    unplaced = store.db.execute("SELECT count(*) FROM temp.result WHERE province IS NULL").fetchone()[0]
+    unplaced = store.db.execute("SELECT (SELECT count(*) FROM temp.result)"
+                                " - (SELECT count(*) FROM temp.summaries WHERE province IS NOT NULL)").fetchone()[0]
     return {"provinces": provinces, "points": points, "unplaced": unplaced}
 
 
@@ -32,16 +33,17 @@ def timeline_data(store: Store, by: str) -> dict:
     dated = "r.date IS NOT NULL" if by == "month" else "r.year IS NOT NULL"
     series: dict[str, dict[str, list]] = {}
     for p, n, amount in store.db.execute(
-            f"SELECT {period}, count(*), sum(r.amount_cny) FROM temp.result r WHERE {dated} GROUP BY 1"):
+            f"SELECT {period}, count(*), sum(r.amount_cny) FROM temp.summaries r WHERE {dated} GROUP BY 1"):
         series.setdefault("all", {})[p] = [n, amount or 0]
     for p, fam, n, amount in store.db.execute(
             "SELECT period, family, count(*), sum(amount) FROM"
-            f" (SELECT {period} AS period, t.family AS family, r.amount_cny AS amount FROM temp.result r"
+            f" (SELECT {period} AS period, t.family AS family, r.amount_cny AS amount FROM temp.summaries r"
             f"  CROSS JOIN doc_tags t ON t.doc_id = r.doc_id WHERE {dated} GROUP BY r.doc_id, t.family)"
             " GROUP BY 1, 2"):
         series.setdefault(fam, {})[p] = [n, amount or 0]
     periods = _every_period(sorted(series.get("all", {})), by)
-    undated = store.db.execute(f"SELECT count(*) FROM temp.result r WHERE NOT ({dated})").fetchone()[0]
+    undated = store.db.execute(f"SELECT (SELECT count(*) FROM temp.result)"
+                               f" - (SELECT count(*) FROM temp.summaries r WHERE {dated})").fetchone()[0]
     return {"by": by, "periods": periods, "undated": undated,
             "series": {name: {"count": [vals.get(p, [0, 0])[0] for p in periods],
                               "amount": [vals.get(p, [0, 0])[1] for p in periods]}
