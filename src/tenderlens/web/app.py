@@ -149,7 +149,8 @@ def create_app(db_path: str, masked: bool = True, codebook_path: str | None = No
         pages = max(1, -(-total // PER_PAGE))
         return render(request, "search.html", state=state, total=total, n_pages=pages, analysed=analysed,
                       results=results.page_of_results(s, state, terms, masked),
-                      facets=whole_store("facets", state, lambda: facets(s, state, labels)), masked=masked)
+                      facets=whole_store("facets", state, lambda: facets(s, state, labels)), masked=masked,
+                      labels=labels)
 
     @app.get("/map", response_class=HTMLResponse)
     def map_page(request: Request, s: Store = Depends(store)):

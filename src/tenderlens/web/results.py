@@ -39,6 +39,7 @@ class Result:
     pages: list[int]                  # every matching page
     snippet: list[tuple[str, bool]]   # (text, is_hit) parts, masked
     summary: dict = field(default_factory=dict)
+    categories: list[str] = field(default_factory=list)
 
 
 # What an unanalysed store lacks, created empty (and temporary) so every view still works.
@@ -122,9 +123,11 @@ def page_of_results(store: Store, state: SearchState, terms: list[str], masked: 
             first = store.db.execute("SELECT text FROM pages WHERE doc_id = ? ORDER BY n LIMIT 1", (doc_id,)).fetchone()
             parts, _ = snippet_parts(shown(first[0]) if first else "", [])
         sources = store.sources(doc_id)
+        categories = [c for (c,) in store.db.execute(
+            "SELECT category FROM doc_tags WHERE doc_id = ? ORDER BY family, category", (doc_id,))]
         out.append(Result(doc_id, r["title"], r["format"], sources[0] if sources else "",
                           r["page"], sorted(int(n) for n in (r["pages"] or "").split(",") if n),
-                          parts, {k: r[k] for k in SUMMARY}))
+                          parts, {k: r[k] for k in SUMMARY}, categories))
     return out
 
 
