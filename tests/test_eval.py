@@ -2,7 +2,9 @@
 from __future__ import annotations
 
 import csv
+import hashlib
 import json
+import re
 
 import pytest
 from click.testing import CliRunner
@@ -116,6 +118,18 @@ def test_bad_gold_and_bad_export_are_usage_errors(corpus):
     bad_export.write_text("not json\n", encoding="utf-8")
     assert run("eval", corpus["gold"], "--export", str(bad_export), ok=False).exit_code == 2
     assert run("eval", corpus["gold"], ok=False).exit_code == 2  # neither --db nor --export
+
+
+def test_masking_leaves_document_ids_alone(eval_dir, tmp_path):
+    # This file's SHA-256 holds the digits 13004754761, which look like a mobile number.
+    path = eval_dir / "fddc" / "html" / "258594.html"
+    sha = hashlib.sha256(path.read_bytes()).hexdigest()
+    assert re.search(r"1[3-9]\d{9}", sha)
+    db = str(tmp_path / "ids.db")
+    run("ingest", str(path), "--db", db, "--engine", "serial")
+    out = tmp_path / "ids.jsonl"
+    run("export", "--db", db, "--out", str(out))
+    assert json.loads(out.read_text(encoding="utf-8"))["doc_id"] == sha
 
 
 def test_export_formats_and_masking(tmp_path):

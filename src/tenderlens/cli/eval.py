@@ -18,7 +18,8 @@ def _read_export(path: str) -> dict[str, dict]:
         fail(f"cannot read export {path}: {e.strerror}")
     try:
         stripped = text.lstrip()
-        records = json.loads(text) if stripped.startswith("[") else [json.loads(l) for l in text.splitlines() if l.strip()]
+        # JSON lines are split at "\n" only: names and quotes may hold U+2028 and other line separators.
+        records = json.loads(text) if stripped.startswith("[") else [json.loads(l) for l in text.split("\n") if l.strip()]
     except json.JSONDecodeError as e:
         fail(f"{path} is not a JSON or JSON-lines export: {e}")
     return {r["doc_id"]: r for r in records if isinstance(r, dict) and "doc_id" in r}
