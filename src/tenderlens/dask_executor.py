@@ -7,12 +7,10 @@ database (see docs/scaling.md for why results travel back instead of workers
 writing Parquet shards).
 
 A worker that dies takes nothing with it: the scheduler reruns the tasks it
-held (up to its `allowed-failures`). A task that still ends in KilledWorker is
-run once more on its own; if it kills a worker again it is a poison document,
-recorded as failed, and the run goes on. With one thread per worker and a
-worker-saturation of 1.0 (what dask-local sets, and what docs/scaling.md asks
-of a cluster) a worker holds one task at a time, so only the culprit is
-charged when a worker dies.
+held (up to its `allowed-failures`). A task that still ends in KilledWorker was
+either the culprit or queued behind it on the same worker each time, so it is
+submitted once more: a poison document kills a worker again and is recorded as
+failed, an innocent neighbour completes, and the run goes on.
 """
 from __future__ import annotations
 
@@ -20,16 +18,13 @@ from collections.abc import Callable
 from typing import Any
 
 import dask
-from distributed import Client, Future, KilledWorker, LocalCluster
+from distributed import Client, Future, KilledWorker, LocalCluster, as_completed
 
 from .executors import MAX_ATTEMPTS, OnCrash, WindowedExecutor, _raised
 
-# Scheduler settings for dask-local: retry a task once after its worker dies, and
-# give each single-threaded worker one task at a time so a death names its culprit.
-LOCAL_SCHEDULER = {
-    "distributed.scheduler.allowed-failures": 1,
-    "distributed.scheduler.worker-saturation": 1.0,
-}
+# dask-local reruns a task once after its worker dies (the default, 3, spends four
+# worker restarts on every poison document before the executor's own check).
+LOCAL_SCHEDULER = {"distributed.scheduler.allowed-failures": 1}
 
 
 class DaskExecutor(WindowedExecutor):
@@ -49,19 +44,29 @@ class DaskExecutor(WindowedExecutor):
                 raise ValueError(f"cannot reach a Dask scheduler with workers at {address}: {e}") from e
         self.workers = sum(self._client.nthreads().values())
         self.inflight = max(self.workers, 1) * inflight_per_worker
+        # Results are fetched in the background as tasks finish, not one round trip per
+        # document when the writer asks for it; they wait here for their turn.
+        self._finished = as_completed(with_results=True, raise_errors=False, loop=self._client.loop)
+        self._results: dict[str, tuple[str, Any]] = {}
 
     def _submit(self, fn: Callable, task: Any) -> Future:
-        return self._client.submit(fn, task, pure=False)
+        fut = self._client.submit(fn, task, pure=False)
+        self._finished.add(fut)
+        return fut
 
     def _wait(self, fut: Future) -> tuple[str, Any]:
-        try:
-            return "ok", fut.result()
-        except KilledWorker:
+        while fut.key not in self._results:
+            done, result = next(self._finished)
+            self._results[done.key] = (done.status, result)
+        status, result = self._results.pop(fut.key)
+        if status == "finished":
+            return "ok", result
+        if status != "error":  # cancelled, or lost with the scheduler: the run cannot go on
+            raise RuntimeError(f"Dask task {fut.key} was {status}: {result}")
+        error = result[1]
+        if isinstance(error, KilledWorker):
             return "died", "Dask workers died running this document"
-        except Exception as e:
-            if fut.status != "error":  # cancelled or lost with the scheduler: the run cannot go on
-                raise
-            return "raised", _raised(e)
+        return "raised", _raised(error)
 
     def _after_death(self, fn: Callable, task: Any, on_crash: OnCrash, reason: str) -> Any:
         for _ in range(MAX_ATTEMPTS - 1):
