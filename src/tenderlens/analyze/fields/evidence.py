@@ -9,13 +9,16 @@ line breaks.
 from __future__ import annotations
 
 import bisect
+import re
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 from ...model import Document, Fact, Page
+from .orgs import SUFFIX_ANY, name_at
 
 
-@dataclass
+@dataclass(eq=False)
 class View:
     page: Page
     text: str            # page text with whitespace removed (Chinese) or kept (English)
@@ -25,6 +28,19 @@ class View:
     def span(self, start: int, end: int) -> tuple[int, int]:
         """Page-text span [start, end) of view characters [start, end)."""
         return self.index[start], self.index[end - 1] + 1
+
+    def name_at(self, start: int) -> tuple[int, int] | None:
+        """orgs.name_at on this view; skipped cheaply where no organisation suffix follows."""
+        if not self.text[start:start + 1].isascii():
+            ends = self.suffix_ends
+            k = bisect.bisect_right(ends, start + 1)
+            if k == len(ends) or ends[k] > start + 40:
+                return None
+        return name_at(self.text, start, breaks=self.breaks)
+
+    @cached_property
+    def suffix_ends(self) -> list[int]:
+        return [m.end() for m in SUFFIX_ANY.finditer(self.text)]
 
     def locate(self, start: int, end: int) -> tuple[int, int]:
         """View span of page-text span [start, end)."""
@@ -39,10 +55,23 @@ def views(doc: Document) -> list[View]:
         if doc.language == "en":
             out.append(View(page, page.text, list(range(len(page.text)))))
             continue
-        keep = [i for i, c in enumerate(page.text) if not c.isspace()]
-        breaks = frozenset(n for n, i in enumerate(keep) if n and "\n" in page.text[keep[n - 1]:i])
-        out.append(View(page, "".join(page.text[i] for i in keep), keep, breaks))
+        parts: list[str] = []
+        index: list[int] = []
+        breaks: set[int] = set()
+        pos = 0
+        for gap in _WHITESPACE.finditer(page.text):
+            parts.append(page.text[pos:gap.start()])
+            index.extend(range(pos, gap.start()))
+            if "\n" in gap.group():
+                breaks.add(len(index))
+            pos = gap.end()
+        parts.append(page.text[pos:])
+        index.extend(range(pos, len(page.text)))
+        out.append(View(page, "".join(parts), index, frozenset(breaks)))
     return out
+
+
+_WHITESPACE = re.compile(r"\s+")
 
 
 @dataclass

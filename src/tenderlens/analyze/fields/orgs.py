@@ -8,6 +8,7 @@ branch included (中国电信股份有限公司娄底分公司).
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 NAME_CHARS = r"[\u4e00-\u9fffA-Za-z0-9（）()·&\-－—]"
 # Ministries end in 部, as do many ordinary words (全部, 内部): only these count.
@@ -19,7 +20,13 @@ SUFFIXES = sorted("""有限责任公司 股份有限公司 有限公司 分公�
 中心 研究院 设计院 医院 学院 大学 学校 中学 小学 院 研究所 事务所 派出所 交易所 管理所 监测所 设计所 检测所 供电所 卫生所 看守所 拘留所 戒毒所 司法所 财政所 总站 站 总队 支队 大队 队 管理处 处 指挥部 项目部 事业部 馆 协会 学会
 基金会 合伙企业 总署 务署 交易平台 旅行社 杂志社 通讯社 监狱 法院 检察院 银行 合作社 工厂 厂 场 矿 联合体 集团公司 总公司 电视台 报社 出版社""".split() + MINISTRIES,
                   key=len, reverse=True)
-_SUFFIX_END = re.compile(rf"(?:{'|'.join(SUFFIXES)})$")
+_SUFFIX_TUPLE = tuple(SUFFIXES)
+SUFFIX_ANY = re.compile("|".join(SUFFIXES))
+
+
+def ends_as_name(s: str) -> bool:
+    return s.endswith(_SUFFIX_TUPLE)
+
 # Where a name stops even if name characters go on.
 _STOP = re.compile(r"发出|签发|出具|送达|下发|发来|的|于|关于|就|签订|签署|签约|共同|作为|以下简称|为本|为该|为公司|为项目|为中标|"
                    r"为第|为预|为成交|确定|中标|成交|进行|已|正式|并|和|及|与|拟|将|通知|公告|合同|等|近日|日前|分别|收到|接到|重大|之|新近|在|获得|组成|为|"
@@ -47,31 +54,40 @@ def name_at(text: str, start: int, max_len: int = 40, breaks: frozenset[int] = f
     latin = _LATIN_NAME.match(text, start)
     if latin and not re.match(r"[\u4e00-\u9fff]", text[latin.end():latin.end() + 1]):
         return (start, latin.end()) if latin.end() - start >= 4 else None
-    run = re.match(rf"{NAME_CHARS}{{2,{max_len}}}", text[start:start + max_len])
+    run = _run(max_len).match(text, start, start + max_len)
     if not run:
         return None
     s = run.group()
+    ends = {m.end() for m in SUFFIX_ANY.finditer(s)}
+    if not ends:
+        return None
     # A stop word ends the name, unless it is inside the name itself (中国电信 is not 中标).
-    end = len(s)
     for m in _STOP.finditer(s):
-        if m.start() >= 2 and _SUFFIX_END.search(s[:m.start()]):
-            end = m.start()
+        if m.start() >= 2 and m.start() in ends:
+            s = s[:m.start()]
             break
-    s = s[:end]
     lead = _LEADING.match(s)
     if lead and lead.end():
         s = s[lead.end():]
         start += lead.end()
-    for cut in range(len(s), 1, -1):
+        ends = {e - lead.end() for e in ends}
+    for cut in sorted((e for e in ends if 1 < e <= len(s)), reverse=True):
         head = s[:cut]
-        if _SUFFIX_END.search(head) and _balanced(head):
+        if _balanced(head):
             if not plausible(head):
                 return None
             for b in sorted(breaks):
-                if start + 4 <= b < start + cut and _SUFFIX_END.search(text[start:b]) and plausible(text[start:b]):
+                if start + 4 <= b < start + cut and b - start in ends and plausible(text[start:b]):
                     return start, b
             return start, start + cut
     return None
+
+
+# What precedes a name in its clause (the nearest verb, particle or role word ends the name's left side).
+_BEFORE_NAME = re.compile(r"与|收到|接到|获得|确认|确定|中标|签订|签署|委托|通过|参与|参加|子公司|参股公司|下属|旗下|所属的|以及|"
+                          r"关联方|披露|公告|公示|注册在|投标了|参与了|由于|鉴于|关联企业|日同|司同|"
+                          rf"\d{{4}}年\d{{1,2}}月\d{{1,2}}日[对与和向同]?|{LABELS}")
+_LATIN_BEFORE = re.compile(r"[A-Za-z][A-Za-z0-9.,&'\-]{3,80}$")
 
 
 def name_before(text: str, end: int, max_len: int = 40, breaks: frozenset[int] = frozenset()) -> tuple[int, int] | None:
@@ -79,20 +95,18 @@ def name_before(text: str, end: int, max_len: int = 40, breaks: frozenset[int] =
 
     A name starts after the last line break inside it unless what comes before the break
     is one or two characters (a name that the layout wrapped: 广\n东水电二局)."""
-    latin = re.search(r"[A-Za-z][A-Za-z0-9.,&'\-]{3,80}$", text[max(0, end - 80):end])
+    latin = _LATIN_BEFORE.search(text[max(0, end - 80):end])
     if latin:  # a foreign party written in Latin letters: SEALAND ENGINEERING（以下简称“甲方”）
         return end - len(latin.group()), end
-    run = re.search(rf"{NAME_CHARS}{{2,{max_len}}}$", text[max(0, end - max_len):end])
+    run = _run_before(max_len).search(text[max(0, end - max_len):end])
     if not run:
         return None
     s = run.group()
-    if not _SUFFIX_END.search(s):
+    if not ends_as_name(s):
         return None
     # Drop what precedes the name in the clause: the nearest verb or particle and everything before it.
     cut = 0
-    for m in re.finditer(r"与|收到|接到|获得|确认|确定|中标|签订|签署|委托|通过|参与|参加|子公司|参股公司|下属|旗下|所属的|以及|关联方|"
-                         r"披露|公告|公示|注册在|投标了|参与了|由于|鉴于|关联企业|日同|司同|\d{4}年\d{1,2}月\d{1,2}日[对与和向同]?|"
-                         rf"{LABELS}", s):
+    for m in _BEFORE_NAME.finditer(s):
         if len(s) - m.end() >= 4:
             cut = m.end()
     depth = 0
@@ -123,6 +137,16 @@ _PLACE_END = re.compile(r"[省市县区州盟旗]$")
 _CARRIES_ON = re.compile(r"份|有限|限公|公司|司|责任|集团|[（(]")
 
 
+@lru_cache(maxsize=None)
+def _run(max_len: int) -> re.Pattern[str]:
+    return re.compile(rf"{NAME_CHARS}{{2,{max_len}}}")
+
+
+@lru_cache(maxsize=None)
+def _run_before(max_len: int) -> re.Pattern[str]:
+    return re.compile(rf"{NAME_CHARS}{{2,{max_len}}}$")
+
+
 def _balanced(s: str) -> bool:
     return s.count("（") + s.count("(") == s.count("）") + s.count(")")
 
@@ -132,8 +156,12 @@ _LATIN_NAME = re.compile(r"[A-Za-z][A-Za-z0-9.,&'\-]{3,80}(?<![.,\-])")
 _JUNK = re.compile(r"公告|本公司|公司与|合同|简称|以下|中标|编号|\d+年|\d+月|联合体联合体|项目(?!部|管理|公司|有限|经理部|建设|投资)|的|目前|截止|下属|全资子|网站|详情|详见|内容|同类|相关|分别|大型|通知|确认|仍|^(?:签订|签署|收到|根据|通过)")
 
 
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+_BARE_COMPANY = re.compile(r"(?<![有限分总团])公司$")
+
+
 def plausible(name: str) -> bool:
-    if re.search(r"[\u4e00-\u9fff]", name) and re.search(r"(?<![有限分总团])公司$", name) and len(name) < 6:
+    if len(name) < 6 and _CJK.search(name) and _BARE_COMPANY.search(name):
         return False  # 要求公司, 家大型公司: a word before 公司, not a name
     return (len(name) >= 4 and name not in _GENERIC and not name.startswith(("公司", "子公司", "该", "本"))
             and not _JUNK.search(name))

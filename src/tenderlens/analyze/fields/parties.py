@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from .evidence import FactMaker, View
 from .notice import title_span
-from .orgs import after_break, is_public_body, name_at, name_before, plausible
+from .orgs import after_break, is_public_body, name_before, plausible
 
 BUYER_WORDS = ("招标人|招标单位|招标方|采购人|采购单位|采购方|业主单位|业主方|业主|建设单位|发包人|发包方|委托方|委托人|项目单位|"
                "用户单位|项目实施机构|实施机构|需方|买方|甲方")
@@ -32,16 +32,17 @@ ISSUER_ALIASES = ("公司", "本公司", "我公司", "上市公司")
 _BARE_LABEL = re.compile(r"(?<![:：])(?P<label>招标人|招标单位|采购人|采购单位|发包方|发包人|业主方|业主单位|建设单位|交易对手方)"
                          r"(?![:：为是])")
 _FULL_NAME = re.compile(r"(?:有限公司|有限责任公司|分公司|集团|局|委员会|管委会|政府|中心|院|办公室|处)$")
-_LABEL_WORDS = rf"(?P<label>{AGENT_WORDS}|{WINNER_WORDS}|{SIGNER_WORDS}|{BUYER_WORDS}|{OWNER_WORDS})(?:名称|单位名称|全称)?"
-_LABEL = re.compile(_LABEL_WORDS + r"(?:(?:为|是|[:：]){1,2})")
-# A table: the label in one cell, the name in the next (a line break or tab between them).
-_LABEL_CELL = re.compile(_LABEL_WORDS)
+# A role word, then 为 / 是 / a colon, or nothing (a table cell); the lookahead lets the scan skip
+# quickly over characters no role word starts with.
+_LABEL = re.compile(rf"(?=[招采代中成乙承卖供甲买需发委交合业建项用实最第])"
+                    rf"(?P<label>{AGENT_WORDS}|{WINNER_WORDS}|{SIGNER_WORDS}|{BUYER_WORDS}|{OWNER_WORDS})"
+                    r"(?:名称|单位名称|全称)?(?P<colon>(?:为|是|[:：]){1,2})?")
 _ALIAS = re.compile(r"[（(](?:以下|下)?(?:简称|称)[:：为]?(?P<alias>[^）)]{1,60})[）)]")
 _NOTICE_FROM = re.compile(rf"(?:收到|接到|获得|取得)(?:了)?(?:由)?(?:(?P<label>{AGENT_WORDS}|招标人|招标单位|采购人|业主方|业主|建设单位|发包人)[:：]?)?")
 # A project named after its buyer: “天津市公安局南开分局南开区2016年视频监控网建设运维服务项目”.
 _PROJECT_TITLE = re.compile(r"[“《\"]")
 _NOTICE_AFTER = re.compile(r"^(?:发出|签发|出具|送达|下发|发来|盖章)?的?(?:[《“]|关于)?[^。；，]{0,40}?(?:中标|成交|授标|入围)[^。；，]{0,8}?(?:通知|确认书|函)")
-_SUBSIDIARY = re.compile(r"(?:(?:全资|控股|二级|三级|所属|下属)?(?:子公司|孙公司)|下属(?:的|公司|企业)|(?:海外)?全资公司)[:：—-]*")
+_SUBSIDIARY = re.compile(r"(?=[全控二三所下子孙海])(?:(?:全资|控股|二级|三级|所属|下属)?(?:子公司|孙公司)|下属(?:的|公司|企业)|(?:海外)?全资公司)[:：—-]*")
 _WITH = re.compile(r"与|和|同")
 # A subsidiary is the winner when it is the one that acts (收到, 中标, 签订 ...), not when it is
 # named in passing (a list of assets, an earlier project), nor when it bids together with its parent.
@@ -70,6 +71,21 @@ _TOOK_PART = re.compile(r"(?:参与|参加|投标|中标|竞得|获得)(?:了)?"
 _TOOK_PART_AFTER = re.compile(r"^(?:的|组织的|举办的|发布的|（|\(|[^。；，]{0,30}?(?:项目|工程|招标|采购|标段|包))")
 # A name opening a clause, then what the buyer does: NAME通知公司中标, NAME发布中标公告.
 _ACTS_AFTER = re.compile(r"^(?:已|于|近日|通过)?(?:\d{4}年\d{1,2}月\d{1,2}日)?(?:[^。；，]{0,24}?(?:通知|发布|公布|公示|组织|授予)|在[^。；]{0,80}?(?:发布|公布|公示|公告))")
+
+
+_WITH_TRIGGER = re.compile(r"签订|签署|签定|订立|签约|组成|成立")
+_CLAUSE_START = re.compile(r"(?:^|[。；，：、]|\d[、.])(?=\S)")
+# What follows a name at a clause start when the clause is about a party (see _ACTS_AFTER, _PARTNER_OF_COMPANY).
+_CLAUSE_TRIGGER = re.compile(r"通知|发布|公布|公示|公告|组织|授予|(?:和|与|及)(?:本公司|公司|我公司)")
+
+
+def _clause_starts(t: str) -> list[int]:
+    """Clause starts that a party-naming verb follows closely enough to matter."""
+    starts = []
+    for trigger in _CLAUSE_TRIGGER.finditer(t):
+        for m in _CLAUSE_START.finditer(t, max(0, trigger.start() - 130), trigger.start()):
+            starts.append(m.end())
+    return sorted(set(starts))
 
 
 @dataclass
@@ -124,44 +140,45 @@ def mentions(views: list[View]) -> list[Mention]:
                     out.append(Mention(view, *span, role, "alias", 0))
         for m in _LABEL.finditer(t):
             role = _role_of_label(m.group("label"))
-            for span in _name_list(view, m.end()) if role == "winner" else [name_at(t, breaks=view.breaks, start=m.end())]:
-                if span:
-                    out.append(Mention(view, *span, role, "label", 1))
-        for m in _LABEL_CELL.finditer(t):
-            if m.end() in view.breaks:
-                span = name_at(t, breaks=view.breaks, start=m.end())
+            if m.group("colon"):
+                for span in _name_list(view, m.end()) if role == "winner" else [view.name_at(m.end())]:
+                    if span:
+                        out.append(Mention(view, *span, role, "label", 1))
+            elif m.end() in view.breaks:
+                # A table: the label in one cell, the name in the next.
+                span = view.name_at(m.end())
                 cell_end = min((b for b in view.breaks if b > m.end()), default=len(t))
                 if span and span[1] <= cell_end:
-                    out.append(Mention(view, *span, _role_of_label(m.group("label")), "label_cell", 1))
+                    out.append(Mention(view, *span, role, "label_cell", 1))
         for m in _BARE_LABEL.finditer(t):
-            span = name_at(t, breaks=view.breaks, start=m.end())
+            span = view.name_at(m.end())
             # Without a colon the role word may be a clause's subject (发包人可派员...): only full names count.
             if span and _FULL_NAME.search(t, span[0], span[1]) and span[1] - span[0] >= 6:
                 out.append(Mention(view, *span, _role_of_label(m.group("label")), "label_bare", 2))
         for m in _NOTICE_FROM.finditer(t):
-            span = name_at(t, breaks=view.breaks, start=m.end())
+            span = view.name_at(m.end())
             if span and _NOTICE_AFTER.search(t[span[1]:span[1] + 60]):
                 label = m.group("label") or ""
                 role = "agent" if re.fullmatch(AGENT_WORDS, label) else "buyer"
                 out.append(Mention(view, *span, role, "notice_from", 1))
         for m in _PROJECT_TITLE.finditer(t):
-            span = name_at(t, breaks=view.breaks, start=m.end())
+            span = view.name_at(m.end())
             if span and is_public_body(t[span[0]:span[1]]) and re.match(r"[^”》\"。]{2,60}?(?:项目|工程|采购)", t[span[1]:]):
                 out.append(Mention(view, *span, "counterparty", "project_title", 3))
         for m in re.finditer(r"确定|确认|选定|被评为|成为", t):
             before = re.search(r"为[^。；，]{0,30}?(?:中标|成交)(?:人|单位|供应商|候选人)", t[m.end():m.end() + 80])
-            span = name_at(t, breaks=view.breaks, start=m.end())
+            span = view.name_at(m.end())
             if span and before and before.start() == span[1] - m.end():
                 out.append(Mention(view, *span, "winner", "chosen", 1))
         if vi == 0:
             title = title_span(view)
             about_subsidiary = bool(title and _SUBSIDIARY.search(t, *title))
             subject = _TITLE_SUBJECT.search(t, *title) if title else None
-            span = name_at(t, breaks=view.breaks, start=subject.end()) if subject else None
+            span = view.name_at(subject.end()) if subject else None
             if span and _SUBSIDIARY_ACTS.match(t, span[1]) and not re.search(r"子公司$|联合体$", t[span[0]:span[1]]):
                 out.append(Mention(view, *span, "subsidiary", "title_subject", 2))
         for m in _SUBSIDIARY.finditer(t):
-            span = name_at(t, breaks=view.breaks, start=m.end())
+            span = view.name_at(m.end())
             if span and (about_subsidiary or _SUBSIDIARY_ACTS.match(t, span[1])) and not _WITH_PARENT.search(
                     t[max(0, m.start() - 6):m.start()]):
                 out.append(Mention(view, *span, "subsidiary", "subsidiary", 2))
@@ -173,15 +190,16 @@ def mentions(views: list[View]) -> list[Mention]:
             if plausible(t[start:m.end(group)]):
                 out.append(Mention(view, start, m.end(group), "counterparty", "bounded", 4))
         for m in _FOR_OWNER.finditer(t):
-            span = name_at(t, breaks=view.breaks, start=m.end())
+            span = view.name_at(m.end())
             if span and re.match(r"[“\"《]|的|\d|[A-Za-z]", t[span[1]:span[1] + 1]):
                 out.append(Mention(view, *span, "counterparty", "project_owner", 3))
         for m in _RECEIVED.finditer(t):
-            span = name_at(t, breaks=view.breaks, start=m.end())
+            span = view.name_at(m.end())
             if span:
                 out.append(Mention(view, *span, "counterparty", "received_from", 2))
         for m in _WITH.finditer(t):
-            span = name_at(t, breaks=view.breaks, start=m.end())
+            # 与 and 和 are everywhere; only a signing or a consortium can follow the name.
+            span = view.name_at(m.end()) if _WITH_TRIGGER.search(t, m.end(), m.end() + 80) else None
             if not span:
                 continue
             after = t[span[1]:span[1] + 40]
@@ -190,11 +208,11 @@ def mentions(views: list[View]) -> list[Mention]:
             elif _SIGN_AFTER.search(after):
                 out.append(Mention(view, *span, "counterparty", "signed_with", 3))
         for m in _TOOK_PART.finditer(t):
-            span = name_at(t, breaks=view.breaks, start=m.end())
+            span = view.name_at(m.end())
             if span and _TOOK_PART_AFTER.search(t[span[1]:span[1] + 40]):
                 out.append(Mention(view, *span, "counterparty", "tender_of", 3))
-        for m in re.finditer(r"(?:^|[。；，：、]|\d[、.])(?=\S)", t):
-            span = name_at(t, breaks=view.breaks, start=m.end())
+        for start in _clause_starts(t):
+            span = view.name_at(start)
             if span and _PARTNER_OF_COMPANY.match(t, span[1]):
                 out.append(Mention(view, *span, "partner", "consortium", 1))
             elif span and _ACTS_AFTER.search(t[span[1]:span[1] + 40]):
@@ -213,11 +231,11 @@ def _name_list(view: View, start: int) -> list[tuple[int, int]]:
     """Names listed after a label: 中标单位：A、B、C (a consortium)."""
     spans = []
     quote = re.match(r"[“\"]", view.text[start:start + 1])
-    span = name_at(view.text, breaks=view.breaks, start=start + (1 if quote else 0))
+    span = view.name_at(start + (1 if quote else 0))
     while span and len(spans) < 6:
         spans.append(span)
         sep = re.match(r"[”\"]?(?:[、，,]|和|及|以及)[“\"]?", view.text[span[1]:span[1] + 4])
-        span = name_at(view.text, breaks=view.breaks, start=span[1] + sep.end()) if sep else None
+        span = view.name_at(span[1] + sep.end()) if sep else None
     return spans
 
 
@@ -228,7 +246,7 @@ def _issuer(view: View) -> Mention | None:
     text = view.page.text
     for m in re.finditer(r"^", text[:600], re.M):
         vs, _ = view.locate(m.start(), m.start())
-        span = name_at(view.text, vs, breaks=view.breaks)
+        span = view.name_at(vs)
         if span:
             span = (after_break(*span, view.breaks, view.text), span[1])
         if span and view.text[span[1] - 2:span[1]] == "公司" and _TITLE_AFTER.match(view.text, span[1]):

@@ -158,11 +158,22 @@ def find_region(views: list[View], make: FactMaker, party_facts: list[Fact]) -> 
 def _district_of(addr, text: str, end: int, span: tuple[int, int]) -> tuple[object, tuple[int, int]]:
     """A district or county that a party's name gives without its 区/县 (合肥市公安局瑶海分局 -> 瑶海区)."""
     found = []
-    for info in _cpca().ad_2_addr_dict.values():
-        if info.rank == 2 and info.belong_to(addr):
-            short = re.sub(r"(?:新区|区|县|市|旗)$", "", info.name)
-            at = text.find(short, span[1], end) if len(short) >= 2 else -1
+    prefix = addr.adcode[:2 * (addr.rank + 1)]
+    for short, info in _counties().get(addr.adcode[:2], ()):
+        if info.adcode.startswith(prefix):
+            at = text.find(short, span[1], end)
             if at >= 0:
                 found.append((info, (at, at + len(short))))
     return found[0] if len(found) == 1 else (addr, span)
+
+
+@lru_cache(maxsize=1)
+def _counties() -> dict[str, list]:
+    """Counties by province code, each with its name short of 区/县/市/旗 (瑶海区 -> 瑶海)."""
+    out: dict[str, list] = {}
+    for info in _cpca().ad_2_addr_dict.values():
+        short = re.sub(r"(?:新区|区|县|市|旗)$", "", info.name)
+        if info.rank == 2 and len(short) >= 2:
+            out.setdefault(info.adcode[:2], []).append((short, info))
+    return out
 
