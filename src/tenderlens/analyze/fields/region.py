@@ -112,18 +112,18 @@ def _refine(addr, text: str, span: tuple[int, int]) -> tuple[object, tuple[int, 
     return addr, span
 
 
-def _masked(view: View, keep: list[tuple[int, int]]) -> str:
+def _masked(view: View, keep: list[tuple[int, int]], limit: int) -> str:
     """Page text with company names, addresses and the stock-exchange header blanked out (they tell
     where a company or office is, not where the project is), except the spans in `keep` (the buyer's
     own name)."""
-    text = list(view.text[:_BODY])
-    for m in _COMPANY.finditer(view.text[:_BODY]):
+    text = list(view.text[:limit])
+    for m in _COMPANY.finditer(view.text[:limit]):
         span = name_before(view.text, m.end())
         if span and not any(s <= span[0] and span[1] <= e for s, e in keep):
             text[span[0]:span[1]] = "□" * (span[1] - span[0])
-    for m in _ADDRESS.finditer(view.text[:_BODY]):
+    for m in _ADDRESS.finditer(view.text[:limit]):
         text[m.start():m.end()] = "□" * (m.end() - m.start())
-    for m in _HEADER.finditer(view.text[:_BODY]):
+    for m in _HEADER.finditer(view.text[:limit]):
         text[m.start():m.end()] = "□" * (m.end() - m.start())
     return "".join(text)
 
@@ -138,19 +138,20 @@ def find_region(views: list[View], make: FactMaker, party_facts: list[Fact]) -> 
                 view = by_page[f.page]
                 places.append((view, *view.locate(f.start, f.end)))
     first = views[0]
-    body = _masked(first, [(s, e) for v, s, e in places if v is first])
-    places.append((first, 0, len(body)))
+    keep = [(s, e) for v, s, e in places if v is first]
+    places.append((first, 0, min(_BODY, len(first.text))))
     for n, (view, start, end) in enumerate(places):
-        text = body if view is first else view.text
+        is_party = n < len(places) - 1
+        # The opening text is blanked only as far as it is read: all of it when no party names a place.
+        text = view.text if is_party else _masked(first, keep, _BODY)
         found = _resolve(text[start:end], context)
         if found:
             addr, s, e = found
             s, e = start + s, start + e
-            is_party = n < len(places) - 1
             if is_party and addr.rank < 2:
                 addr, (s, e) = _district_of(addr, text, end, (s, e))
             if view is first and not (is_party and _PROVINCIAL.search(text, start, end)):
-                addr, (s, e) = _refine(addr, body[:_NEAR], (s, e))
+                addr, (s, e) = _refine(addr, _masked(first, keep, _NEAR), (s, e))
             return [make(view, s, e, "region", region_value(addr), "fields.region")]
     return []
 
