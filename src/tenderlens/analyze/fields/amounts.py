@@ -17,6 +17,7 @@ _ARABIC = r"\d{1,3}(?:[,，]\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
 _CN_DIGITS = "零〇壹贰叁肆伍陆柒捌玖拾佰仟一二两三四五六七八九十百千"
 _CN_FRACTION = "零壹贰叁肆伍陆柒捌玖〇一二三四五六七八九"
 _AMOUNT = re.compile(
+    rf"(?=[人RCU¥$:：\d{_CN_DIGITS}万亿])"  # lets the scan skip characters no amount starts with
     rf"(?P<cur>人民币|RMB|CNY|¥|US\$|USD|\$)?[:：]?"
     rf"(?:(?P<num>{_ARABIC})(?:余|多)?(?P<unit>万元|亿元|千元|元|万美元|亿美元|美元|\s?USD\b|\s?dollars\b|(?:万|亿)(?=人民币|[^\u4e00-\u9fff]|$))?"
     rf"|(?P<cn>[{_CN_DIGITS}万亿]{{2,}})(?P<cnunit>[元圆](?:零?(?P<jiao>[{_CN_FRACTION}])角)?"

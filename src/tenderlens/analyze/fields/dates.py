@@ -16,6 +16,7 @@ from .evidence import FactMaker, View
 
 _CN_DIGIT = "〇零一二三四五六七八九十"
 _DATE = re.compile(
+    r"(?=[12一二])"  # a year starts 19, 20, 一九 or 二〇: lets the scan skip other characters
     r"(?P<y>(?:19|20)\d{2})(?:年|[-/.])(?P<m>\d{1,2})(?:月|[-/.])(?P<d>\d{1,2})(?:日|号)?(?!\d)"
     rf"|(?P<cy>[{_CN_DIGIT}]{{4}})年(?P<cm>[{_CN_DIGIT}]{{1,2}})月(?P<cd>[{_CN_DIGIT}]{{1,3}})日")
 _MONTH = (r"(?P<mon>January|February|March|April|May|June|July|August|September|October|November|December|"
