@@ -93,7 +93,7 @@ class Mention:
     view: View
     start: int
     end: int
-    role: str          # buyer, signer, owner, winner, agent, issuer, subsidiary
+    role: str          # buyer, signer, owner, counterparty, winner, partner, agent, issuer, subsidiary
     how: str           # extractor detail
     rank: int          # lower is stronger
 
@@ -285,6 +285,8 @@ def find_parties(views: list[View], make: FactMaker) -> list:
     else:
         first_rank = min(m.rank for m in winners)
         winners = [m for m in winners if m.rank == first_rank]
+    # Consortium partners join a winner the notice implies (the company, its alias); a label's list
+    # (中标单位：A、B) already names the whole consortium.
     if winners and winners[0].role != "winner" or any(w.how == "alias" for w in winners):
         winners += [m for m in ms if m.role == "partner"]
     seen: set[str] = set()
