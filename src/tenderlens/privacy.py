@@ -11,8 +11,9 @@ import re
 
 # 18-digit resident ID (last character may be X), 15-digit legacy ID, mainland mobile numbers.
 _ID_CARD = re.compile(r"(?<![0-9A-Za-z])([1-9]\d{5})((?:19|20)\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])\d{3}[\dXx])(?![0-9A-Za-z])")
-_ID_CARD_15 = re.compile(r"(?<!\d)([1-9]\d{5})(\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])\d{3})(?!\d)")
-_MOBILE = re.compile(r"(?<!\d)(?:\+?86[- ]?)?(1[3-9]\d)([- ]?\d{4}[- ]?)(\d{4})(?!\d)")
+_ID_CARD_15 = re.compile(r"(?<![0-9A-Za-z])([1-9]\d{5})(\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])\d{3})(?![0-9A-Za-z])")
+# Not inside a longer run of letters and digits: a SHA-256 document id is not a phone number.
+_MOBILE = re.compile(r"(?<![0-9A-Za-z])(?:\+?86[- ]?)?(1[3-9]\d)([- ]?\d{4}[- ]?)(\d{4})(?![0-9A-Za-z])")
 
 
 def _stars(s: str) -> str:

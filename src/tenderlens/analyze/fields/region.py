@@ -41,11 +41,21 @@ def _cpca():
     return cpca
 
 
+# Rows of the code table that name no place: 重庆市 "县" (500200) would match every 县 in a text.
+_PLACEHOLDERS = frozenset(("县", "市辖区", "省直辖县级行政区划", "自治区直辖县级行政区划"))
+
+
+def _places(text: str):
+    """cpca's name matches in `text`, without the placeholder rows and one-character hits."""
+    for match in _cpca().matcher.iter(text):
+        if match.end_index + 1 - match.start_index >= 2 and text[match.start_index:match.end_index + 1] not in _PLACEHOLDERS:
+            yield match
+
+
 def _resolve(text: str, context: str) -> tuple[object, int, int] | None:
     """The most specific division named in `text` (start, end in text), checked against `context`."""
-    cpca = _cpca()
     current, first, last = None, 0, 0
-    for match in cpca.matcher.iter(text):
+    for match in _places(text):
         candidates = match.attr_infos
         if current is not None:
             addr = next((a for a in candidates if a.belong_to(current)), None)
@@ -95,7 +105,7 @@ def _refine(addr, text: str, span: tuple[int, int]) -> tuple[object, tuple[int, 
     """Go down a level while the text names exactly one division inside the current one
     (a project in 罗定市 for a buyer in 云浮市); several places leave the region where it is."""
     cpca = _cpca()
-    matches = list(cpca.matcher.iter(text))
+    matches = list(_places(text))
     while addr.rank < 2:
         below: dict[str, tuple[int, int]] = {}
         for match in matches:
