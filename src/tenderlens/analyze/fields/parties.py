@@ -36,12 +36,15 @@ _FULL_NAME = re.compile(r"(?:有限公司|有限责任公司|分公司|集团|�
 # quickly over characters no role word starts with.
 _LABEL = re.compile(rf"(?=[招采代中成乙承卖供甲买需发委交合业建项用实最第])"
                     rf"(?P<label>{AGENT_WORDS}|{WINNER_WORDS}|{SIGNER_WORDS}|{BUYER_WORDS}|{OWNER_WORDS})"
-                    r"(?:名称|单位名称|全称)?(?P<colon>(?:为|是|[:：]){1,2})?")
+                    r"(?:名称|单位名称|全称|当事人)?(?P<colon>(?:为|是|[:：]){1,2})?")
 _ALIAS = re.compile(r"[（(](?:以下|下)?(?:简称|称)[:：为]?(?P<alias>[^）)]{1,60})[）)]")
 _NOTICE_FROM = re.compile(rf"(?:收到|接到|获得|取得)(?:了)?(?:由)?(?:(?P<label>{AGENT_WORDS}|招标人|招标单位|采购人|业主方|业主|建设单位|发包人)[:：]?)?")
 # A project named after its buyer: “天津市公安局南开分局南开区2016年视频监控网建设运维服务项目”.
 _PROJECT_TITLE = re.compile(r"[“《\"]")
-_NOTICE_AFTER = re.compile(r"^(?:发出|签发|出具|送达|下发|发来|盖章)?的?(?:[《“]|关于)?[^。；，]{0,40}?(?:中标|成交|授标|入围)[^。；，]{0,8}?(?:通知|确认书|函)")
+_NOTICE_AFTER = re.compile(r"^(?:发出|签发|出具|送达|下发|发来|发给|颁发|盖章)?的?(?:[《“]|关于)?[^。；，]{0,40}?(?:中标|成交|授标|入围)[^。；，]{0,8}?(?:通知|确认书|函)")
+# A name cut short inside a longer noun (收到XX航站楼...项目招标单位发来的): what follows is not a verb,
+# a particle, a quote or the notice itself, so the sender is someone else.
+_NOT_SENDER = re.compile(r"[\u4e00-\u9fff](?<![发签出送下盖的关中成授入颁招给《])")
 _SUBSIDIARY = re.compile(r"(?=[全控二三所下子孙海])(?:(?:全资|控股|二级|三级|所属|下属)?(?:子公司|孙公司)|下属(?:的|公司|企业)|(?:海外)?全资公司)[:：—-]*")
 _WITH = re.compile(r"与|和|同")
 # A subsidiary is the winner when it is the one that acts (收到, 中标, 签订 ...), not when it is
@@ -156,8 +159,8 @@ def mentions(views: list[View]) -> list[Mention]:
             if span and _FULL_NAME.search(t, span[0], span[1]) and span[1] - span[0] >= 6:
                 out.append(Mention(view, *span, _role_of_label(m.group("label")), "label_bare", 2))
         for m in _NOTICE_FROM.finditer(t):
-            span = view.name_at(m.end())
-            if span and _NOTICE_AFTER.search(t[span[1]:span[1] + 60]):
+            span = view.name_at(m.end() + (t[m.end():m.end() + 1] in "“\""))
+            if span and not _NOT_SENDER.match(t, span[1]) and _NOTICE_AFTER.search(t[span[1]:span[1] + 60]):
                 label = m.group("label") or ""
                 role = "agent" if re.fullmatch(AGENT_WORDS, label) else "buyer"
                 out.append(Mention(view, *span, role, "notice_from", 1))
@@ -215,7 +218,7 @@ def mentions(views: list[View]) -> list[Mention]:
             span = view.name_at(start)
             if span and _PARTNER_OF_COMPANY.match(t, span[1]):
                 out.append(Mention(view, *span, "partner", "consortium", 1))
-            elif span and _ACTS_AFTER.search(t[span[1]:span[1] + 40]):
+            elif span and _ACTS_AFTER.search(t[span[1]:span[1] + 110]):
                 out.append(Mention(view, *span, "counterparty", "acts", 3))
         if vi == 0:
             issuer = _issuer(view)
