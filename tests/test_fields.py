@@ -69,6 +69,12 @@ def test_foreign_currency_thresholds_and_company_figures_are_not_the_price():
     assert rec["amount_cny"] == 91_500_000 and rec["amount"]["role"] == "contract"
 
 
+def test_breakdown_items_are_parts_of_the_price():
+    rec = record("公司中标某某PPP项目。本项目估算总投资为163,667万元（其中：建筑安装费用129,619.22万元，"
+                 "工程其他费用13,336.23万元，预备费14,295.55万元）。")
+    assert rec["amount_cny"] == 1_636_670_000
+
+
 def test_tender_notice_fields():
     rec = record(
         "某某市公安局视频监控系统采购项目招标公告\n项目编号：ZB-2024-017\n采购人：某某市公安局\n"

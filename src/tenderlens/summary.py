@@ -28,12 +28,14 @@ def _pick_amount(amounts: list[Fact], tender: bool = False) -> Fact | None:
     dollar price included).
 
     A stated total of several lots wins. Otherwise the strongest role (AMOUNT_PREFERENCE, or
-    TENDER_PREFERENCE for a tender); within it the sum the document repeats most (a contract
-    price is written in figures and again in words, 大写; not in a tender file, which repeats
-    its lots), then the first."""
+    TENDER_PREFERENCE for a tender); within it a sum the document repeats (a contract price is
+    written in figures and again in words, 大写; a third mention says no more, and a tender
+    file, which repeats its lots, is not counted), then the first. The items of a breakdown
+    (其中：建安费..., 预备费...) are parts of the price stated before them, not the price."""
     if not amounts:
         return None
     cny = [f for f in amounts if (f.value or {}).get("currency", "CNY") == "CNY"] or amounts
+    cny = [f for f in cny if not (f.value or {}).get("part")] or cny
     for f in cny:
         if (f.value or {}).get("total") and _sums_earlier(f, cny):
             return f
@@ -44,7 +46,7 @@ def _pick_amount(amounts: list[Fact], tender: bool = False) -> Fact | None:
     for f in cny:
         count[value_of(f)] = 0 if tender else count.get(value_of(f), 0) + 1
     order = {id(f): i for i, f in enumerate(cny)}
-    return min(cny, key=lambda f: (role_of(f), -count[value_of(f)], order[id(f)]))
+    return min(cny, key=lambda f: (role_of(f), -min(count[value_of(f)], 2), order[id(f)]))
 
 
 def _sums_earlier(total: Fact, amounts: list[Fact]) -> bool:

@@ -107,6 +107,7 @@ def find_amounts(views: list[View], make: FactMaker) -> list:
     facts = []
     for view in views:
         text = view.text
+        ends: list[int] = []   # where the amounts kept so far on this page end
         for m in _AMOUNT.finditer(text):
             amount = _from_match(m)
             if amount is None or amount.value < 1000:
@@ -124,5 +125,20 @@ def find_amounts(views: list[View], make: FactMaker) -> list:
                      "unit": amount.unit, "role": role}
             if _TOTAL.search(re.split(r"[。；;]", before)[-1]):
                 value["total"] = True
+            if _is_part(text, m.start(), ends):
+                value["part"] = True
+            ends.append(m.end())
             facts.append(make(view, m.start(), m.end(), "amount", value, "fields.amounts"))
     return facts
+
+
+_SENTENCE_END = re.compile(r"[。；;]")
+
+
+def _is_part(text: str, start: int, ends: list[int]) -> bool:
+    """An amount in the breakdown of one stated just before it in the sentence (总投资163,667万元（其中：
+    建筑安装费用129,619.22万元，预备费...）): a part of that price, not the price."""
+    window = text[max(0, start - 200):start]
+    sentence = start - len(_SENTENCE_END.split(window)[-1])
+    among = text.rfind("其中", sentence, start)
+    return among >= 0 and any(sentence <= e <= among for e in ends)
