@@ -75,6 +75,13 @@ def test_breakdown_items_are_parts_of_the_price():
     assert rec["amount_cny"] == 1_636_670_000
 
 
+def test_subsidiary_named_as_lead_of_a_consortium_wins():
+    rec = record("某某建设股份有限公司关于重大工程中标的公告\n近日，本公司下属某某城建集团有限公司（联合体牵头人）"
+                 "与某某设计院有限公司组成的联合体收到某某市交通运输局发出的《中标通知书》。")
+    assert rec["suppliers"][0] == "某某城建集团有限公司"
+    assert rec["buyer"] == "某某市交通运输局"
+
+
 def test_tender_notice_fields():
     rec = record(
         "某某市公安局视频监控系统采购项目招标公告\n项目编号：ZB-2024-017\n采购人：某某市公安局\n"
