@@ -7,10 +7,11 @@ database (see docs/scaling.md for why results travel back instead of workers
 writing Parquet shards).
 
 A worker that dies takes nothing with it: the scheduler reruns the tasks it
-held (up to its `allowed-failures`). A task that still ends in KilledWorker was
-either the culprit or queued behind it on the same worker each time, so it is
-submitted once more: a poison document kills a worker again and is recorded as
-failed, an innocent neighbour completes, and the run goes on.
+held (up to its `allowed-failures`). A chunk that still ends in KilledWorker
+held the culprit, or was queued behind it on the same worker each time, so each
+of its documents is submitted again on its own: a poison document kills a
+worker again and is recorded as failed, its innocent neighbours complete, and
+the run goes on.
 """
 from __future__ import annotations
 
@@ -29,7 +30,7 @@ LOCAL_SCHEDULER = {"distributed.scheduler.allowed-failures": 1}
 
 class DaskExecutor(WindowedExecutor):
     def __init__(self, address: str | None = None, local_workers: int | None = None,
-                 inflight_per_worker: int = 4, connect_timeout: float = 30.0):
+                 chunk: int = 8, inflight_per_worker: int = 3, connect_timeout: float = 30.0):
         self._cluster = None
         if local_workers:
             with dask.config.set(LOCAL_SCHEDULER):
@@ -43,6 +44,9 @@ class DaskExecutor(WindowedExecutor):
             except (OSError, TimeoutError) as e:
                 raise ValueError(f"cannot reach a Dask scheduler with workers at {address}: {e}") from e
         self.workers = sum(self._client.nthreads().values())
+        # A task costs the scheduler about a millisecond wherever it runs: documents travel
+        # in chunks so that cost stays small beside extraction's.
+        self.chunk = chunk
         self.inflight = max(self.workers, 1) * inflight_per_worker
         # Results are fetched in the background as tasks finish, not one round trip per
         # document when the writer asks for it; they wait here for their turn.
@@ -59,14 +63,15 @@ class DaskExecutor(WindowedExecutor):
             done, result = next(self._finished)
             self._results[done.key] = (done.status, result)
         status, result = self._results.pop(fut.key)
-        if status == "finished":
-            return "ok", result
-        if status != "error":  # cancelled, or lost with the scheduler: the run cannot go on
-            raise RuntimeError(f"Dask task {fut.key} was {status}: {result}")
-        error = result[1]
-        if isinstance(error, KilledWorker):
-            return "died", "Dask workers died running this document"
-        return "raised", _raised(error)
+        if status == "cancelled":  # by the scheduler going away: the run cannot go on
+            raise RuntimeError(f"Dask task {fut.key} was cancelled: {result}")
+        # An error comes as (type, exception, traceback). Any other status ("lost" when the
+        # worker that held a result died after we fetched it) still came with the result.
+        if status == "error" and isinstance(result, tuple) and len(result) == 3 and isinstance(result[1], Exception):
+            if isinstance(result[1], KilledWorker):
+                return "died", "Dask workers died running this document"
+            return "raised", _raised(result[1])
+        return "ok", result
 
     def _after_death(self, fn: Callable, task: Any, on_crash: OnCrash, reason: str) -> Any:
         for _ in range(MAX_ATTEMPTS - 1):

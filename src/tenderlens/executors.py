@@ -20,6 +20,8 @@ from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from functools import partial
+from itertools import islice
 from typing import Any
 
 MAX_ATTEMPTS = 2
@@ -48,37 +50,52 @@ class SerialExecutor:
         pass
 
 
-class WindowedExecutor:
-    """Ordered results from a bounded window of submitted tasks; subclasses say how to submit and wait.
+def run_chunk(fn: Callable, chunk: list) -> list[tuple[str, Any]]:
+    """Runs in a worker: each task's result, or why it raised, so one bad task spares its chunk."""
+    out = []
+    for task in chunk:
+        try:
+            out.append(("ok", fn(task)))
+        except Exception as e:
+            out.append(("raised", _raised(e)))
+    return out
 
+
+class WindowedExecutor:
+    """Ordered results from a bounded window of submitted chunks of tasks; subclasses say how to submit and wait.
+
+    Tasks travel in chunks of `chunk` to spread an engine's cost per submission.
     `_wait(handle)` returns ("ok", result), ("raised", reason) or ("died", reason);
-    `_after_death(fn, task, on_crash, reason)` decides what a task whose worker died becomes.
+    `_after_death(fn, task, on_crash, reason)` decides what each task of a chunk whose worker died becomes.
     """
 
-    inflight: int
+    inflight: int  # chunks
+    chunk: int = 1
 
     def imap(self, fn: Callable, tasks: Iterable, on_crash: OnCrash) -> Iterator:
-        window: deque[tuple[Any, Any]] = deque()
+        window: deque[tuple[list, Any]] = deque()
         it = iter(tasks)
         exhausted = False
         while True:
             while not exhausted and len(window) < self.inflight:
-                try:
-                    task = next(it)
-                except StopIteration:
+                chunk = list(islice(it, self.chunk))
+                if not chunk:
                     exhausted = True
                     break
-                window.append((task, self._submit(fn, task)))
+                window.append((chunk, self._submit(partial(run_chunk, fn), chunk)))
             if not window:
                 return
-            task, handle = window.popleft()
+            chunk, handle = window.popleft()
             kind, value = self._wait(handle)
             if kind == "ok":
-                yield value
+                for task, (outcome, result) in zip(chunk, value):
+                    yield result if outcome == "ok" else on_crash(task, result)
             elif kind == "raised":
-                yield on_crash(task, value)
+                for task in chunk:
+                    yield on_crash(task, value)
             else:
-                yield self._after_death(fn, task, on_crash, value)
+                for task in chunk:
+                    yield self._after_death(fn, task, on_crash, value)
 
     def _submit(self, fn: Callable, task: Any) -> Any:
         raise NotImplementedError
