@@ -44,6 +44,14 @@ def test_script_and_style_dropped_blocks_kept():
     assert "甲方：示例局\n乙方：示例公司\n\n第二段" in text
 
 
+def test_section_headings_kept_in_title_attributes_are_text():
+    html = ('<html><body><div title="某某公司关于中标的公告" type="pdf"><div title="（三）采购人：" type="paragraph">'
+            '<div type="content">示例县公安局</div></div><span title="tooltip">金额</span></div></body></html>')
+    text = extract_document(RawDoc("mem://s.html", html.encode(), "s.html")).pages[0].text
+    assert "（三）采购人：\n\n示例县公安局" in text
+    assert "关于中标的公告" not in text and "tooltip" not in text
+
+
 def test_table_rows_are_lines_cells_are_tabs():
     html = "<table><tr><td>甲方</td><td>示例县公安局</td></tr><tr><td>金额</td><td>100万元</td></tr></table>"
     text = extract_document(RawDoc("mem://t.html", html.encode(), "t.html")).pages[0].text

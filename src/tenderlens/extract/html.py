@@ -37,6 +37,14 @@ def html_to_text(markup: str) -> tuple[str, str | None]:
     title_el = root.find(".//title")
     title = title_el.text_content().strip() if title_el is not None else None
     etree.strip_elements(root, etree.Comment, etree.ProcessingInstruction, *_DROP, with_tail=False)
+    # Notices converted from PDF keep each section heading in the title attribute of the section's
+    # block (<div title="（三）采购人：">...</div>): it is text the reader saw, so it opens the section.
+    # The outermost block's title names the whole document and is left out, as is any tooltip on inline text.
+    for el in root.iter("div", "section"):
+        heading = (el.get("title") or "").strip()
+        parent = el.getparent()
+        if heading and parent is not None and parent.tag not in ("body", "html"):
+            el.text = heading + "\n\n" + (el.text or "")
     # Boundaries are written into the tree and lxml serialises the text in C: block
     # elements open and close a paragraph, a row ends a line, a cell starts with a tab.
     for el in root.iter(*_BLOCK):
