@@ -267,7 +267,8 @@ def _issuer(view: View) -> Mention | None:
 def _first(ms: list[Mention], *roles: str, exclude: set[str] = frozenset()) -> Mention | None:
     best = [m for m in ms if m.role in roles and not any(m.name in o or o in m.name for o in exclude)
             and (m.role == "agent" or not _AGENCY_NAME.search(m.name))]
-    return min(best, key=lambda m: (m.rank, m.view.page.n, m.start)) if best else None
+    # A role label (招标人：NAME) outranks the sender of the award notice, which may be an agency.
+    return min(best, key=lambda m: (m.rank, m.how == "notice_from", m.view.page.n, m.start)) if best else None
 
 
 def _public_client(ms: list[Mention], own: set[str]) -> Mention | None:
