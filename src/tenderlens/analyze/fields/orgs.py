@@ -155,7 +155,7 @@ def _balanced(s: str) -> bool:
 
 # A foreign counterparty written in Latin letters (Bangladesh Power Development Board, JDS Development Group).
 _LATIN_NAME = re.compile(r"[A-Za-z][A-Za-z0-9.,&'\-]{3,80}(?<![.,\-])")
-_JUNK = re.compile(r"情况|风险提示|概况|概述|介绍|关联关系|公告|本公司|公司与|合同|简称|以下|中标|编号|\d+年|\d+月|联合体联合体|项目(?!部|管理|公司|有限|经理部|建设|投资)|的|目前|截止|下属|全资子|网站|详情|详见|内容|同类|相关|分别|大型|通知|确认|仍|^(?:签订|签署|收到|根据|通过)")
+_JUNK = re.compile(r"情况|风险提示|关于|概况|概述|介绍|关联关系|公告|本公司|公司与|合同|简称|以下|中标|编号|\d+年|\d+月|联合体联合体|项目(?!部|管理|公司|有限|经理部|建设|投资)|的|目前|截止|下属|全资子|网站|详情|详见|内容|同类|相关|分别|大型|通知|确认|仍|^(?:签订|签署|收到|根据|通过)")
 
 
 _CJK = re.compile(r"[\u4e00-\u9fff]")
