@@ -271,6 +271,17 @@ def _first(ms: list[Mention], *roles: str, exclude: set[str] = frozenset()) -> M
     return min(best, key=lambda m: (m.rank, m.how == "notice_from", m.view.page.n, m.start)) if best else None
 
 
+_PLACE_PREFIX = re.compile(r"^[\u4e00-\u9fff]{2,8}?(?:省|自治区|市)")
+
+
+def _fullest(chosen: Mention, ms: list[Mention]) -> Mention:
+    """The same body where the notice names it in full, with its province or city
+    (招标人：老河口市住房和城乡建设局, elsewhere 湖北省老河口市住房和城乡建设局)."""
+    longer = [m for m in ms if m.role in ("buyer", "owner", "signer", "counterparty") and len(m.name) > len(chosen.name)
+              and m.name.endswith(chosen.name) and _PLACE_PREFIX.fullmatch(m.name[:len(m.name) - len(chosen.name)])]
+    return min(longer, key=lambda m: (m.rank, m.view.page.n, m.start)) if longer else chosen
+
+
 def _public_client(ms: list[Mention], own: set[str]) -> Mention | None:
     """The public body the project is for, when one is named as buyer, owner or counterparty."""
     public = [m for m in ms if m.role in ("buyer", "owner", "counterparty") and is_public_body(m.name)
@@ -317,6 +328,7 @@ def find_parties(views: list[View], make: FactMaker) -> list:
                               f"fields.parties.{buyer.how}"))
             buyer = client
     if buyer:
+        buyer = _fullest(buyer, ms)
         facts.append(make(buyer.view, buyer.start, buyer.end, "buyer", buyer.shown, f"fields.parties.{buyer.how}"))
     agent = _first(ms, "agent", exclude=own) or next(
         (m for m in ms if m.role in ("buyer", "counterparty") and _AGENCY_NAME.search(m.name)), None)
