@@ -165,7 +165,7 @@ _BARE_COMPANY = re.compile(r"(?<![有限分总团])公司$")
 def plausible(name: str) -> bool:
     if len(name) < 6 and _CJK.search(name) and _BARE_COMPANY.search(name):
         return False  # 要求公司, 家大型公司: a word before 公司, not a name
-    return (len(name) >= 4 and name not in _GENERIC and not name.startswith(("公司", "子公司", "该", "本"))
+    return (len(name) >= 4 and name not in _GENERIC and not name.startswith(("公司", "子公司", "该", "本公司", "本次", "本项目", "本单位", "本集团", "本合同", "本工程", "本期", "本联合体"))
             and not _JUNK.search(name))
 
 

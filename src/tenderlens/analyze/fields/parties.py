@@ -45,6 +45,7 @@ _NOTICE_AFTER = re.compile(r"^(?:发出|签发|出具|送达|下发|发来|发�
 # A name cut short inside a longer noun (收到XX航站楼...项目招标单位发来的): what follows is not a verb,
 # a particle, a quote or the notice itself, so the sender is someone else.
 _NOT_SENDER = re.compile(r"[\u4e00-\u9fff](?<![发签出送下盖的关中成授入颁招给《])")
+_ASIDE = re.compile(r"(?:[（(][^）)]{0,60}[）)])*")
 _SUBSIDIARY = re.compile(r"(?=[全控二三所下子孙海本])(?:(?:全资|控股|二级|三级|所属|下属)?(?:子公司|孙公司)|下属(?:的|公司|企业)|"
                          r"(?:海外)?全资公司|本公司下属的?)[:：—-]*")
 _WITH = re.compile(r"与|和|同")
@@ -58,7 +59,7 @@ _WITH_PARENT = re.compile(r"(?:公司|我司)(?:与|和|及|联合)")
 _TITLE_SUBJECT = re.compile(r"关于(?![与和同对向])")
 # The same, when the name has no suffix we know (外国政府部门, 联营体): bounded by the verb on both sides.
 _BOUNDED = re.compile(r"(?:与|和)(?:项目业主|业主)?(?P<name>[^，。；、“”《》（）()\s]{4,30}?)(?:正式)?(?:签署|签订|签定)"
-                      r"|(?:收到|接到)(?P<sender>[^，。；、“”《》（）()\s]{4,30}?)(?:发来|发出|签发|出具)的")
+                      r"|(?:收到|接到)由?(?P<sender>[^，。；、“”《》（）()\s]{4,30}?)(?:发来|发出|签发|出具)的")
 # 确认公司为NAME“...项目”的中标人: the project's owner named before the project.
 _FOR_OWNER = re.compile(r"(?:公司|本公司|我公司)为")
 # Regulators and courts appear in listed-company notices without buying anything.
@@ -161,7 +162,9 @@ def mentions(views: list[View]) -> list[Mention]:
                 out.append(Mention(view, *span, _role_of_label(m.group("label")), "label_bare", 2))
         for m in _NOTICE_FROM.finditer(t):
             span = view.name_at(m.end() + (t[m.end():m.end() + 1] in "“\""))
-            if span and not _NOT_SENDER.match(t, span[1]) and _NOTICE_AFTER.search(t[span[1]:span[1] + 60]):
+            # NAME（以下简称“X”）发来的: the sender's alias stands between the name and the verb.
+            after = _ASIDE.match(t, span[1]).end() if span else 0
+            if span and not _NOT_SENDER.match(t, after) and _NOTICE_AFTER.search(t[after:after + 60]):
                 label = m.group("label") or ""
                 role = "agent" if re.fullmatch(AGENT_WORDS, label) else "buyer"
                 out.append(Mention(view, *span, role, "notice_from", 1))
