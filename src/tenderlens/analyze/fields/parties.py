@@ -47,7 +47,7 @@ _NOTICE_AFTER = re.compile(r"^(?:发出|签发|出具|送达|下发|发来|发�
 _NOT_SENDER = re.compile(r"[\u4e00-\u9fff](?<![发签出送下盖的关中成授入颁招给《])")
 _ASIDE = re.compile(r"(?:[（(][^）)]{0,60}[）)])*")
 _SUBSIDIARY = re.compile(r"(?=[全控二三所下子孙海本])(?:(?:全资|控股|二级|三级|所属|下属)?(?:子公司|孙公司)|下属(?:的|公司|企业)|"
-                         r"(?:海外)?全资公司|本公司下属的?)[:：—-]*")
+                         r"(?:海外)?全资公司|本公司下属的?|(?<=[）)])下属的?)[:：—-]*")
 _WITH = re.compile(r"与|和|同")
 # A subsidiary is the winner when it is the one that acts (收到, 中标, 签订 ...), not when it is
 # named in passing (a list of assets, an earlier project), nor when it bids together with its parent.
