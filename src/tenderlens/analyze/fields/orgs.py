@@ -81,8 +81,17 @@ def name_at(text: str, start: int, max_len: int = 40, breaks: frozenset[int] = f
             for b in sorted(breaks):
                 if start + 4 <= b < start + cut and b - start in ends and plausible(text[start:b]):
                     return start, b
+            # Two companies written one after the other (甲股份有限公司乙股份有限公司): a legal name ends
+            # at its legal form; only a branch (分公司, 项目部 ...) continues it.
+            first = _LEGAL_FORM.search(head)
+            if first and first.end() < cut and _LEGAL_FORM.search(head, first.end()) and plausible(head[first.end():]) \
+                    and len(head) - first.end() >= 6:
+                return start, start + first.end()
             return start, start + cut
     return None
+
+
+_LEGAL_FORM = re.compile(r"股份有限公司|有限责任公司|有限公司(?![\u4e00-\u9fff]{0,12}(?:分公司|分行|项目部|经理部|指挥部|研究院|办事处))")
 
 
 # What precedes a name in its clause (the nearest verb, particle or role word ends the name's left side).
