@@ -116,9 +116,10 @@ class ProcessExecutor(WindowedExecutor):
     there a death can only be that task's doing.
     """
 
-    def __init__(self, workers: int | None = None, inflight_per_worker: int = 4):
+    def __init__(self, workers: int | None = None, inflight_per_worker: int = 4, chunk: int = 4):
         self.workers = workers or os.cpu_count() or 1
         self.inflight = self.workers * inflight_per_worker
+        self.chunk = chunk  # each submission costs the writer's process a pipe write and a wake-up
         self._pool: ProcessPoolExecutor | None = None
         self._solo: ProcessPoolExecutor | None = None
 
