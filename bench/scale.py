@@ -4,16 +4,16 @@
 
 Corpus: the FDDC dev HTML (../shared/eval/fddc/html) plus the cn-gov tender PDFs,
 ingested whole (extract, analyse, store, index) into a fresh store each time by
-  serial        everything in this process
-  local:1       a pool of 1 worker process (the writer stays in this process)
-  local:2       a pool of 2 worker processes
+  serial        everything in this process (what --engine serial and local:1 run)
+  pool:1        a process pool of 1 worker (the writer stays in this process, beside it)
+  pool:2        a process pool of 2 workers (--engine local:2)
   dask-local:2  a local Dask cluster of 2 single-threaded worker processes
 Configurations are interleaved round by round, so drift in the machine's load
 hits all of them alike; each figure is the median over rounds. "run" counts
 starting and stopping the executor (a Dask cluster takes seconds to start),
 "ingest" only the ingest call. Reports
-  scale-up   local:2 against local:1 (target >= 1.8x), and against serial
-  Dask       dask-local:2 against local:2 (target >= 0.9x)
+  scale-up   pool:2 against pool:1 (target >= 1.8x), and against serial
+  Dask       dask-local:2 against pool:2 (target >= 0.9x)
   writer     documents/s the one writer stores (pages, index, facts, summary) when workers keep up:
              the ceiling of any cluster feeding one SQLite file
 """
@@ -31,19 +31,25 @@ import psutil
 
 from tenderlens import codebook
 from tenderlens.collect import iter_raw
-from tenderlens.executors import make_executor
+from tenderlens.dask_executor import DaskExecutor
+from tenderlens.executors import ProcessExecutor, SerialExecutor
 from tenderlens.extract import doc_id
 from tenderlens.pipeline import ingest, process
 from tenderlens.store import Store
 
 EVAL = Path(__file__).resolve().parents[2] / "shared" / "eval"
-ENGINES = ("serial", "local:1", "local:2", "dask-local:2")
+ENGINES = {
+    "serial": SerialExecutor,
+    "pool:1": lambda: ProcessExecutor(1),
+    "pool:2": lambda: ProcessExecutor(2),
+    "dask-local:2": lambda: DaskExecutor(local_workers=2),
+}
 
 
 def once(engine: str, paths: list[str], tmp: str) -> tuple[float, float, int]:
     db = os.path.join(tmp, f"{engine.replace(':', '-')}-{time.monotonic_ns()}.db")
     t0 = time.perf_counter()
-    executor = make_executor(engine)
+    executor = ENGINES[engine]()
     store = Store(db)
     try:
         t1 = time.perf_counter()
@@ -99,12 +105,12 @@ def main() -> None:
     print(f"\n{'engine':<14}{'run s':>8}{'ingest s':>10}{'docs/s':>8}")
     for e, (run, ing) in med.items():
         print(f"{e:<14}{run:>8.1f}{ing:>10.1f}{files / ing:>8.1f}")
-    print(f"\nscale-up local:2 / local:1   run {med['local:1'][0] / med['local:2'][0]:.2f}x  "
-          f"ingest {med['local:1'][1] / med['local:2'][1]:.2f}x  (target >= 1.8x)")
-    print(f"scale-up local:2 / serial    run {med['serial'][0] / med['local:2'][0]:.2f}x  "
-          f"ingest {med['serial'][1] / med['local:2'][1]:.2f}x")
-    print(f"Dask dask-local:2 / local:2  run {med['local:2'][0] / med['dask-local:2'][0]:.2f}x  "
-          f"ingest {med['local:2'][1] / med['dask-local:2'][1]:.2f}x  (target >= 0.9x)")
+    print(f"\nscale-up pool:2 / pool:1     run {med['pool:1'][0] / med['pool:2'][0]:.2f}x  "
+          f"ingest {med['pool:1'][1] / med['pool:2'][1]:.2f}x  (target >= 1.8x)")
+    print(f"scale-up pool:2 / serial     run {med['serial'][0] / med['pool:2'][0]:.2f}x  "
+          f"ingest {med['serial'][1] / med['pool:2'][1]:.2f}x")
+    print(f"Dask dask-local:2 / pool:2   run {med['pool:2'][0] / med['dask-local:2'][0]:.2f}x  "
+          f"ingest {med['pool:2'][1] / med['dask-local:2'][1]:.2f}x  (target >= 0.9x)")
     print(f"writer alone: {writer:.0f} documents/s stored (pages, index, facts, summary)")
     print(f"load average {psutil.getloadavg()[0]:.1f} at the end, {time.strftime('%H:%M UTC', time.gmtime())}")
 
