@@ -82,6 +82,12 @@ def test_subsidiary_named_as_lead_of_a_consortium_wins():
     assert rec["buyer"] == "某某市交通运输局"
 
 
+def test_buyer_named_by_the_role_it_has():
+    rec = record("某某建设股份有限公司中标公告\n2010年11月2日，由某某地铁有限责任公司作为招标人，"
+                 "我公司参与投标的某某地铁2号线工程经评审后确定我公司中标。")
+    assert rec["buyer"] == "某某地铁有限责任公司"
+
+
 def test_tender_notice_fields():
     rec = record(
         "某某市公安局视频监控系统采购项目招标公告\n项目编号：ZB-2024-017\n采购人：某某市公安局\n"

@@ -60,6 +60,9 @@ _TITLE_SUBJECT = re.compile(r"关于(?![与和同对向])")
 # The same, when the name has no suffix we know (外国政府部门, 联营体): bounded by the verb on both sides.
 _BOUNDED = re.compile(r"(?:与|和)(?:项目业主|业主)?(?P<name>[^，。；、“”《》（）()\s]{4,30}?)(?:正式)?(?:签署|签订|签定)"
                       r"|(?:收到|接到)由?(?P<sender>[^，。；、“”《》（）()\s]{4,30}?)(?:发来|发出|签发|出具)的")
+# NAME作为招标人, NAME为本项目的业主: a name, then the role it has.
+_NAMED_AS = re.compile(r"(?:作为|担任|为|是)(?:本|该)?(?:项目|工程)?的?(?P<label>招标人|招标单位|采购人|采购单位|业主单位|业主|"
+                       r"建设单位|发包人|发包方)(?![代])")
 # 确认公司为NAME“...项目”的中标人: the project's owner named before the project.
 _FOR_OWNER = re.compile(r"(?:公司|本公司|我公司)为")
 # Regulators and courts appear in listed-company notices without buying anything.
@@ -196,6 +199,10 @@ def mentions(views: list[View]) -> list[Mention]:
             start = m.start(group) + (owned[-1].end() if owned else 0)
             if plausible(t[start:m.end(group)]):
                 out.append(Mention(view, start, m.end(group), "counterparty", "bounded", 4))
+        for m in _NAMED_AS.finditer(t):
+            span = name_before(t, m.start(), breaks=view.breaks)
+            if span:
+                out.append(Mention(view, *span, _role_of_label(m.group("label")), "named_as", 2))
         for m in _FOR_OWNER.finditer(t):
             span = view.name_at(m.end())
             if span and re.match(r"[“\"《]|的|\d|[A-Za-z]", t[span[1]:span[1] + 1]):
