@@ -30,7 +30,7 @@ LOCAL_SCHEDULER = {"distributed.scheduler.allowed-failures": 1}
 
 class DaskExecutor(WindowedExecutor):
     def __init__(self, address: str | None = None, local_workers: int | None = None,
-                 chunk: int = 8, inflight_per_worker: int = 3, connect_timeout: float = 30.0):
+                 chunk: int = 16, inflight_per_worker: int = 3, connect_timeout: float = 30.0):
         self._cluster = None
         if local_workers:
             with dask.config.set(LOCAL_SCHEDULER):
