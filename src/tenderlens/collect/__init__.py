@@ -76,9 +76,20 @@ def _from_file(path: str, limits: Limits) -> Iterator[RawDoc]:
     yield from expand(RawDoc(source, data, name), limits, Budget(limits), depth=0)
 
 
+# Every archive format we open starts with one of these signatures (tar: "ustar" at 257).
+# Checking them first keeps libmagic, a quarter of a millisecond a call, off the single
+# collecting process for the plain documents that make up nearly every corpus; the
+# workers sniff those anyway.
+_ARCHIVE_HEADS = (b"PK\x03\x04", b"PK\x05\x06", b"\x1f\x8b", b"7z\xbc\xaf\x27\x1c", b"WARC/")
+
+
+def _maybe_archive(data: bytes) -> bool:
+    return data.startswith(_ARCHIVE_HEADS) or data[257:262] == b"ustar"
+
+
 def expand(raw: RawDoc, limits: Limits, budget: Budget, depth: int) -> Iterator[RawDoc]:
     """Yield `raw` itself, or, if it is an archive, the documents inside it."""
-    fmt, _ = sniff(raw.data, raw.name_hint)
+    fmt = sniff(raw.data, raw.name_hint)[0] if _maybe_archive(raw.data) else None
     if fmt not in ARCHIVES:
         yield raw
         return
