@@ -87,9 +87,9 @@ def command(paths, db_path, engine, retry_failed, max_depth, max_file_mb, max_ar
         executor.close()
         store.close()
     c = result.counts
-    new = c["ok"] + c["needs_ocr"] + c["failed"]
+    new = c["ok"] + c["needs_ocr"] + c["empty"] + c["failed"]
     rate = new / result.seconds if result.seconds else 0.0
-    console.print(f"{c['seen']} seen, {new} new ({c['ok']} ok, {c['needs_ocr']} need OCR, {c['failed']} failed), "
+    console.print(f"{c['seen']} seen, {new} new ({c['ok']} ok, {c['needs_ocr']} need OCR, {c['empty']} empty, {c['failed']} failed), "
                   f"{c['already_stored']} already stored; {result.seconds:.1f} s, {rate:.1f} docs/s -> {db_path}")
     if result.failed:
         err_console.print(f"{result.failed} documents failed; see `tenderlens stats --db {db_path}` for reasons")
