@@ -32,7 +32,7 @@ import time
 from pathlib import Path
 
 from fastapi.testclient import TestClient
-from serve import KEYWORD, build_templates, facet_choice, percentiles, web_results
+from serve import KEYWORD, build_templates, facet_choice, time_and_report, web_results
 
 from tenderlens import codebook
 from tenderlens.store import Store
@@ -182,19 +182,7 @@ def measure(args, db_path: Path) -> None:
         "page q + 3": lambda: client.get(filtered.url("/search")),
         "page q": lambda: client.get(keyword.url("/search")),
     }
-    runs: dict[str, list[float]] = {k: [] for k in queries}
-    for _ in range(args.runs):  # interleaved, so drift on a shared machine hits every query alike
-        for name, fn in queries.items():
-            t = time.perf_counter()
-            fn()
-            runs[name].append(time.perf_counter() - t)
-    print(f"\nkeyword {KEYWORD!r}; facets: category {filtered.cat[0]}, province {filtered.province}, year {filtered.year}")
-    print(f"matches: {totals['bare']} pages for the keyword; web: {totals['web q']} documents, "
-          f"{totals['web q + 3']} with the three facets")
-    print(f"{'query':<14}{'p50 ms':>9}{'p95 ms':>9}   ({args.runs} runs each)")
-    for name, samples in runs.items():
-        p50, p95 = percentiles(samples)
-        print(f"{name:<14}{p50:>9.1f}{p95:>9.1f}")
+    time_and_report(queries, args.runs, filtered, totals)
     store.close()
 
 

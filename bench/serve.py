@@ -129,6 +129,25 @@ def percentiles(samples: list[float]) -> tuple[float, float]:
     return statistics.median(samples) * 1000, qs[18] * 1000
 
 
+def time_and_report(queries: dict, runs: int, filtered: SearchState, totals: dict) -> None:
+    """Time each query `runs` times, interleaved so drift on a shared machine hits every query alike,
+    and print p50/p95 with the ratio to the bare full-text query."""
+    samples: dict[str, list[float]] = {k: [] for k in queries}
+    for _ in range(runs):
+        for name, fn in queries.items():
+            t = time.perf_counter()
+            fn()
+            samples[name].append(time.perf_counter() - t)
+    print(f"\nkeyword {KEYWORD!r}; facets: category {filtered.cat[0]}, province {filtered.province}, year {filtered.year}")
+    print(f"matches: {totals['bare']} pages for the keyword; web: {totals['web q']} documents, "
+          f"{totals['web q + 3']} with the three facets")
+    bare95 = percentiles(samples["bare"])[1]
+    print(f"{'query':<14}{'p50 ms':>9}{'p95 ms':>9}{'p95 / bare p95':>16}   ({runs} runs each)")
+    for name, times in samples.items():
+        p50, p95 = percentiles(times)
+        print(f"{name:<14}{p50:>9.1f}{p95:>9.1f}{p95 / bare95:>16.2f}")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--docs", type=int, default=100_000)
@@ -161,23 +180,11 @@ def main() -> None:
     totals = {"bare": count(store, KEYWORD), "web q": web_results(store, keyword),
               "web q + 3": web_results(store, filtered)}
     assert client.get(url).status_code == 200
-    runs: dict[str, list[float]] = {k: [] for k in ("bare", "web q", "web q + 3", "web page")}
-    for _ in range(args.runs):  # interleaved, so drift on a shared machine hits every query alike
-        for name, fn in (("bare", lambda: search(store, KEYWORD, limit=20)),
-                         ("web q", lambda: web_results(store, keyword)),
-                         ("web q + 3", lambda: web_results(store, filtered)),
-                         ("web page", lambda: client.get(url))):
-            t = time.perf_counter()
-            fn()
-            runs[name].append(time.perf_counter() - t)
-    print(f"\nkeyword {KEYWORD!r}; facets: category {filtered.cat[0]}, province {filtered.province}, year {filtered.year}")
-    print(f"matches: {totals['bare']} pages for the keyword; web: {totals['web q']} documents, "
-          f"{totals['web q + 3']} with the three facets")
-    bare50, bare95 = percentiles(runs["bare"])
-    print(f"{'query':<12}{'p50 ms':>9}{'p95 ms':>9}{'p95 / bare p95':>16}   ({args.runs} runs each)")
-    for name, samples in runs.items():
-        p50, p95 = percentiles(samples)
-        print(f"{name:<12}{p50:>9.1f}{p95:>9.1f}{p95 / bare95:>16.2f}")
+    queries = {"bare": lambda: search(store, KEYWORD, limit=20),
+               "web q": lambda: web_results(store, keyword),
+               "web q + 3": lambda: web_results(store, filtered),
+               "web page": lambda: client.get(url)}
+    time_and_report(queries, args.runs, filtered, totals)
     store.close()
 
 
