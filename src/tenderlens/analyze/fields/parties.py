@@ -54,7 +54,9 @@ _WITH = re.compile(r"与|和|同")
 _SUBSIDIARY_ACTS = re.compile(r"(?:[（(][^）)]{0,90}[）)]){0,2}(?:于|已|近日|日前|前期|近期|分别|顺利|成功|拟|将|共同|"
                               r"\d{4}年\d{1,2}月\d{1,2}日|[，,])*"
                               r"(?:收到|接到|中标|成交|签订|签署|与|和|被|确定|参与|参加|投标|获得|作为|成为|通过|在|为|的通知|中选|入围|、)")
-_WITH_PARENT = re.compile(r"(?:公司|我司)(?:与|和|及|联合)")
+# The company itself is named with its subsidiary (公司（以下简称“公司”）及全资子公司X, 本公司与公司之子公司X):
+# the company leads the bid and is the winner.
+_WITH_PARENT = re.compile(r"(?:公司|我司)(?:[（(][^）)]{0,30}[）)])?(?:与|和|及|、|联合)(?:公司|本公司|我司)?(?:之|的)?(?:下属)?(?:间接持股[\d.]+%的)?$")
 # The title names the company the notice is about: 关于NAME收到《中标通知书》的公告.
 _TITLE_SUBJECT = re.compile(r"关于(?![与和同对向])")
 # The same, when the name has no suffix we know (外国政府部门, 联营体): bounded by the verb on both sides.
@@ -189,9 +191,9 @@ def mentions(views: list[View]) -> list[Mention]:
                 out.append(Mention(view, *span, "subsidiary", "title_subject", 2))
         for m in _SUBSIDIARY.finditer(t):
             span = view.name_at(m.end())
-            if span and (about_subsidiary or _SUBSIDIARY_ACTS.match(t, span[1])) and not _WITH_PARENT.search(
-                    t[max(0, m.start() - 6):m.start()]):
-                out.append(Mention(view, *span, "subsidiary", "subsidiary", 2))
+            if span and (about_subsidiary or _SUBSIDIARY_ACTS.match(t, span[1])):
+                joint = _WITH_PARENT.search(t, max(0, m.start() - 60), m.start())
+                out.append(Mention(view, *span, "joint" if joint else "subsidiary", "subsidiary", 2))
         for m in _BOUNDED.finditer(t):
             group = "name" if m.group("name") else "sender"
             # 委内瑞拉电力部所属的委内瑞拉国家电力公司: the party is the one after 所属的.
@@ -305,9 +307,14 @@ def find_parties(views: list[View], make: FactMaker) -> list:
     issuer = _first(ms, "issuer")
     winners = [m for m in ms if m.role == "winner" and m.rank <= 1]
     if not winners:
-        sub = _first(ms, "subsidiary")
-        winner = sub or issuer
-        winners = [winner] if winner else []
+        # The subsidiary named first acts for the company, unless the company acts with it:
+        # then both won (公司及全资子公司X为中标单位).
+        sub = _first(ms, "subsidiary", "joint")
+        if sub and sub.role == "joint" and issuer:
+            winners = [issuer] + [m for m in ms if m.role == "joint"]
+        else:
+            winner = sub or issuer
+            winners = [winner] if winner else []
     else:
         first_rank = min(m.rank for m in winners)
         winners = [m for m in winners if m.rank == first_rank]
