@@ -70,6 +70,9 @@ _FOR_OWNER = re.compile(r"(?:公司|本公司|我公司)为")
 # Regulators and courts appear in listed-company notices without buying anything.
 _OVERSEER = re.compile(r"证券监督|证监|证券交易所|法院|仲裁|检察院|审计署|税务")
 _RECEIVED = re.compile(r"(?:收到|接到)(?:了)?")
+# The body that has an agency run its tender: (受)NAME(本级的)委托XX招标代理机构, 由NAME、NAME共同委托XX进行.
+_ENTRUSTS = re.compile(r"(?:本级)?的?(?:共同|联合)?委托")
+_ENTRUSTED_TO = re.compile(r"[^。；，]{0,40}?(?:招标|代理|采购|交易|进行|组织)")
 # Tendering agencies send award notices on the buyer's behalf; they are agents, never party A.
 _AGENCY_NAME = re.compile(r"招标.{0,6}公司|招投标管理|代理|项目管理(?:有限|股份)|工程咨询|造价咨询|管理咨询|咨询(?:有限|股份)|事务所")
 _SIGN_AFTER = re.compile(r"^[^。；]{0,30}?(?:签订|签署|签定|订立|签约)")
@@ -209,6 +212,11 @@ def mentions(views: list[View]) -> list[Mention]:
             span = view.name_at(m.end())
             if span and re.match(r"[“\"《]|的|\d|[A-Za-z]", t[span[1]:span[1] + 1]):
                 out.append(Mention(view, *span, "counterparty", "project_owner", 3))
+        for m in _ENTRUSTS.finditer(t):
+            span = name_before(t, m.start(), breaks=view.breaks)
+            if span and (t[span[0] - 1:span[0]] == "受" or _ENTRUSTED_TO.match(t, m.end())) \
+                    and not t.startswith(("代理人", "书"), m.end()):
+                out.append(Mention(view, *span, "buyer", "entrusts", 1))
         for m in _RECEIVED.finditer(t):
             span = view.name_at(m.end())
             if span:
