@@ -13,7 +13,7 @@ contractor signs on its behalf (甲方 is a company and a public body is named a
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from .evidence import FactMaker, View
 from .notice import title_span
@@ -109,6 +109,7 @@ class Mention:
     role: str          # buyer, signer, owner, counterparty, winner, partner, agent, issuer, subsidiary
     how: str           # extractor detail
     rank: int          # lower is stronger
+    alias: str = ""    # for a full name: the short name the document defines for it
 
     @property
     def name(self) -> str:
@@ -137,6 +138,7 @@ def _role_of_label(label: str) -> str:
 def mentions(views: list[View]) -> list[Mention]:
     out: list[Mention] = []
     about_subsidiary = False  # the title says the notice is about a subsidiary (关于全资子公司...的公告)
+    defined: list[Mention] = []  # full names with the short name the document gives them
     for vi, view in enumerate(views):
         t = view.text
         for m in _ALIAS.finditer(t):
@@ -151,6 +153,9 @@ def mentions(views: list[View]) -> list[Mention]:
                     role = _role_of_label(alias)
                 if role:
                     out.append(Mention(view, *span, role, "alias", 0))
+                elif len(alias) >= 2:
+                    defined.append(Mention(view, *span, "defined", "alias", 9, alias))
+                    out.append(defined[-1])
         for m in _LABEL.finditer(t):
             role = _role_of_label(m.group("label"))
             if m.group("colon"):
@@ -193,10 +198,19 @@ def mentions(views: list[View]) -> list[Mention]:
             if span and _SUBSIDIARY_ACTS.match(t, span[1]) and not re.search(r"子公司$|联合体$", t[span[0]:span[1]]):
                 out.append(Mention(view, *span, "subsidiary", "title_subject", 2))
         for m in _SUBSIDIARY.finditer(t):
-            span = view.name_at(m.end())
-            if span and (about_subsidiary or _SUBSIDIARY_ACTS.match(t, span[1])):
+            # 全资子公司长治晋清与...: the subsidiary by the short name defined earlier.
+            short = next((d for d in defined if t.startswith(d.alias, m.end())
+                          and _SUBSIDIARY_ACTS.match(t, m.end() + len(d.alias))), None)
+            if short:
+                view_, span, after = short.view, (short.start, short.end), m.end() + len(short.alias)
+            else:
+                span = view.name_at(m.end())
+                if span and "与" in t[span[0]:span[1]]:
+                    span = None  # a short name not defined yet, then 与 and the other party
+                view_, after = view, span[1] if span else 0
+            if span and (about_subsidiary or _SUBSIDIARY_ACTS.match(t, after)):
                 joint = _WITH_PARENT.search(t, max(0, m.start() - 60), m.start())
-                out.append(Mention(view, *span, "joint" if joint else "subsidiary", "subsidiary", 2))
+                out.append(Mention(view_, *span, "joint" if joint else "subsidiary", "subsidiary", 2))
         for m in _BOUNDED.finditer(t):
             group = "name" if m.group("name") else "sender"
             # 委内瑞拉电力部所属的委内瑞拉国家电力公司: the party is the one after 所属的.
@@ -309,8 +323,18 @@ def _public_client(ms: list[Mention], own: set[str]) -> Mention | None:
     return min(public, key=lambda m: (m.rank, m.view.page.n, m.start)) if public else None
 
 
+def _full_name(m: Mention | None, ms: list[Mention]) -> Mention | None:
+    """The full name a short name stands for where the document defines it:
+    温州市洞头区住房和城乡规划建设局（以下简称“洞头区住建局”）."""
+    if m is None:
+        return None
+    full = next((d for d in ms if d.role == "defined" and d.alias == m.name and len(d.name) > len(m.name)), None)
+    return replace(full, role=m.role, how=m.how, rank=m.rank) if full else m
+
+
 def find_parties(views: list[View], make: FactMaker) -> list:
     ms = mentions(views)
+    ms = [_full_name(m, ms) if m.role != "defined" else m for m in ms]
     facts = []
     issuer = _first(ms, "issuer")
     winners = [m for m in ms if m.role == "winner" and m.rank <= 1]
