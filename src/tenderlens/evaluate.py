@@ -25,7 +25,7 @@ import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from .summary import FAMILIES
+from .summary import FAMILIES, amount_value
 
 AMOUNT_TOLERANCE = 0.005
 
@@ -40,6 +40,9 @@ class GoldDoc:
     doc_id: str | None
     fields: dict                      # field -> gold value, or list of accepted values (FDDC)
     tags: set[str] | None = None      # None: categories not labelled
+    # FDDC records a foreign-currency contract amount unconverted when the announcement gives no
+    # yuan figure (its instructions: 涉及外币的未进行转换, 原文折合成人民币的优先抽取人民币金额).
+    amount_as_written: bool = False
 
 
 @dataclass
@@ -146,7 +149,7 @@ def _load_fddc(path: str) -> list[GoldDoc]:
         fields = {"party_a": [r["party_a_buyer"] for r in rs if r["party_a_buyer"]] or None,
                   "winner": [r["party_b_winner"] for r in rs if r["party_b_winner"]] or None,
                   "amount_cny": (amounts + ([sum(amounts)] if len(amounts) > 1 else [])) or None}
-        docs.append(GoldDoc(doc, file_id(os.path.join(base, doc)), fields))
+        docs.append(GoldDoc(doc, file_id(os.path.join(base, doc)), fields, amount_as_written=True))
     return docs
 
 
@@ -163,6 +166,13 @@ def _predicted(name: str, rec: dict):
     if name == "region_code":
         return (rec.get("region") or {}).get("code")
     return rec.get(name)
+
+
+def _as_written(rec: dict):
+    """The record's amount in the currency the document states it in, when that is not the yuan:
+    compared with gold that records such amounts unconverted; amount_cny itself stays empty."""
+    value = rec.get("amount") or {}
+    return None if value.get("currency", "CNY") == "CNY" else amount_value(value)
 
 
 def _equal(name: str, pred, gold) -> bool:
@@ -200,6 +210,8 @@ def score(gold: list[GoldDoc], records: dict[str, dict], gold_name: str = "") ->
         for name, gv in g.fields.items():
             s = report.fields.setdefault(name, Score())
             pv = _predicted(name, rec)
+            if name == "amount_cny" and pv is None and g.amount_as_written:
+                pv = _as_written(rec)
             empty_gold = gv in (None, [], "")
             if name == "is_surveillance":
                 gv, pv = bool(gv), bool(pv)

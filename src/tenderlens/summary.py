@@ -23,6 +23,11 @@ def _evidence(f: Fact) -> dict:
     return {"quote": f.quote, "page": f.page, "start": f.start, "end": f.end, "extractor": f.extractor}
 
 
+def amount_value(value: dict) -> float | None:
+    """An amount fact's value in its own currency: `yuan`, or `usd`, `eur` ... for other currencies."""
+    return value.get("yuan") or value.get(value.get("currency", "").lower())
+
+
 def _pick_amount(amounts: list[Fact], tender: bool = False) -> Fact | None:
     """The amount the document is about, in yuan where it gives yuan (its own conversion of a
     dollar price included).
@@ -41,7 +46,7 @@ def _pick_amount(amounts: list[Fact], tender: bool = False) -> Fact | None:
             return f
     rank = {r: i for i, r in enumerate(TENDER_PREFERENCE if tender else AMOUNT_PREFERENCE)}
     role_of = lambda f: rank.get((f.value or {}).get("role", "unknown"), len(rank))  # noqa: E731
-    value_of = lambda f: (f.value or {}).get("yuan") or (f.value or {}).get("usd")  # noqa: E731
+    value_of = lambda f: amount_value(f.value or {})  # noqa: E731
     count: dict = {}
     for f in cny:
         count[value_of(f)] = 0 if tender else count.get(value_of(f), 0) + 1

@@ -1,4 +1,5 @@
-"""Money amounts: Arabic or Chinese numerals with 元 / 万元 / 亿元 (or US dollars), and their role.
+"""Money amounts: Arabic or Chinese numerals with 元 / 万元 / 亿元, or in another currency (kept in that
+currency, never converted), and their role.
 
 Text reaches here normalised (full-width digits are ASCII; the full-width comma
 stays, so it is accepted as a thousands separator). Chinese numerals, including
@@ -14,22 +15,38 @@ import cn2an
 from .evidence import FactMaker, View
 
 _ARABIC = r"\d{1,3}(?:[,，]\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
+# Thousands written with dots, as garbled conversions have them (488.806.625.00元, 789,041.480.06元):
+# two or more dots cannot be a decimal point.
+_DOTTED = r"\d{1,3}(?:[.,，]\d{3})*\.\d{3}(?:[.,，]\d{3})*\.\d{1,2}(?!\d)"
 _CN_DIGITS = "零〇壹贰叁肆伍陆柒捌玖拾佰仟一二两三四五六七八九十百千"
 _CN_FRACTION = "零壹贰叁肆伍陆柒捌玖〇一二三四五六七八九"
+# Currencies other than the yuan, by the name a Chinese text gives them. Where one name stands for
+# several currencies (卢比, 比索, 第纳尔 ...) the amount is left out rather than guessed.
+FOREIGN = {"美元": "USD", "欧元": "EUR", "港元": "HKD", "港币": "HKD", "日元": "JPY", "英镑": "GBP",
+           "澳元": "AUD", "加元": "CAD", "新加坡元": "SGD", "新元": "SGD", "瑞士法郎": "CHF", "瑞郎": "CHF",
+           "林吉特": "MYR", "雷亚尔": "BRL", "坚戈": "KZT", "兰特": "ZAR", "韩元": "KRW", "泰铢": "THB",
+           "越南盾": "VND", "印尼盾": "IDR", "新台币": "TWD", "卢布": "RUB"}
+_FX_NAMES = "|".join(sorted(FOREIGN, key=len, reverse=True))
+# 惩 stands for 亿 in announcements whose PDF font was mapped wrongly (42.1惩元, 2.03惩美元).
+_SCALE = {"": 1, "千": 1e3, "仟": 1e3, "万": 1e4, "亿": 1e8, "惩": 1e8}
 _AMOUNT = re.compile(
-    rf"(?=[人RCU¥$:：\d{_CN_DIGITS}万亿])"  # lets the scan skip characters no amount starts with
-    rf"(?P<cur>人民币|RMB|CNY|¥|US\$|USD|\$)?[:：]?"
-    rf"(?:(?P<num>{_ARABIC})(?:余|多)?(?P<unit>万元|亿元|千元|元|万美元|亿美元|美元|\s?USD\b|\s?dollars\b|(?:万|亿)(?=人民币|[^\u4e00-\u9fff]|$))?"
-    rf"|(?P<cn>[{_CN_DIGITS}万亿]{{2,}})(?P<cnunit>[元圆](?:零?(?P<jiao>[{_CN_FRACTION}])角)?"
-    rf"(?:零?(?P<fen>[{_CN_FRACTION}])分)?(?:整|正)?|万元|亿元)?)",
+    rf"(?=[人RCUHE¥$€（(:：\d{_CN_DIGITS}万亿])"  # lets the scan skip characters no amount starts with
+    rf"(?:[（(](?:人民币)?(?P<label>万元|亿元|元)[)）])?"  # the unit given in the label: 中标金额（元）：
+    rf"(?P<cur>人民币|RMB|CNY|¥|US\$|USD|HK\$|HKD|EUR|€|\$)?[:：\s]?"
+    rf"(?:(?P<num>{_DOTTED}|{_ARABIC})(?:余|多)?"
+    rf"(?:(?P<scale>[千仟万亿惩]?)(?P<name>元|{_FX_NAMES})|\s?(?P<code>USD|EUR|HKD|GBP|JPY|dollars)\b"
+    rf"|(?P<bare>万|亿)(?=人民币|[^\u4e00-\u9fff]|$))?"
+    rf"|(?P<cn>[{_CN_DIGITS}万亿]{{2,}})(?:(?P<cnunit>[元圆](?:零?(?P<jiao>[{_CN_FRACTION}])角)?"
+    rf"(?:零?(?P<fen>[{_CN_FRACTION}])分)?(?:整|正)?|万元|亿元)|(?P<cnfx>{_FX_NAMES}))?)",
     re.I)
-_MULTIPLIER = {"元": 1, "千元": 1e3, "万元": 1e4, "万": 1e4, "亿元": 1e8, "亿": 1e8, "美元": 1, "万美元": 1e4,
-               "亿美元": 1e8}
-# Other currencies: an amount in them is not converted (the document's own conversion, if any, is used).
-_FOREIGN = re.compile(r"(?:万|亿)?(?:欧元|港元|港币|日元|英镑|卢布|里亚尔|澳元|加元|新元|林吉特|雷亚尔|坚戈|卢比|兰特|比索|"
-                      r"迪拉姆|第纳尔|瑞郎|韩元|泰铢|越南盾|印尼盾|EUR|HKD|JPY|GBP)", re.I)
-# Thresholds (合同金额1亿元以上) and unit prices (万元/公里) are not what was bought.
-_NOT_A_PRICE = re.compile(r"(?:人民币)?(?:以上|以下|以内|及以上|/|每)")
+_CODES = {"USD": "USD", "DOLLARS": "USD", "EUR": "EUR", "HKD": "HKD", "GBP": "GBP", "JPY": "JPY", "US$": "USD",
+          "$": "USD", "HK$": "HKD", "€": "EUR"}
+# Currencies named in ways that do not say which country's: the amount is not converted (the
+# document's own conversion, if any, is used).
+_FOREIGN = re.compile(r"(?:万|亿)?(?:里亚尔|卢比|比索|迪拉姆|第纳尔)")
+# Thresholds (合同金额1亿元以上), unit prices (万元/公里) and statistics (106亿元，同比增长10.1%)
+# are not what was bought.
+_NOT_A_PRICE = re.compile(r"(?:人民币)?(?:以上|以下|以内|及以上|/|每)|[，,]?(?:同比|年均|比上年)?增长")
 # "Total" words: an announcement covering several lots states their sum.
 _TOTAL = re.compile(r"(?:合计|共计|总计|累计|总额|汇总)[^。；，,]{0,12}$")
 
@@ -44,8 +61,13 @@ ROLE_CUES = {
 GENERIC_PRICE = re.compile(r"金额|总价|总额|价款|造价|价格|费用|price|amount", re.I)
 # Amounts that describe the company or the market, not the purchase.
 IGNORE = re.compile(
-    r"(注册资本|注册资金|营业收入|营业总收入|营业额|收入|净利润|利润|总资产|净资产|资产总额|资产|股本|市值|"
-    r"保证金|履约保证|担保|负债|募集|市场规模|产值|生产总值|财政|收入的|占.{0,12}比例|每股|权益|实际发生|单价)[^。；;]{0,14}$")
+    r"(注册资本|注册资金|开办资金|资本金|出资|营业收入|营业总收入|营业额|收入|净利润|利润|毛利|总资产|净资产|资产总额|"
+    r"股本|市值|零售总额|保证金|履约保证|担保|负债|贷款|本金|利息|违约金|募集|市场规模|产值|生产总值|财政|收入的|"
+    r"占.{0,12}比例|每股|权益|实际发生|单价)[^。；;]{0,14}$")
+# Anywhere in the clause: what the company has won or sold over a period (截至公告日，公司本年度累计
+# 中标金额..., 最近三个会计年度...发生的购销金额) or a past contract (曾签署). A batch announced
+# together (成功中标一批项目，累计中标金额...) is not a period.
+AGGREGATE = re.compile(r"会计年度|曾(?:经|与|签)|(?:截至|截止|本年|今年|年初|以来|连同|前期)[^。；;]*累计")
 _ROLE_RE = {role: re.compile(rf"(?:{cues})", re.I) for role, cues in ROLE_CUES.items()}
 _WINDOW = 40
 
@@ -65,33 +87,44 @@ def parse_amount(text: str) -> Amount | None:
 
 
 def _from_match(m: re.Match, bare_numerals: bool = False) -> Amount | None:
-    cur = (m.group("cur") or "").upper()
+    cur = _CODES.get((m.group("cur") or "").upper(), "CNY")
     if m.group("num"):
-        unit = m.group("unit") or ""
-        if not unit and not cur:
-            return None
-        number = float(m.group("num").replace(",", "").replace("，", ""))
-        unit = unit.strip()
-        usd = "美元" in unit or "$" in cur or cur == "USD" or unit in ("USD", "dollars")
-        unit = "美元" if unit in ("USD", "dollars") else unit or ("美元" if usd else "元")
-        return Amount(number * _MULTIPLIER[unit], "USD" if usd else "CNY", number, unit)
-    unit = m.group("cnunit") or ""
-    if not unit and not cur and not bare_numerals:
-        return None  # a run of numerals in prose is not money unless a unit or currency says so
+        name, scale = m.group("name"), m.group("scale") or m.group("bare") or ""
+        if m.group("code"):
+            name = m.group("code").upper()
+            cur = _CODES[name]
+        elif name:
+            cur = FOREIGN.get(name, cur)
+        elif m.group("label") and not scale:
+            scale, name = m.group("label")[:-1], "元"
+        elif not scale and not m.group("cur"):
+            return None  # a bare number is not money
+        raw = m.group("num")
+        if raw.count(".") > 1:   # dotted thousands: only the last dot is a decimal point
+            whole, _, frac = raw.rpartition(".")
+            raw = f"{whole}.{frac}".replace(".", "", whole.count("."))
+        number = float(raw.replace(",", "").replace("，", ""))
+        return Amount(number * _SCALE[scale], cur, number, scale + (name or ""))
+    if m.group("cnfx"):
+        cur, unit = FOREIGN[m.group("cnfx")], m.group("cnfx")
+    else:
+        unit = m.group("cnunit") or ""
+        if not unit and not m.group("cur") and not bare_numerals:
+            return None  # a run of numerals in prose is not money unless a unit or currency says so
     try:
         number = float(cn2an.cn2an(m.group("cn"), "smart"))
     except (ValueError, KeyError):
         return None
     cents = sum(_CN_FRACTION.index(d) % 10 * w for d, w in ((m.group("jiao"), 0.1), (m.group("fen"), 0.01)) if d)
-    scale = _MULTIPLIER.get(unit, 1)
+    scale = _SCALE.get(unit[:1], 1) if unit in ("万元", "亿元") else 1
     value = round(number * scale + cents, 2)
-    return Amount(value, "CNY", number, unit if unit in _MULTIPLIER else "元") if value > 0 else None
+    return Amount(value, cur, number, unit or "元") if value > 0 else None
 
 
 def role_of(before: str) -> str | None:
     """The role the nearest cue before an amount gives it; None when the amount is about something else."""
     clause = re.split(r"[。；;]", before)[-1]
-    if IGNORE.search(clause):
+    if IGNORE.search(clause) or AGGREGATE.search(clause):
         return None
     best, pos = "unknown", -1
     for role, rx in _ROLE_RE.items():
@@ -120,7 +153,7 @@ def find_amounts(views: list[View], make: FactMaker) -> list:
             role = role_of(before)
             if role is None:
                 continue
-            key = "yuan" if amount.currency == "CNY" else "usd"
+            key = "yuan" if amount.currency == "CNY" else amount.currency.lower()
             value = {key: round(amount.value, 2), "currency": amount.currency, "amount": amount.number,
                      "unit": amount.unit, "role": role}
             if _TOTAL.search(re.split(r"[。；;]", before)[-1]):

@@ -1,0 +1,107 @@
+"""Amounts: currencies, garbled units and numbers, labels that carry the unit, and the counter-cues that
+say an amount is about the company or a period rather than the purchase. Synthetic sentences."""
+from __future__ import annotations
+
+import pytest
+
+from tenderlens.analyze.fields import extract_fields
+from tenderlens.analyze.fields.amounts import parse_amount, role_of
+from tenderlens.evaluate import GoldDoc, score
+from tenderlens.model import Document, Page
+from tenderlens.summary import summarise
+from tenderlens.textnorm import normalise
+
+
+def facts_of(text: str):
+    norm, offsets = normalise(text)
+    doc = Document("a" * 64, "text", "text/plain", len(text), [Page(1, norm, offsets)], language="zh")
+    return doc, extract_fields(doc, "test")
+
+
+def record(text: str) -> dict:
+    doc, facts = facts_of(text)
+    return summarise(doc.id, facts)
+
+
+@pytest.mark.parametrize("text, value, currency", [
+    ("1,220万欧元", 12_200_000, "EUR"),
+    ("535,500,000欧元", 535_500_000, "EUR"),
+    ("10.88亿港元", 1_088_000_000, "HKD"),
+    ("柒仟捌佰万欧元", 78_000_000, "EUR"),
+    ("US$ 30,980,190", 30_980_190, "USD"),
+    ("4,300万美元", 43_000_000, "USD"),
+])
+def test_foreign_amounts_keep_their_currency(text, value, currency):
+    amount = parse_amount(text)
+    assert amount.currency == currency and amount.value == pytest.approx(value)
+
+
+def test_a_foreign_amount_is_never_shown_as_yuan():
+    rec = record("公司与某某公司签订设备供货合同，合同总价535,500,000欧元。")
+    assert rec["amount_cny"] is None
+    assert rec["amount"]["currency"] == "EUR" and rec["amount"]["eur"] == 535_500_000
+    # A currency name that several countries use is not guessed.
+    assert record("合同金额为15,753,161,351.05第纳尔。")["amount"] is None
+
+
+@pytest.mark.parametrize("text, yuan", [
+    ("42.1惩元", 4_210_000_000),          # 惩 for 亿: a PDF font mapped wrongly
+    ("人民币488.806.625.00元", 488_806_625),  # thousands written with dots
+    ("789,041.480.06元", 789_041_480.06),
+])
+def test_garbled_units_and_separators(text, yuan):
+    amount = parse_amount(text)
+    assert amount.currency == "CNY" and amount.value == pytest.approx(yuan)
+
+
+def test_garbled_dollars_stay_dollars():
+    assert parse_amount("2.03惩美元").currency == "USD"
+    assert parse_amount("1.25亿元").value == 125_000_000     # an ordinary decimal is untouched
+    assert parse_amount("2016.11.08") is None                 # nor is a date read as money
+
+
+def test_unit_given_in_the_label():
+    rec = record("项目采购人：某某市教育局\n中标金额（元）：250,654,002.40\n项目主要建设内容：校园设备。")
+    assert rec["amount_cny"] == pytest.approx(250_654_002.40) and rec["amount"]["role"] == "award"
+    assert record("中标金额（万元）：589.679\n")["amount_cny"] == pytest.approx(5_896_790)
+    # Without a unit in the label or after it, a number is not money.
+    assert record("中标序号：250654002\n")["amount"] is None
+
+
+@pytest.mark.parametrize("before", [
+    "交易对手方：某某电视台，机构类型：事业法人，开办资金：",
+    "项目公司负责资金筹措，其中项目资本金",
+    "城建集团占股20%出资",
+    "预计本合同在有效期内可实现销售毛利约",
+    "全县社会消费品零售总额达到",
+    "每低于合同1MWp支付违约金",
+    "截至公告日，公司本年度累计中标金额约",
+    "最近三个会计年度公司与该客户发生的购销金额为",
+    "公司曾与某某局签署合同，合同金额为",
+])
+def test_amounts_about_the_company_or_a_period_are_not_the_price(before):
+    assert role_of(before) is None
+
+
+@pytest.mark.parametrize("before, role", [
+    ("公司成功中标一批“雪亮工程”项目，累计中标金额", "award"),   # a batch announced together
+    ("预计购买项目运营资产暂估金额：", "contract"),              # buying assets is a purchase
+    ("该存量资产转让价格为", "contract"),
+])
+def test_batches_and_asset_purchases_are_prices(before, role):
+    assert role_of(before) == role
+
+
+def test_a_statistic_is_not_a_price():
+    rec = record("本项目总投资约251,670万元。2016年，全县社会消费品零售总额3764.8亿元，同比增长12.2%。")
+    assert rec["amount_cny"] == 2_516_700_000
+
+
+def test_evaluation_compares_an_unconverted_amount_only_with_gold_that_records_it_so():
+    doc, facts = facts_of("公司与某某公司签订合同，合同总价535,500,000欧元。")
+    rec = summarise(doc.id, facts)
+    gold = {"amount_cny": [535_500_000.0]}
+    fddc = score([GoldDoc("x.html", doc.id, gold, amount_as_written=True)], {doc.id: rec}).as_dict()
+    labels = score([GoldDoc("x.html", doc.id, gold, tags=set())], {doc.id: rec}).as_dict()
+    assert fddc["fields"]["amount_cny"]["tp"] == 1
+    assert labels["fields"]["amount_cny"]["tp"] == 0
