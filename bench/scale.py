@@ -72,9 +72,8 @@ def writer_rate(paths: list[str], tmp: str) -> float:
     store = Store(os.path.join(tmp, "writer.db"))
     t = time.perf_counter()
     store.begin()
-    for i, (doc, facts) in enumerate(done):
-        store.write_document(doc, [f"copy-{i}"])
-        store.replace_facts(doc.id, version, facts)
+    for i, (doc, facts, prepared) in enumerate(done):
+        store.write_document(doc, [f"copy-{i}"], facts=facts, codebook_version=version, prepared=prepared)
         if i % 200 == 199:
             store.commit()
             store.begin()

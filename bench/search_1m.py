@@ -55,6 +55,7 @@ class Template:
                       db.execute("SELECT n, text FROM pages WHERE doc_id=? AND text != '' ORDER BY n", (doc_id,))]
         self.indexed = [index_text(text) for _, text in self.pages]
         self.summary = db.execute("SELECT * FROM doc_summary WHERE doc_id=?", (doc_id,)).fetchone()
+        self.facets = db.execute("SELECT facet_index FROM doc_summary WHERE doc_id=?", (doc_id,)).fetchone()[0]
         self.tags = db.execute("SELECT category, family FROM doc_tags WHERE doc_id=?", (doc_id,)).fetchall()
         self.vendors = db.execute("SELECT kind, key, value, page, start, end, quote, codebook_version, extractor"
                                   " FROM facts WHERE doc_id=? AND kind='vendor'", (doc_id,)).fetchall()
@@ -86,7 +87,7 @@ def replicate(path: Path, templates: list[Template], n: int, batch: int = 5000, 
         db.executemany("INSERT INTO sources VALUES (?,?)", rows["sources"])
         db.executemany("INSERT INTO pages (id, doc_id, n, text, offsets, needs_ocr) VALUES (?,?,?,?,'[]',0)",
                        rows["pages"])
-        db.executemany("INSERT INTO pages_fts (rowid, body) VALUES (?,?)", rows["fts"])
+        db.executemany("INSERT INTO pages_fts (rowid, body, facets) VALUES (?,?,?)", rows["fts"])
         if rows["summary"]:
             marks = ",".join("?" * len(rows["summary"][0]))
             db.executemany(f"INSERT INTO doc_summary VALUES ({marks})", rows["summary"])
@@ -110,7 +111,7 @@ def replicate(path: Path, templates: list[Template], n: int, batch: int = 5000, 
             if k == len(t.pages) - 1:  # a CJK run never spans a newline, so the index text appends too
                 text, indexed = text + line, indexed + index_text(line)
             rows["pages"].append((page_id, new_id, pn, text))
-            rows["fts"].append((page_id, indexed))
+            rows["fts"].append((page_id, indexed, t.facets))
         rows["summary"].append((new_id, *t.summary[1:]))
         rows["tags"].extend((new_id, c, f) for c, f in t.tags)
         rows["facts"].extend((new_id, *f) for f in t.vendors)

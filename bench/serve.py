@@ -85,10 +85,10 @@ def replicate(path: Path, templates: list[tuple[Document, list[Fact]]], n: int, 
         new_id = hashlib.sha256(f"{doc.id}:{i}".encode() + text.encode()).hexdigest()
         pages = doc.pages[:-1] + [Page(doc.pages[-1].n, text, [])]
         copy = Document(new_id, doc.format, doc.mime, len(text.encode()), pages, doc.title, doc.language)
-        store.write_document(copy, [f"bench-copy-{i}/{doc.id[:12]}.{doc.format}"])
         version = facts[0].codebook_version if facts else "none"
-        store.replace_facts(new_id, version, [Fact(new_id, f.kind, f.key, f.value, f.page, f.start, f.end, f.quote,
-                                                   f.codebook_version, f.extractor) for f in facts])
+        store.write_document(copy, [f"bench-copy-{i}/{doc.id[:12]}.{doc.format}"], codebook_version=version,
+                             facts=[Fact(new_id, f.kind, f.key, f.value, f.page, f.start, f.end, f.quote,
+                                         f.codebook_version, f.extractor) for f in facts])
         if i % 2000 == 1999:
             store.commit()
             store.begin()

@@ -24,6 +24,7 @@ from .analyze import analyze
 from .model import FAILED, NEEDS_OCR, Document, Fact, RawDoc
 from .ocr import OcrSettings
 from .store import Store
+from .store.rows import Prepared, prepare
 
 
 @dataclass
@@ -38,8 +39,9 @@ class IngestResult:
 
 
 def process(task: tuple[RawDoc, str], codebook_path: str | None = None,
-            ocr: OcrSettings | None = None) -> tuple[Document, list[Fact]]:
-    """The worker's job for one document (runs in a worker process): extract (OCR included), then analyse.
+            ocr: OcrSettings | None = None) -> tuple[Document, list[Fact], Prepared]:
+    """The worker's job for one document (runs in a worker process): extract (OCR included), analyse,
+    and prepare the rows the writer will insert.
 
     A scanned document's pages are read one after another in its worker: documents,
     not pages, are spread over the cores, so each core runs one single-threaded
@@ -47,7 +49,8 @@ def process(task: tuple[RawDoc, str], codebook_path: str | None = None,
     """
     raw, id = task
     doc = extract_document(raw, id, ocr)
-    return doc, analyze_safely(doc, codebook.load(codebook_path))
+    facts = analyze_safely(doc, codebook.load(codebook_path))
+    return doc, facts, prepare(doc, facts if doc.status != FAILED else None)
 
 
 def analyze_safely(doc: Document, book: codebook.Codebook) -> list[Fact]:
@@ -61,9 +64,10 @@ def analyze_safely(doc: Document, book: codebook.Codebook) -> list[Fact]:
         return []
 
 
-def _crashed(task: tuple[RawDoc, str], reason: str) -> tuple[Document, list[Fact]]:
+def _crashed(task: tuple[RawDoc, str], reason: str) -> tuple[Document, list[Fact], Prepared]:
     raw, id = task
-    return Document(id, "unknown", "", len(raw.data), status=FAILED, error=reason), []
+    doc = Document(id, "unknown", "", len(raw.data), status=FAILED, error=reason)
+    return doc, [], prepare(doc, None)
 
 
 def ingest(paths: Iterable[str], store: Store, executor=None, limits: Limits = Limits(),
@@ -72,7 +76,6 @@ def ingest(paths: Iterable[str], store: Store, executor=None, limits: Limits = L
            codebook_path: str | None = None, ocr: OcrSettings | None = None) -> IngestResult:
     executor = executor or SerialExecutor()
     book = codebook.load(codebook_path)  # here too, so a broken codebook stops the run before any work
-    store.db.execute("UPDATE runs SET status='interrupted' WHERE status='running'")
     result = IngestResult(store.start_run("ingest", __version__, book.version))
     counts = result.counts
     in_flight: dict[str, list[str]] = {}
@@ -104,11 +107,14 @@ def ingest(paths: Iterable[str], store: Store, executor=None, limits: Limits = L
     last_commit = time.monotonic()
     status = "interrupted"
     try:
-        for doc, facts in executor.imap(partial(process, codebook_path=codebook_path, ocr=ocr), tasks(), _crashed):
+        for doc, facts, prepared in executor.imap(partial(process, codebook_path=codebook_path, ocr=ocr), tasks(),
+                                                  _crashed):
             store.begin()
-            store.write_document(doc, in_flight.pop(doc.id), replace=doc.id in retried)
-            if doc.status != FAILED:
-                store.replace_facts(doc.id, book.version, facts)
+            analysed = doc.status != FAILED
+            store.write_document(doc, in_flight.pop(doc.id), replace=doc.id in retried,
+                                 facts=facts if analysed else None, codebook_version=book.version,
+                                 prepared=prepared)
+            if analysed:
                 counts["facts"] += len(facts)
                 counts["analysis_failed"] += "analysis_error" in doc.meta
             counts[doc.status] += 1

@@ -4,7 +4,8 @@ Tables
   documents  one row per distinct file (id = SHA-256 of its bytes), with status and reason
   sources    every path, archive member or URL a document was seen at
   pages      normalised page text, the offset map back to the extracted text, OCR details
-  pages_fts  contentless FTS5 index of pages (CJK bigrams, see fts.py); rowid = pages.id
+  pages_fts  contentless FTS5 index of pages (CJK bigrams, see fts.py) and of their document's
+             facet values (facet_tokens.py); rowid = pages.id
   facts      analysis results, each with its evidence (page, span, quote) and codebook version
   doc_summary  one row per analysed document: its facts folded by summary.summarise, for facets
   doc_tags   the categories a document carries (from the same summary), for facets
@@ -23,9 +24,11 @@ from datetime import datetime, timezone
 
 from ..model import Document, Fact, Page
 from ..summary import summarise
+from .facet_tokens import document_tokens
 from .fts import index_text
+from .rows import Prepared, prepare
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS documents (
@@ -58,7 +61,7 @@ CREATE TABLE IF NOT EXISTS pages (
     UNIQUE (doc_id, n)
 );
 CREATE VIRTUAL TABLE IF NOT EXISTS pages_fts USING fts5(
-    body, content='', tokenize='unicode61 remove_diacritics 2'
+    body, facets, content='', tokenize='unicode61 remove_diacritics 2'
 );
 CREATE TABLE IF NOT EXISTS facts (
     id INTEGER PRIMARY KEY,
@@ -92,7 +95,8 @@ CREATE TABLE IF NOT EXISTS doc_summary (
     region_code TEXT,
     lat REAL,
     lon REAL,
-    codebook_version TEXT NOT NULL
+    codebook_version TEXT NOT NULL,
+    facet_index TEXT NOT NULL DEFAULT ''  -- the facet tokens its pages are indexed with
 );
 CREATE INDEX IF NOT EXISTS doc_summary_surveillance ON doc_summary(is_surveillance);
 CREATE INDEX IF NOT EXISTS doc_summary_year ON doc_summary(year);
@@ -140,22 +144,40 @@ class Store:
             uri = f"file:{os.path.abspath(path)}?mode=ro"
             self.db = sqlite3.connect(uri, uri=True, timeout=timeout, isolation_level=None,
                                       check_same_thread=False)
+            try:
+                version = self.db.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+            except sqlite3.DatabaseError as e:
+                raise StoreError(f"{path} is not a tenderlens database: {e}") from e
+            # A store from before schema 2 is searched without facet tokens until it is opened for writing.
+            self.facet_index = version is not None and int(version[0]) >= 2
         else:
             folder = os.path.dirname(os.path.abspath(path))
             if not os.path.isdir(folder):
                 raise StoreError(f"folder for the database does not exist: {folder}")
             try:
                 self.db = sqlite3.connect(path, timeout=timeout, isolation_level=None)
+                self.db.row_factory = sqlite3.Row
                 self.db.execute("PRAGMA journal_mode=WAL")
                 self.db.execute("PRAGMA synchronous=NORMAL")
                 self.db.executescript(SCHEMA)
-                self.db.execute("INSERT OR IGNORE INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
+                self._upgrade()
+                self.facet_index = True
             except sqlite3.OperationalError as e:
                 raise _explain(e, path) from e
             except sqlite3.DatabaseError as e:
                 raise StoreError(f"{path} is not a tenderlens database: {e}") from e
         self.db.row_factory = sqlite3.Row
         self._in_tx = False
+
+    def _upgrade(self) -> None:
+        row = self.db.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+        if row is None:
+            self.db.execute("INSERT INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
+            # Facet tokens only filter: ranking reads the page text alone.
+            self.db.execute("INSERT INTO pages_fts (pages_fts, rank) VALUES ('rank', 'bm25(1.0, 0.0)')")
+        elif int(row[0]) < SCHEMA_VERSION:
+            from .upgrade import upgrade  # a one-off, for stores written by tenderlens before 0.2
+            upgrade(self, int(row[0]))
 
     # -- transactions -------------------------------------------------------
     def begin(self) -> None:
@@ -182,9 +204,14 @@ class Store:
 
     # -- runs ---------------------------------------------------------------
     def start_run(self, command: str, tool_version: str, codebook_version: str | None = None) -> int:
-        cur = self.db.execute(
-            "INSERT INTO runs (command, tool_version, codebook_version, started_at, status) VALUES (?,?,?,?,?)",
-            (command, tool_version, codebook_version, _now(), "running"))
+        try:  # the first write of a command: where a store locked by another process shows
+            # A run still marked running was killed: only one command writes at a time.
+            self.db.execute("UPDATE runs SET status='interrupted' WHERE status='running'")
+            cur = self.db.execute(
+                "INSERT INTO runs (command, tool_version, codebook_version, started_at, status) VALUES (?,?,?,?,?)",
+                (command, tool_version, codebook_version, _now(), "running"))
+        except sqlite3.OperationalError as e:
+            raise _explain(e, self.path) from e
         return cur.lastrowid
 
     def finish_run(self, run_id: int, status: str, counts: dict) -> None:
@@ -199,8 +226,13 @@ class Store:
     def add_source(self, doc_id: str, uri: str) -> None:
         self.db.execute("INSERT OR IGNORE INTO sources VALUES (?, ?)", (doc_id, uri))
 
-    def write_document(self, doc: Document, sources: Iterable[str], replace: bool = False) -> None:
-        """Insert a document with its pages and index rows (inside a batch); `replace` drops a stored one first."""
+    def write_document(self, doc: Document, sources: Iterable[str], replace: bool = False,
+                       facts: list[Fact] | None = None, codebook_version: str | None = None,
+                       prepared: Prepared | None = None) -> None:
+        """Insert a document with its pages and index rows (inside a batch), and its facts and summary when
+        `facts` are given; `replace` drops a stored one first. `prepared` is rows.prepare(doc, facts), done
+        by a worker, or here when not given."""
+        prepared = prepared or prepare(doc, facts)
         if replace:
             self.delete_document(doc.id, keep_sources=True)
         self.db.execute(
@@ -209,34 +241,54 @@ class Store:
              len(doc.pages), json.dumps(doc.meta, ensure_ascii=False, sort_keys=True, default=str)))
         for uri in sources:
             self.add_source(doc.id, uri)
-        for page in doc.pages:
-            self._write_page(doc.id, page)
+        for page, index, offsets in zip(doc.pages, prepared.index, prepared.offsets):
+            self._write_page(doc.id, page, index, offsets, prepared.facets)
+        if facts is not None:
+            self._write_facts(doc.id, codebook_version, facts)
+            self._write_summary(doc.id, codebook_version, prepared.record, prepared.facets)
 
-    def _write_page(self, doc_id: str, page: Page) -> None:
+    def _write_page(self, doc_id: str, page: Page, index: str, offsets: str, facets: str) -> None:
         cur = self.db.execute(
             "INSERT INTO pages (doc_id, n, text, offsets, needs_ocr, ocr) VALUES (?,?,?,?,?,?)",
-            (doc_id, page.n, page.text, json.dumps(page.offsets, separators=(",", ":")),
+            (doc_id, page.n, page.text, offsets,
              int(page.needs_ocr), json.dumps(page.ocr, ensure_ascii=False) if page.ocr else None))
-        if page.text:
-            self.db.execute("INSERT INTO pages_fts (rowid, body) VALUES (?, ?)",
-                            (cur.lastrowid, index_text(page.text)))
+        if index:
+            self.db.execute("INSERT INTO pages_fts (rowid, body, facets) VALUES (?, ?, ?)",
+                            (cur.lastrowid, index, facets))
+
+    def _indexed_facets(self, doc_id: str) -> str:
+        row = self.db.execute("SELECT facet_index FROM doc_summary WHERE doc_id=?", (doc_id,)).fetchone()
+        return row[0] if row else ""
 
     def replace_page(self, doc_id: str, page: Page) -> None:
         """Swap in new text for one page (after OCR), keeping the index in step."""
+        facets = self._indexed_facets(doc_id)
         row = self.db.execute("SELECT id, text FROM pages WHERE doc_id=? AND n=?", (doc_id, page.n)).fetchone()
         if row:
-            self._unindex(row["id"], row["text"])
+            self._unindex(row["id"], row["text"], facets)
             self.db.execute("DELETE FROM pages WHERE id=?", (row["id"],))
-        self._write_page(doc_id, page)
+        self._write_page(doc_id, page, index_text(page.text) if page.text else "",
+                         json.dumps(page.offsets, separators=(",", ":")), facets)
 
-    def _unindex(self, rowid: int, text: str) -> None:
-        if text:  # a contentless table forgets a row when given the exact text it indexed
-            self.db.execute("INSERT INTO pages_fts (pages_fts, rowid, body) VALUES ('delete', ?, ?)",
-                            (rowid, index_text(text)))
+    def _unindex(self, rowid: int, text: str, facets: str) -> None:
+        if text:  # a contentless table forgets a row when given the exact values it indexed
+            self.db.execute("INSERT INTO pages_fts (pages_fts, rowid, body, facets) VALUES ('delete', ?, ?, ?)",
+                            (rowid, index_text(text), facets))
+
+    def _reindex(self, doc_id: str, old: str, new: str) -> None:
+        """Index a document's pages under new facet tokens (its analysis changed)."""
+        for row in self.db.execute("SELECT id, text FROM pages WHERE doc_id=?", (doc_id,)).fetchall():
+            if row["text"]:
+                index = index_text(row["text"])
+                self.db.execute("INSERT INTO pages_fts (pages_fts, rowid, body, facets) VALUES ('delete', ?, ?, ?)",
+                                (row["id"], index, old))
+                self.db.execute("INSERT INTO pages_fts (rowid, body, facets) VALUES (?, ?, ?)",
+                                (row["id"], index, new))
 
     def delete_document(self, doc_id: str, keep_sources: bool = False) -> None:
+        facets = self._indexed_facets(doc_id)
         for row in self.db.execute("SELECT id, text FROM pages WHERE doc_id=?", (doc_id,)).fetchall():
-            self._unindex(row["id"], row["text"])
+            self._unindex(row["id"], row["text"], facets)
         self.db.execute("DELETE FROM pages WHERE doc_id=?", (doc_id,))
         self.db.execute("DELETE FROM facts WHERE doc_id=?", (doc_id,))
         self.db.execute("DELETE FROM doc_summary WHERE doc_id=?", (doc_id,))
@@ -248,26 +300,36 @@ class Store:
     def replace_facts(self, doc_id: str, codebook_version: str, facts: Iterable[Fact]) -> None:
         """Facts of one codebook version for one document: replaced whole, so re-analysis is idempotent.
 
-        The document's summary and tag rows are rewritten from the same facts."""
+        The document's summary and tag rows are rewritten from the same facts, and its pages are
+        indexed again when their facet tokens change."""
         facts = list(facts)
+        record = summarise(doc_id, facts)
+        row = self.db.execute("SELECT format FROM documents WHERE id=?", (doc_id,)).fetchone()
+        facets = document_tokens(record, row[0] if row else "unknown", facts)
+        old = self._indexed_facets(doc_id)
+        if facets != old:
+            self._reindex(doc_id, old, facets)
+        self._write_facts(doc_id, codebook_version, facts)
+        self._write_summary(doc_id, codebook_version, record, facets)
+
+    def _write_facts(self, doc_id: str, codebook_version: str, facts: list[Fact]) -> None:
         self.db.execute("DELETE FROM facts WHERE doc_id=? AND codebook_version=?", (doc_id, codebook_version))
         self.db.executemany(
             "INSERT INTO facts (doc_id, kind, key, value, page, start, end, quote, codebook_version, extractor)"
             " VALUES (?,?,?,?,?,?,?,?,?,?)",
             [(f.doc_id, f.kind, f.key, json.dumps(f.value, ensure_ascii=False, sort_keys=True), f.page,
               f.start, f.end, f.quote, f.codebook_version, f.extractor) for f in facts])
-        self._write_summary(doc_id, codebook_version, facts)
 
-    def _write_summary(self, doc_id: str, codebook_version: str, facts: list[Fact]) -> None:
-        rec = summarise(doc_id, facts)
+    def _write_summary(self, doc_id: str, codebook_version: str, rec: dict, facets: str) -> None:
         region = rec.get("region") or {}
         date = rec.get("date")
         year = int(date[:4]) if isinstance(date, str) and date[:4].isdigit() else None
         self.db.execute(
-            "INSERT OR REPLACE INTO doc_summary VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            "INSERT OR REPLACE INTO doc_summary VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
             (doc_id, int(rec["is_surveillance"]), rec.get("notice_type"), date, year, rec.get("amount_cny"),
              rec.get("buyer"), rec.get("contract_party"), region.get("province"), region.get("prefecture"),
-             region.get("county"), region.get("code"), region.get("lat"), region.get("lon"), codebook_version))
+             region.get("county"), region.get("code"), region.get("lat"), region.get("lon"), codebook_version,
+             facets))
         self.db.execute("DELETE FROM doc_tags WHERE doc_id=?", (doc_id,))
         self.db.executemany("INSERT OR IGNORE INTO doc_tags VALUES (?,?,?)",
                             [(doc_id, t["id"], t["id"].split(".")[0]) for t in rec["tags"]])

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from ..codebook import Codebook
 from ..analyze.matcher import phrase_key
+from . import facet_tokens as ft
 from .search import Condition
 
 
@@ -21,15 +22,16 @@ def _like(text: str) -> str:
 
 def category(value: str) -> Condition:
     """A category id (tech.face_recognition) or a whole family (target)."""
-    column = "category" if "." in value else "family"
-    return Condition(f"d.id IN (SELECT doc_id FROM doc_tags WHERE {column} = ?)", (value,))
+    column, kind = ("category", ft.CATEGORY) if "." in value else ("family", ft.FAMILY)
+    return Condition(f"d.id IN (SELECT doc_id FROM doc_tags WHERE {column} = ?)", (value,), ((ft.token(kind, value),),))
 
 
 def region(value: str) -> Condition:
     """A GB/T 2260 code prefix (44, 4401, 440106) or a province, prefecture or county name (广东, 广州市)."""
     value = value.strip()
     if value.isdigit():
-        return Condition("d.id IN (SELECT doc_id FROM doc_summary WHERE region_code LIKE ?)", (value + "%",))
+        tokens = ((ft.token(ft.REGION_CODE, value),),) if len(value) in (2, 4, 6) else ()
+        return Condition("d.id IN (SELECT doc_id FROM doc_summary WHERE region_code LIKE ?)", (value + "%",), tokens)
     prefix = _escape(value) + "%"
     return Condition("d.id IN (SELECT doc_id FROM doc_summary WHERE province LIKE ? ESCAPE '\\'"
                      " OR prefecture LIKE ? ESCAPE '\\' OR county LIKE ? ESCAPE '\\')", (prefix,) * 3)
@@ -58,7 +60,8 @@ def vendor(value: str, book: Codebook | None = None) -> Condition:
 
 
 def year(value: int) -> Condition:
-    return Condition("d.id IN (SELECT doc_id FROM doc_summary WHERE year = ?)", (int(value),))
+    return Condition("d.id IN (SELECT doc_id FROM doc_summary WHERE year = ?)", (int(value),),
+                     ((ft.token(ft.YEAR, int(value)),),))
 
 
 def amount(minimum: float | None = None, maximum: float | None = None) -> Condition:
@@ -69,7 +72,8 @@ def amount(minimum: float | None = None, maximum: float | None = None) -> Condit
 
 
 def surveillance(value: bool = True) -> Condition:
-    return Condition("d.id IN (SELECT doc_id FROM doc_summary WHERE is_surveillance = ?)", (int(value),))
+    return Condition("d.id IN (SELECT doc_id FROM doc_summary WHERE is_surveillance = ?)", (int(value),),
+                     ((ft.token(ft.SURVEILLANCE, int(value)),),))
 
 
 def conditions(category_: str | None = None, region_: str | None = None, buyer_: str | None = None,

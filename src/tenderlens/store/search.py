@@ -12,6 +12,7 @@ import sqlite3
 from dataclasses import asdict, dataclass, field
 
 from . import Store, StoreError
+from .facet_tokens import restrict
 from .fts import CJK, QueryError, parse_query
 
 MARK_OPEN, MARK_CLOSE = "«", "»"
@@ -36,10 +37,23 @@ class Hit:
 
 @dataclass
 class Condition:
-    """One SQL condition on documents `d`, with its parameters (filters add these)."""
+    """One SQL condition on documents `d`, with its parameters (filters add these).
+
+    `tokens`: groups of facet tokens (facet_tokens.py); every document passing the
+    condition carries at least one token of each group, so the full-text query can
+    require them. Empty when the condition has no such token. The SQL still decides.
+    """
 
     sql: str
     params: tuple = ()
+    tokens: tuple[tuple[str, ...], ...] = ()
+
+
+def match_with(store: Store, match: str, conditions: list[Condition]) -> str:
+    """The FTS5 expression for a parsed query under these conditions."""
+    if not store.facet_index:
+        return match
+    return restrict(match, [group for c in conditions for group in c.tokens])
 
 
 # A letter or digit of a word that is not CJK: the index holds such words whole, so a hit ends where they do.
@@ -95,7 +109,7 @@ def search(store: Store, query: str, limit: int = 20, offset: int = 0,
     """Pages matching `query`, best first. limit=0 returns every hit."""
     match, terms = parse_query(query)
     where = ["pages_fts MATCH ?"]
-    params: list = [match]
+    params: list = [match_with(store, match, conditions or [])]
     for c in conditions or []:
         where.append(c.sql)
         params.extend(c.params)
@@ -125,7 +139,7 @@ def search(store: Store, query: str, limit: int = 20, offset: int = 0,
 def count(store: Store, query: str, conditions: list[Condition] | None = None) -> int:
     """Number of matching pages (for result headers and recall checks)."""
     match, _ = parse_query(query)
-    where, params = ["pages_fts MATCH ?"], [match]
+    where, params = ["pages_fts MATCH ?"], [match_with(store, match, conditions or [])]
     for c in conditions or []:
         where.append(c.sql)
         params.extend(c.params)

@@ -12,19 +12,23 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+from ..store import facet_tokens as ft
 from ..store.search import Condition
 from .state import SearchState
 
-_SUMMARY_COLUMNS = ("province", "prefecture", "county", "buyer", "notice_type")
+# Summary columns a user filters by exact value, with the facet token each value has in the index.
+_SUMMARY_COLUMNS = {"province": ft.PROVINCE, "prefecture": ft.PREFECTURE, "county": ft.COUNTY, "buyer": ft.BUYER,
+                    "notice_type": ft.NOTICE_TYPE}
 # A document dated only by its year still falls inside a period of whole years.
 _DATE = "coalesce(x.date, CAST(x.year AS TEXT))"
 
 
-def _on(table: str, where: list[str], params: list, probe: bool, key: str = "doc_id") -> Condition:
+def _on(table: str, where: list[str], params: list, probe: bool, key: str = "doc_id",
+        tokens: tuple[tuple[str, ...], ...] = ()) -> Condition:
     test = " AND ".join(where)
     if probe:
-        return Condition(f"EXISTS (SELECT 1 FROM {table} x WHERE x.{key} = d.id AND {test})", tuple(params))
-    return Condition(f"d.id IN (SELECT {key} FROM {table} x WHERE {test})", tuple(params))
+        return Condition(f"EXISTS (SELECT 1 FROM {table} x WHERE x.{key} = d.id AND {test})", tuple(params), tokens)
+    return Condition(f"d.id IN (SELECT {key} FROM {table} x WHERE {test})", tuple(params), tokens)
 
 
 def _after(value: str) -> str:
@@ -41,21 +45,29 @@ def _after(value: str) -> str:
 def conditions(state: SearchState) -> list[Condition]:
     """Conditions on `d.id` only, so they apply to documents or to any table of matches aliased `d`."""
     probe = bool(state.q)
-    out = [_on("doc_tags", ["x.category = ?"], [c], probe) for c in state.cat]
+    out = [_on("doc_tags", ["x.category = ?"], [c], probe, tokens=((ft.token(ft.CATEGORY, c),),))
+           for c in state.cat]
     # All tests on the summary row in one condition: one lookup per document, not one per filter.
+    # Its facet tokens each go into the full-text query as a group of their own.
     tests = [(f"x.{name} = ?", getattr(state, name)) for name in _SUMMARY_COLUMNS if getattr(state, name)]
+    tokens = [(ft.token(kind, getattr(state, name)),) for name, kind in _SUMMARY_COLUMNS.items()
+              if getattr(state, name)]
     if state.year:
         tests.append(("x.year = ?", int(state.year)))
+        tokens.append((ft.token(ft.YEAR, int(state.year)),))
     if state.date_from:
         tests.append((f"{_DATE} >= ?", state.date_from))
     if state.date_to:
         tests.append((f"{_DATE} < ?", _after(state.date_to)))
     if state.surv:
         tests.append(("x.is_surveillance = ?", int(state.surv)))
+        tokens.append((ft.token(ft.SURVEILLANCE, int(state.surv)),))
     if tests:
-        out.append(_on("doc_summary", [t for t, _ in tests], [v for _, v in tests], probe))
+        out.append(_on("doc_summary", [t for t, _ in tests], [v for _, v in tests], probe, tokens=tuple(tokens)))
     if state.vendor:
-        out.append(_on("facts", ["x.kind = 'vendor'", "x.key = ?"], [state.vendor], probe))
+        out.append(_on("facts", ["x.kind = 'vendor'", "x.key = ?"], [state.vendor], probe,
+                       tokens=((ft.token(ft.VENDOR, state.vendor),),)))
     if state.format:
-        out.append(_on("documents", ["x.format = ?"], [state.format], probe, key="id"))
+        out.append(_on("documents", ["x.format = ?"], [state.format], probe, key="id",
+                       tokens=((ft.token(ft.FORMAT, state.format),),)))
     return out

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from ..privacy import mask
 from ..store import Store, StoreError
 from ..store.fts import QueryError, parse_query
-from ..store.search import Condition, snippet_parts
+from ..store.search import Condition, match_with, snippet_parts
 from .state import PER_PAGE, SearchState
 
 ORDER = {
@@ -89,7 +89,7 @@ def select(store: Store, state: SearchState, conditions: list[Condition]) -> lis
             # SQLite takes the bare column p.n from the row that holds min(f.rank): the best page.
             db.execute("CREATE TEMP TABLE hits AS SELECT p.doc_id AS id, min(f.rank) AS score, p.n AS page,"
                        " group_concat(p.n) AS pages FROM pages_fts f JOIN pages p ON p.id = f.rowid"
-                       " WHERE pages_fts MATCH ? GROUP BY p.doc_id", (match,))
+                       " WHERE pages_fts MATCH ? GROUP BY p.doc_id", (match_with(store, match, conditions),))
             source = "temp.hits d"  # the matches stand in for `d`: the filters test d.id only
         else:
             source = "(SELECT id, 0 AS score, NULL AS page, NULL AS pages FROM documents) d"
