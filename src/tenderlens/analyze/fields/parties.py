@@ -65,10 +65,14 @@ _BOUNDED = re.compile(r"(?:与|和)(?:项目业主|业主)?(?P<name>[^，。；�
 # NAME作为招标人, NAME为本项目的业主: a name, then the role it has.
 _NAMED_AS = re.compile(r"(?:作为|担任|为|是)(?:本|该)?(?:项目|工程)?的?(?P<label>招标人|招标单位|采购人|采购单位|业主单位|业主|"
                        r"建设单位|发包人|发包方)(?![代])")
-# 确认公司为NAME“...项目”的中标人: the project's owner named before the project.
-_FOR_OWNER = re.compile(r"(?:公司|本公司|我公司)为")
+# 确认公司为NAME“...项目”的中标人, 确定联合体为NAME（以下简称...）58台还原炉电极的中标单位: the
+# project's owner named before the project the company won.
+_FOR_OWNER = re.compile(r"(?<=[^。；，：:\s])为")
+_OWNED_PROJECT = re.compile(r"[^。；，]{0,60}?的(?:第一)?(?:预)?(?:中标|成交|中选)"
+                            r"(?:人|单位|供应商|候选人|社会资本)")
 # Regulators and courts appear in listed-company notices without buying anything.
 _OVERSEER = re.compile(r"证券监督|证监|证券交易所|法院|仲裁|检察院|审计署|税务")
+_OFFICE = re.compile(r"(?<=公司)(?:招投标|招标|物资|采购)(?:管理)?(?:部|中心|处|办公室)$")
 _RECEIVED = re.compile(r"(?:收到|接到)(?:了)?")
 # The body that has an agency run its tender: (受)NAME(本级的)委托XX招标代理机构, 由NAME、NAME共同委托XX进行.
 _ENTRUSTS = re.compile(r"(?:本级)?的?(?:共同|联合)?委托")
@@ -180,6 +184,10 @@ def mentions(views: list[View]) -> list[Mention]:
             if span and not _NOT_SENDER.match(t, after) and _NOTICE_AFTER.search(t[after:after + 60]):
                 label = m.group("label") or ""
                 role = "agent" if re.fullmatch(AGENT_WORDS, label) else "buyer"
+                # 国家电网公司招投标管理中心, 江苏省电力公司物资部: the company's own tendering office sent it.
+                office = _OFFICE.search(t, span[0], span[1]) if role == "buyer" else None
+                if office and office.start() - span[0] >= 4:
+                    span = (span[0], office.start())
                 out.append(Mention(view, *span, role, "notice_from", 1))
         for m in _PROJECT_TITLE.finditer(t):
             span = view.name_at(m.end())
@@ -224,7 +232,8 @@ def mentions(views: list[View]) -> list[Mention]:
                 out.append(Mention(view, *span, _role_of_label(m.group("label")), "named_as", 2))
         for m in _FOR_OWNER.finditer(t):
             span = view.name_at(m.end())
-            if span and re.match(r"[“\"《]|的|\d|[A-Za-z]", t[span[1]:span[1] + 1]):
+            if span and (re.match(r"[“\"《]|的|\d|[A-Za-z]", t[span[1]:span[1] + 1])
+                         or _OWNED_PROJECT.match(t, _ASIDE.match(t, span[1]).end())):
                 out.append(Mention(view, *span, "counterparty", "project_owner", 3))
         for m in _ENTRUSTS.finditer(t):
             span = name_before(t, m.start(), breaks=view.breaks)
