@@ -73,6 +73,8 @@ _OWNED_PROJECT = re.compile(r"[^。；，]{0,60}?的(?:第一)?(?:预)?(?:中标
 # Regulators and courts appear in listed-company notices without buying anything.
 _OVERSEER = re.compile(r"证券监督|证监|证券交易所|法院|仲裁|检察院|审计署|税务")
 _OFFICE = re.compile(r"(?<=公司)(?:招投标|招标|物资|采购)(?:管理)?(?:部|中心|处|办公室)$")
+_PARTY_BEFORE = re.compile(r"(?:与|和|同|、|，|。)(?P<name>[^，。；、：:“”（）()\s\d]{4,30})$")
+_ASIDES = re.compile(r"[（(][^）)]{0,60}[）)]")
 _RECEIVED = re.compile(r"(?:收到|接到)(?:了)?")
 # The body that has an agency run its tender: (受)NAME(本级的)委托XX招标代理机构, 由NAME、NAME共同委托XX进行.
 _ENTRUSTS = re.compile(r"(?:本级)?的?(?:共同|联合)?委托")
@@ -147,10 +149,14 @@ def mentions(views: list[View]) -> list[Mention]:
         t = view.text
         for m in _ALIAS.finditer(t):
             span = name_before(t, m.start(), breaks=view.breaks)
-            if not span:
-                continue
             aliases = (re.findall(r"[“\"‘]([^”\"’]{1,20})[”\"’]", m.group("alias"))
                        or re.split(r"[、，,或和及]", m.group("alias")))
+            if not span:
+                # 与国内军方某部（以下简称“甲方”）: a party the document names by its role, whatever its name.
+                bounded = _PARTY_BEFORE.search(t, max(0, m.start() - 32), m.start())
+                if not bounded or not any(a in ("甲方", "乙方") for a in aliases):
+                    continue
+                span = bounded.span("name")
             for alias in aliases:
                 role = "issuer" if alias in ISSUER_ALIASES else None
                 if role is None and re.fullmatch(f"{WINNER_WORDS}|{BUYER_WORDS}|{OWNER_WORDS}|{AGENT_WORDS}", alias):
@@ -250,6 +256,8 @@ def mentions(views: list[View]) -> list[Mention]:
             if not span:
                 continue
             after = t[span[1]:span[1] + 40]
+            if after[:1] in "（(":  # 与NAME（以下简称“X”）、NAME2（...）分别签署: what follows, without the asides
+                after = _ASIDES.sub("", t[span[1]:span[1] + 160])[:40]
             if _CONSORTIUM_AFTER.search(after):
                 out.append(Mention(view, *span, "partner", "consortium", 1))
             elif _SIGN_AFTER.search(after):
