@@ -105,3 +105,29 @@ def test_evaluation_compares_an_unconverted_amount_only_with_gold_that_records_i
     labels = score([GoldDoc("x.html", doc.id, gold, tags=set())], {doc.id: rec}).as_dict()
     assert fddc["fields"]["amount_cny"]["tp"] == 1
     assert labels["fields"]["amount_cny"]["tp"] == 0
+
+
+def test_the_documents_own_yuan_figure_stands_for_a_foreign_amount():
+    rec = record("公司签署了电站项目商务合同。一、合同主要内容：合同金额为9.56亿美元，工期30个月。"
+                 "三、合同履行对公司的影响：该合同金额为9.56亿美元，约合65亿元人民币，为公司营业总收入的40%。")
+    assert rec["amount_cny"] == 6_500_000_000 and rec["amount"]["role"] == "contract"
+    # A second conversion in a row: the peso amount itself is not read, its conversions are.
+    rec = record("合同金额589.5亿墨西哥比索（约合43.96亿美元，270.16亿元人民币）。")
+    assert rec["amount_cny"] == 27_016_000_000
+    # A yuan amount that is not a conversion does not take over a foreign contract's place...
+    rec = record("合同金额为4,300万美元。公司注册资本为5,000万元。")
+    assert rec["amount_cny"] is None and rec["amount"]["usd"] == 43_000_000
+    # ...but a yuan contract price beats a foreign one of the same role.
+    assert record("合同总价约为1.1亿美元。另一合同总价约为4亿元人民币。")["amount_cny"] == 400_000_000
+
+
+def test_a_list_shares_the_cue_of_its_first_item():
+    rec = record("合同金额约15.2亿美元。最近三个会计年度公司向该客户提供施工服务金额分别为"
+                 "16,686.92万元、14,949.07万元和43,826.39万元。")
+    assert rec["amount_cny"] is None and rec["amount"]["usd"] == 1_520_000_000
+
+
+def test_a_period_figure_far_back_in_the_sentence_is_still_a_period_figure():
+    rec = record("截至2017年12月31日，本公司及下属公司在全国各省、自治区、直辖市的各地区承接的各类市政、公路、"
+                 "桥梁、隧道及房建工程施工项目累计中标金额约474.52亿元。本次中标金额为人民币156,770,711.00元。")
+    assert rec["amount_cny"] == 156_770_711

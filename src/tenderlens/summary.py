@@ -39,7 +39,7 @@ def _pick_amount(amounts: list[Fact], tender: bool = False) -> Fact | None:
     (其中：建安费..., 预备费...) are parts of the price stated before them, not the price."""
     if not amounts:
         return None
-    cny = [f for f in amounts if (f.value or {}).get("currency", "CNY") == "CNY"] or amounts
+    cny = [f for f in amounts if not (f.value or {}).get("converted")]
     cny = [f for f in cny if not (f.value or {}).get("part")] or cny
     for f in cny:
         if (f.value or {}).get("total") and _sums_earlier(f, cny):
@@ -51,7 +51,8 @@ def _pick_amount(amounts: list[Fact], tender: bool = False) -> Fact | None:
     for f in cny:
         count[value_of(f)] = 0 if tender else count.get(value_of(f), 0) + 1
     order = {id(f): i for i, f in enumerate(cny)}
-    return min(cny, key=lambda f: (role_of(f), -min(count[value_of(f)], 2), order[id(f)]))
+    foreign = lambda f: (f.value or {}).get("currency", "CNY") != "CNY"  # noqa: E731
+    return min(cny, key=lambda f: (role_of(f), foreign(f), -min(count[value_of(f)], 2), order[id(f)]))
 
 
 def _sums_earlier(total: Fact, amounts: list[Fact]) -> bool:

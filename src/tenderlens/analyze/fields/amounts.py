@@ -62,14 +62,15 @@ GENERIC_PRICE = re.compile(r"金额|总价|总额|价款|造价|价格|费用|pr
 # Amounts that describe the company or the market, not the purchase.
 IGNORE = re.compile(
     r"(注册资本|注册资金|开办资金|资本金|出资|营业收入|营业总收入|营业额|收入|净利润|利润|毛利|总资产|净资产|资产总额|"
-    r"股本|市值|零售总额|保证金|履约保证|担保|负债|贷款|本金|利息|违约金|募集|市场规模|产值|生产总值|财政|收入的|"
+    r"股本|市值|零售总额|贸易总额|贸易额|保证金|履约保证|担保|负债|贷款|本金|利息|违约金|募集|市场规模|产值|生产总值|财政|收入的|"
     r"占.{0,12}比例|每股|权益|实际发生|单价)[^。；;]{0,14}$")
 # Anywhere in the clause: what the company has won or sold over a period (截至公告日，公司本年度累计
 # 中标金额..., 最近三个会计年度...发生的购销金额) or a past contract (曾签署). A batch announced
 # together (成功中标一批项目，累计中标金额...) is not a period.
 AGGREGATE = re.compile(r"会计年度|曾(?:经|与|签)|(?:截至|截止|本年|今年|年初|以来|连同|前期)[^。；;]*累计")
 _ROLE_RE = {role: re.compile(rf"(?:{cues})", re.I) for role, cues in ROLE_CUES.items()}
-_WINDOW = 40
+_WINDOW = 40           # how far back a cue names an amount's role
+_SENTENCE_WINDOW = 160   # how far back the sentence can say the amount is a period's figure
 
 
 @dataclass
@@ -123,8 +124,9 @@ def _from_match(m: re.Match, bare_numerals: bool = False) -> Amount | None:
 
 def role_of(before: str) -> str | None:
     """The role the nearest cue before an amount gives it; None when the amount is about something else."""
-    clause = re.split(r"[。；;]", before)[-1]
-    if IGNORE.search(clause) or AGGREGATE.search(clause):
+    sentence = _SENTENCE_END.split(before)[-1]
+    clause = sentence[-_WINDOW:]
+    if IGNORE.search(clause) or AGGREGATE.search(sentence):
         return None
     best, pos = "unknown", -1
     for role, rx in _ROLE_RE.items():
@@ -138,9 +140,12 @@ def role_of(before: str) -> str | None:
 
 def find_amounts(views: list[View], make: FactMaker) -> list:
     facts = []
+    converted: set[tuple] = set()   # foreign amounts the document gives in yuan too
     for view in views:
         text = view.text
-        ends: list[int] = []   # where the amounts kept so far on this page end
+        starts: list[int] = []   # where the amounts kept so far on this page start and end
+        ends: list[int] = []
+        listed = (-1, None)   # end and role of the amount read last: the next item of a list shares its role
         for m in _AMOUNT.finditer(text):
             amount = _from_match(m)
             if amount is None or amount.value < 1000:
@@ -149,23 +154,53 @@ def find_amounts(views: list[View], make: FactMaker) -> list:
                 continue
             if _FOREIGN.match(text, m.end()) or _NOT_A_PRICE.match(text, m.end()):
                 continue
-            before = text[max(0, m.start() - _WINDOW):m.start()]
-            role = role_of(before)
+            before = text[max(0, m.start() - _SENTENCE_WINDOW):m.start()]
+            in_list = text[listed[0]:m.start()] in _LIST_JOINERS
+            role = listed[1] if in_list else role_of(before)
+            listed = (m.end(), role)
+            if amount.currency == "CNY" and _converts(text, m.start(), facts, starts, ends):
+                # The document's own yuan figure for the foreign amount before it stands for every
+                # mention of that amount.
+                role = facts[-1].value["role"]
+                converted.add(_key(facts[-1].value))
+                for f in facts:
+                    if _key(f.value) in converted:
+                        f.value["converted"] = True
             if role is None:
                 continue
             key = "yuan" if amount.currency == "CNY" else amount.currency.lower()
             value = {key: round(amount.value, 2), "currency": amount.currency, "amount": amount.number,
                      "unit": amount.unit, "role": role}
+            if _key(value) in converted:
+                value["converted"] = True
             if _TOTAL.search(re.split(r"[。；;]", before)[-1]):
                 value["total"] = True
             if _is_part(text, m.start(), ends):
                 value["part"] = True
+            starts.append(m.start())
             ends.append(m.end())
             facts.append(make(view, m.start(), m.end(), "amount", value, "fields.amounts"))
     return facts
 
 
 _SENTENCE_END = re.compile(r"[。；;]")
+_LIST_JOINERS = ("、", "和", "及", "，", ",")   # 分别为16,686.92万元、14,949.07万元和43,826.39万元
+_CONVERSION = re.compile(r"折合|约合|折算|相当于|合人民币|汇率")
+
+
+def _key(value: dict) -> tuple:
+    return value["currency"], round(value.get("yuan") or value[value["currency"].lower()], 2)
+
+
+def _converts(text: str, start: int, facts: list, starts: list[int], ends: list[int]) -> bool:
+    """Whether an amount in yuan is the conversion (折合人民币约...) of the foreign amount just before it,
+    or the second of two conversions in a row (589.5亿墨西哥比索（约合43.96亿美元，270.16亿元人民币）)."""
+    if not ends or facts[-1].value["currency"] == "CNY" or start - ends[-1] > 24:
+        return False
+    if _SENTENCE_END.search(text, ends[-1], start):
+        return False
+    return bool(_CONVERSION.search(text, ends[-1], start)
+                or (start - ends[-1] <= 1 and _CONVERSION.search(text, max(0, starts[-1] - 4), starts[-1])))
 
 
 def _is_part(text: str, start: int, ends: list[int]) -> bool:
