@@ -24,7 +24,7 @@ BUYER_WORDS = ("招标人|招标单位|招标方|采购人|采购单位|采购�
 SIGNER_WORDS = "甲方|买方|需方|发包人|发包方|委托方|交易对方|合同对方|合同相对方|交易对手方"
 OWNER_WORDS = "业主单位|业主方|业主|建设单位|用户单位|最终用户|项目单位|采购人|招标人"
 WINNER_WORDS = ("(?<!第[二三四五六七八九])(?:第一)?中标(?:排序)?(?:候选)?(?:人|单位|供应商|方)|成交供应商|成交单位|成交人|"
-                "(?:中标|成交)社会资本|乙方|承包人|承包方|卖方|供方|供货方")
+                "(?:中标|成交)社会资本|乙方|分包人|分包方|承包人|承包方|卖方|供方|供货方")
 AGENT_WORDS = "招标代理机构|采购代理机构|代理机构|招标代理|采购代理"
 ISSUER_ALIASES = ("公司", "本公司", "我公司", "上市公司")
 
@@ -37,7 +37,9 @@ _FULL_NAME = re.compile(r"(?:有限公司|有限责任公司|分公司|集团|�
 _LABEL = re.compile(rf"(?=[招采代中成乙承卖供甲买需发委交合业建项用实最第])"
                     rf"(?P<label>{AGENT_WORDS}|{WINNER_WORDS}|{SIGNER_WORDS}|{BUYER_WORDS}|{OWNER_WORDS})"
                     r"(?:名称|单位名称|全称|当事人)?(?P<colon>(?:为|是|[:：]){1,2})?")
-_ALIAS = re.compile(r"[（(](?:以下|下)?(?:简称|称)[:：为]?(?P<alias>[^）)]{1,60})[）)]")
+# NAME（以下简称“甲方”）, and NAME（发包人）: a role in brackets after a name is the same alias.
+_ALIAS = re.compile(r"[（(](?:(?:以下|下)?(?:简称|称)[:：为]?(?P<alias>[^）)]{1,60})"
+                    rf"|[“\"]?(?P<role>{BUYER_WORDS}|{WINNER_WORDS}|{SIGNER_WORDS})[”\"]?)[）)]")
 _NOTICE_FROM = re.compile(rf"(?:收到|接到|获得|取得|获)(?:了)?(?:由)?(?:(?P<label>{AGENT_WORDS}|招标人|招标单位|采购人|业主方|业主|建设单位|发包人)[:：]?)?")
 # A project named after its buyer: “天津市公安局南开分局南开区2016年视频监控网建设运维服务项目”.
 _PROJECT_TITLE = re.compile(r"[“《\"]")
@@ -129,7 +131,9 @@ class Mention:
         return re.sub(r"\s+", "", raw) if re.search(r"[\u4e00-\u9fff]", raw) else " ".join(raw.split())
 
 
-def _role_of_label(label: str) -> str:
+def _role_of_label(label: str, subcontract: bool = False) -> str:
+    if subcontract and label in ("承包人", "承包方"):
+        return "signer"  # the general contractor buys from its subcontractor (分包人)
     if re.fullmatch(AGENT_WORDS, label):
         return "agent"
     if re.fullmatch(WINNER_WORDS, label):
@@ -145,29 +149,33 @@ def mentions(views: list[View]) -> list[Mention]:
     out: list[Mention] = []
     about_subsidiary = False  # the title says the notice is about a subsidiary (关于全资子公司...的公告)
     defined: list[Mention] = []  # full names with the short name the document gives them
+    subcontract = any(re.search(r"[（(:：]分包(?:人|方)", v.text) for v in views)
     for vi, view in enumerate(views):
         t = view.text
         for m in _ALIAS.finditer(t):
             span = name_before(t, m.start(), breaks=view.breaks)
-            aliases = (re.findall(r"[“\"‘]([^”\"’]{1,20})[”\"’]", m.group("alias"))
-                       or re.split(r"[、，,或和及]", m.group("alias")))
+            aliases = [m.group("role")] if m.group("role") else (
+                re.findall(r"[“\"‘]([^”\"’]{1,20})[”\"’]", m.group("alias"))
+                or re.split(r"[、，,或和及]", m.group("alias")))
+            if m.group("role") and view.name_at(m.end()):
+                continue  # （买方）NAME（卖方）NAME2: the role names what follows
             if not span:
                 # 与国内军方某部（以下简称“甲方”）: a party the document names by its role, whatever its name.
                 bounded = _PARTY_BEFORE.search(t, max(0, m.start() - 32), m.start())
-                if not bounded or not any(a in ("甲方", "乙方") for a in aliases):
+                if not bounded or m.group("role") or not any(a in ("甲方", "乙方") for a in aliases):
                     continue
                 span = bounded.span("name")
             for alias in aliases:
                 role = "issuer" if alias in ISSUER_ALIASES else None
                 if role is None and re.fullmatch(f"{WINNER_WORDS}|{BUYER_WORDS}|{OWNER_WORDS}|{AGENT_WORDS}", alias):
-                    role = _role_of_label(alias)
+                    role = _role_of_label(alias, subcontract)
                 if role:
                     out.append(Mention(view, *span, role, "alias", 0))
                 elif len(alias) >= 2:
                     defined.append(Mention(view, *span, "defined", "alias", 9, alias))
                     out.append(defined[-1])
         for m in _LABEL.finditer(t):
-            role = _role_of_label(m.group("label"))
+            role = _role_of_label(m.group("label"), subcontract)
             if m.group("colon"):
                 for span in _name_list(view, m.end()) if role == "winner" else [view.name_at(m.end())]:
                     if span:
@@ -299,7 +307,9 @@ def _issuer(view: View) -> Mention | None:
     (on its own, or starting the title: XX股份有限公司关于...的公告); else the full name that the
     stock short name (证券简称) abbreviates."""
     text = view.page.text
-    for m in re.finditer(r"^", text[:600], re.M):
+    # The title stands above the board's statement (本公司及董事会全体成员保证...).
+    statement = text.find("保证", 0, 600)
+    for m in re.finditer(r"^", text[:statement if statement > 0 else 600], re.M):
         vs, _ = view.locate(m.start(), m.start())
         span = view.name_at(vs)
         if span:
