@@ -131,3 +131,43 @@ def test_a_period_figure_far_back_in_the_sentence_is_still_a_period_figure():
     rec = record("截至2017年12月31日，本公司及下属公司在全国各省、自治区、直辖市的各地区承接的各类市政、公路、"
                  "桥梁、隧道及房建工程施工项目累计中标金额约474.52亿元。本次中标金额为人民币156,770,711.00元。")
     assert rec["amount_cny"] == 156_770_711
+
+
+def test_a_revised_amount_replaces_the_old_one_everywhere():
+    rec = record("公司与某某公司签订了《设备采购合同》，合同总金额为10.2亿元。本次合同变更的主要内容为"
+                 "合同总金额由10.2亿元调整到8.8亿元，其他条款不变。")
+    assert rec["amount_cny"] == 880_000_000
+
+
+def test_a_range_is_shown_by_its_upper_end():
+    rec = record("本合同履约完成后，合同总金额约为人民币62,067.20万元至93,100.80万元。")
+    assert rec["amount_cny"] == 931_008_000
+
+
+def test_a_currency_named_before_the_number():
+    rec = record("该项目总金额为多米尼加比索322,585,015.00元（折合人民币约44,710,283.08元）。")
+    assert rec["amount_cny"] == pytest.approx(44_710_283.08)
+
+
+@pytest.mark.parametrize("before", [
+    "甲方在合同签订之日起5日内向乙方支付第一笔货款：合同货款总额的40%即人民币",
+    "买方在20个工作日内支付合同总价款的60%为预付款，即：",
+    "转让价格：每平方米",
+    "中标金额为：每年综合服务费:",
+    "项目在建设期内市政府给予中央车购税补助金额",
+    "运营总成本：",
+])
+def test_parts_of_a_payment_and_unit_prices_are_not_the_price(before):
+    assert role_of(before) is None
+
+
+def test_words_that_only_contain_a_counter_cue():
+    # 确定金额 is not 定金; a per-share price followed by the total leaves the total a price.
+    assert role_of("公司中标的合同订单的确定金额合计为") == "contract"
+    rec = record("3.中标价格：认购股权数量20股，每股价格15,000,000元，总价300,000,000元。")
+    assert rec["amount_cny"] == 300_000_000
+
+
+def test_an_amount_restated_in_brackets_shares_its_cue():
+    rec = record("该项目预计总投资678,680,000元。项目中标价：勘察费：每孔壹仟玖佰玖拾贰元（¥1992元）。")
+    assert rec["amount_cny"] == 678_680_000

@@ -39,7 +39,7 @@ def _pick_amount(amounts: list[Fact], tender: bool = False) -> Fact | None:
     (其中：建安费..., 预备费...) are parts of the price stated before them, not the price."""
     if not amounts:
         return None
-    cny = [f for f in amounts if not (f.value or {}).get("converted")]
+    cny = [f for f in amounts if not (f.value or {}).get("replaced")] or amounts
     cny = [f for f in cny if not (f.value or {}).get("part")] or cny
     for f in cny:
         if (f.value or {}).get("total") and _sums_earlier(f, cny):

@@ -63,7 +63,10 @@ GENERIC_PRICE = re.compile(r"金额|总价|总额|价款|造价|价格|费用|pr
 IGNORE = re.compile(
     r"(注册资本|注册资金|开办资金|资本金|出资|营业收入|营业总收入|营业额|收入|净利润|利润|毛利|总资产|净资产|资产总额|"
     r"股本|市值|零售总额|贸易总额|贸易额|保证金|履约保证|担保|负债|贷款|本金|利息|违约金|募集|市场规模|产值|生产总值|财政|收入的|"
-    r"占.{0,12}比例|每股|权益|实际发生|单价)[^。；;]{0,14}$")
+    r"占.{0,12}比例|每股|权益|实际发生|单价|补助|补贴|成本|"
+    r"笔货款|预付款|首付款|进度款|尾款|质保金|(?<![确约规决指固核设认鉴测审限制评既])定金|订金|[%％]即)[^。；;]{0,14}$")
+# A price per unit (每平方米18,760.05元): not what the whole purchase costs.
+PER_UNIT = re.compile(r"每[^\d。；;，,]{1,10}$")
 # Anywhere in the clause: what the company has won or sold over a period (截至公告日，公司本年度累计
 # 中标金额..., 最近三个会计年度...发生的购销金额) or a past contract (曾签署). A batch announced
 # together (成功中标一批项目，累计中标金额...) is not a period.
@@ -126,7 +129,7 @@ def role_of(before: str) -> str | None:
     """The role the nearest cue before an amount gives it; None when the amount is about something else."""
     sentence = _SENTENCE_END.split(before)[-1]
     clause = sentence[-_WINDOW:]
-    if IGNORE.search(clause) or AGGREGATE.search(sentence):
+    if IGNORE.search(clause) or PER_UNIT.search(clause) or AGGREGATE.search(sentence):
         return None
     best, pos = "unknown", -1
     for role, rx in _ROLE_RE.items():
@@ -140,7 +143,7 @@ def role_of(before: str) -> str | None:
 
 def find_amounts(views: list[View], make: FactMaker) -> list:
     facts = []
-    converted: set[tuple] = set()   # foreign amounts the document gives in yuan too
+    replaced: set[tuple] = set()   # amounts the document restates: in yuan (约合...), or revised (由X调整为Y)
     for view in views:
         text = view.text
         starts: list[int] = []   # where the amounts kept so far on this page start and end
@@ -154,25 +157,30 @@ def find_amounts(views: list[View], make: FactMaker) -> list:
                 continue
             if _FOREIGN.match(text, m.end()) or _NOT_A_PRICE.match(text, m.end()):
                 continue
+            named = _NAMED_BEFORE.search(text, max(0, m.start() - 6), m.start())
+            if named:   # 多米尼加比索322,585,015.00元: the currency is named before the number
+                if named.group() not in FOREIGN:
+                    continue
+                amount.currency = FOREIGN[named.group()]
             before = text[max(0, m.start() - _SENTENCE_WINDOW):m.start()]
             in_list = text[listed[0]:m.start()] in _LIST_JOINERS
             role = listed[1] if in_list else role_of(before)
             listed = (m.end(), role)
+            if _RANGE_TO.match(text, m.end()):
+                continue   # the lower end of a range: its upper end is the figure
+            if _REVISED.match(text, m.end()):   # 由1,880万元调整为2,060万元: the old figure gives way
+                _replace((amount.currency, round(amount.value, 2)), facts, replaced)
+                continue
             if amount.currency == "CNY" and _converts(text, m.start(), facts, starts, ends):
-                # The document's own yuan figure for the foreign amount before it stands for every
-                # mention of that amount.
-                role = facts[-1].value["role"]
-                converted.add(_key(facts[-1].value))
-                for f in facts:
-                    if _key(f.value) in converted:
-                        f.value["converted"] = True
+                role = facts[-1].value["role"]   # the yuan figure of the foreign amount before it
+                _replace(_key(facts[-1].value), facts, replaced)
             if role is None:
                 continue
             key = "yuan" if amount.currency == "CNY" else amount.currency.lower()
             value = {key: round(amount.value, 2), "currency": amount.currency, "amount": amount.number,
                      "unit": amount.unit, "role": role}
-            if _key(value) in converted:
-                value["converted"] = True
+            if _key(value) in replaced:
+                value["replaced"] = True
             if _TOTAL.search(re.split(r"[。；;]", before)[-1]):
                 value["total"] = True
             if _is_part(text, m.start(), ends):
@@ -184,12 +192,26 @@ def find_amounts(views: list[View], make: FactMaker) -> list:
 
 
 _SENTENCE_END = re.compile(r"[。；;]")
-_LIST_JOINERS = ("、", "和", "及", "，", ",")   # 分别为16,686.92万元、14,949.07万元和43,826.39万元
+# 分别为16,686.92万元、14,949.07万元和43,826.39万元; 壹仟玖佰玖拾贰元（¥1992元）
+_LIST_JOINERS = ("、", "和", "及", "，", ",", "（", "(")
 _CONVERSION = re.compile(r"折合|约合|折算|相当于|合人民币|汇率")
+
+
+_RANGE_TO = re.compile(r"(?:至|~|～|-|－|到)(?=人民币|\d|[{_CN_DIGITS}])".format(_CN_DIGITS=_CN_DIGITS))
+_REVISED = re.compile(r"(?:人民币)?(?:调整|变更|增加|减少|下调|上调|修改)(?:为|到|至)")
+_NAMED_BEFORE = re.compile(rf"(?:{_FX_NAMES}|里亚尔|卢比|比索|迪拉姆|第纳尔)$")
 
 
 def _key(value: dict) -> tuple:
     return value["currency"], round(value.get("yuan") or value[value["currency"].lower()], 2)
+
+
+def _replace(key: tuple, facts: list, replaced: set) -> None:
+    """Every mention of an amount the document restates gives way to the restatement."""
+    replaced.add(key)
+    for f in facts:
+        if _key(f.value) == key:
+            f.value["replaced"] = True
 
 
 def _converts(text: str, start: int, facts: list, starts: list[int], ends: list[int]) -> bool:
