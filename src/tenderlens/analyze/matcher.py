@@ -13,9 +13,9 @@ from __future__ import annotations
 import bisect
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
-import ahocorasick
+import ahocorasick_rs
 import opencc
 
 from ..codebook import Codebook
@@ -34,50 +34,70 @@ def _joins(a: str, b: str) -> bool:
 
 @dataclass
 class ViewMap:
-    """View index -> page-text index, as breakpoints: from each one on, both advance together."""
+    """View index <-> page-text index, as breakpoints: from each one on, both advance together."""
 
     view_starts: list[int]
     text_starts: list[int]
+    view_len: int
 
     def to_text(self, i: int) -> int:
         k = bisect.bisect_right(self.view_starts, i) - 1
         return self.text_starts[k] + (i - self.view_starts[k])
 
+    def to_view(self, t: int) -> int:
+        """The first view index whose page-text index is t or later."""
+        k = bisect.bisect_right(self.text_starts, t) - 1
+        stop = self.view_starts[k + 1] if k + 1 < len(self.view_starts) else self.view_len
+        return min(self.view_starts[k] + (t - self.text_starts[k]), stop)
 
-def make_view(text: str) -> tuple[str, ViewMap]:
-    """The matching view of `text` and the map from its indices back to `text`."""
-    parts: list[str] = []
-    vstarts: list[int] = [0]
-    tstarts: list[int] = [0]
-    n = 0
-    last = 0
-    for m in _WS.finditer(text):
-        a, b = m.span()
-        parts.append(text[last:a])
-        n += a - last
-        if "\n\n" in m.group():
-            repl = BLOCK
-        elif a and b < len(text) and text[a - 1].isascii() and text[b].isascii():
-            repl = " "
-        else:
-            repl = ""
-        if repl:
-            parts.append(repl)
+    @classmethod
+    def of_gaps(cls, gaps, text_len: int) -> "ViewMap":
+        """The map of a view made from a text by replacing each gap [a, b) by `n` characters."""
+        vstarts, tstarts = [0], [0]
+        n = 0  # view length so far
+        last = 0
+        for a, b, inserted in gaps:
+            n += a - last
+            if inserted:
+                vstarts.append(n)
+                tstarts.append(a)
+                n += inserted
             vstarts.append(n)
-            tstarts.append(a)
-            n += 1
-        vstarts.append(n)
-        tstarts.append(b)
-        last = b
-    parts.append(text[last:])
-    view = "".join(parts)
+            tstarts.append(b)
+            last = b
+        return cls(vstarts, tstarts, n + text_len - last)
+
+
+def _replacement(text: str, a: int, b: int) -> str:
+    """What the whitespace run text[a:b] becomes in the matching view."""
+    if "\n\n" in text[a:b]:
+        return BLOCK
+    if a and b < len(text) and text[a - 1].isascii() and text[b].isascii():
+        return " "
+    return ""
+
+
+def fold(text: str) -> str:
+    """The matching view of `text`."""
+    view = _WS.sub(lambda m: _replacement(text, *m.span()), text)
     lowered = view.lower()
     # str.lower is fast but may change the length (İ); then only ASCII is folded.
     view = lowered if len(lowered) == len(view) else view.translate(_LOWER)
     # Traditional characters match the simplified cues (視頻監控 is 视频监控), where the
     # conversion keeps every character in place.
     simplified = _t2s().convert(view)
-    return (simplified if len(simplified) == len(view) else view), ViewMap(vstarts, tstarts)
+    return simplified if len(simplified) == len(view) else view
+
+
+def view_map(text: str) -> ViewMap:
+    """The map from indices of `fold(text)` back to `text`."""
+    return ViewMap.of_gaps(((a, b, len(_replacement(text, a, b))) for a, b in
+                            (m.span() for m in _WS.finditer(text))), len(text))
+
+
+def make_view(text: str) -> tuple[str, ViewMap]:
+    """The matching view of `text` and the map from its indices back to `text`."""
+    return fold(text), view_map(text)
 
 
 @lru_cache(maxsize=1)
@@ -87,7 +107,7 @@ def _t2s() -> opencc.OpenCC:
 
 def phrase_key(phrase: str) -> str:
     """A codebook phrase as it appears in the matching view."""
-    return make_view(normalise(phrase)[0])[0]
+    return fold(normalise(phrase)[0])
 
 
 @dataclass
@@ -97,7 +117,6 @@ class PageScan:
     page: int
     text: str                       # the page text facts quote from
     view: str
-    map: ViewMap
     hits: dict[str, list[tuple[int, int]]] = field(default_factory=dict)  # phrase key -> [(start, end)]
     order: list[tuple[int, int, str]] = field(default_factory=list)       # (start, end, key) by position
     _ends: list[int] = field(default_factory=list)
@@ -109,6 +128,11 @@ class PageScan:
         lo = self._ends[k - 1] + 1 if k else 0
         hi = self._ends[k] if k < len(self._ends) else len(self.view)
         return lo, hi
+
+    @cached_property
+    def map(self) -> ViewMap:
+        # Built only for pages with a fact to quote: most pages have none.
+        return view_map(self.text)
 
     def page_span(self, start: int, end: int) -> tuple[int, int]:
         """A view span [start, end) as a span of the page text."""
@@ -140,23 +164,22 @@ class PageScan:
 
 
 class Matcher:
-    """The codebook's phrases compiled into one automaton (built once per process)."""
+    """The codebook's phrases compiled into one automaton (built once per process).
+
+    ahocorasick_rs (the Rust aho-corasick crate's DFA) walks a page several times faster
+    than pyahocorasick's trie, whose root holds every first character of ~1,200 phrases."""
 
     def __init__(self, phrases):
-        self.automaton = ahocorasick.Automaton()
-        for key in {phrase_key(p) for p in phrases}:
-            if key:
-                self.automaton.add_word(key, key)
-        if len(self.automaton):
-            self.automaton.make_automaton()
+        self.keys = sorted({k for k in map(phrase_key, phrases) if k})
+        self.automaton = ahocorasick_rs.AhoCorasick(self.keys) if self.keys else None
 
     def scan(self, page_n: int, text: str) -> PageScan:
-        view, view_map = make_view(text)
-        found = PageScan(page_n, text, view, view_map)
-        if len(self.automaton):
-            for last, key in self.automaton.iter(view):
-                start = last - len(key) + 1
-                end = last + 1
+        view = fold(text)
+        found = PageScan(page_n, text, view)
+        if self.automaton is not None:
+            keys = self.keys
+            for i, start, end in self.automaton.find_matches_as_indexes(view, overlapping=True):
+                key = keys[i]
                 # English words match on word boundaries only (iris, not irish; GB/T28181 is fine),
                 # plurals included (drones, readers).
                 if start and _joins(view[start - 1], key[0]):
