@@ -53,8 +53,10 @@ def name_at(text: str, start: int, max_len: int = 40, breaks: frozenset[int] = f
     (PDF conversions wrap names), unless what precedes it is already a whole name
     (two table cells, one under the other)."""
     latin = _LATIN_NAME.match(text, start)
-    if latin and not re.match(r"[\u4e00-\u9fff]", text[latin.end():latin.end() + 1]):
-        return (start, latin.end()) if latin.end() - start >= 4 else None
+    # A Latin name ends where Chinese starts, when what starts is a verb or a particle (Fluor Limited就..., 签署).
+    if latin and (not re.match(r"[\u4e00-\u9fff]", text[latin.end():latin.end() + 1]) or _STOP.match(text, latin.end())):
+        code = _CODE.fullmatch(latin.group())  # ZC-AZB17093: a project number, not a name
+        return (start, latin.end()) if latin.end() - start >= 4 and not code else None
     run = _run(max_len).match(text, start, start + max_len)
     if not run:
         return None
@@ -163,6 +165,7 @@ def _balanced(s: str) -> bool:
 
 
 # A foreign counterparty written in Latin letters (Bangladesh Power Development Board, JDS Development Group).
+_CODE = re.compile(r"(?=.*\d)[A-Z0-9\-_/.]+")
 # A legal form abbreviated with a full stop keeps it: Co.,Ltd., B.V., A.Ş.
 _LATIN_NAME = re.compile(r"[A-Za-z][A-Za-z\u00C0-\u024F0-9.,&'\-]{3,80}(?<![.,\-])"
                          r"(?:(?:(?<=Ltd)|(?<=LTD)|(?<=Co)|(?<=CO)|(?<=Inc)|(?<=INC)|(?<=Corp)|(?<=CORP)|(?<=\.[A-Z\u00C0-\u024F]))\.)?")

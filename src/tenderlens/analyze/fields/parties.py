@@ -77,6 +77,12 @@ _OVERSEER = re.compile(r"证券监督|证监|证券交易所|法院|仲裁|检�
 _OFFICE = re.compile(r"(?<=公司)(?:招投标|招标|物资|采购)(?:管理)?(?:部|中心|处|办公室)$")
 _PARTY_BEFORE = re.compile(r"(?:与|和|同|、|，|。)(?P<name>[^，。；、：:“”（）()\s\d]{4,30})$")
 _ASIDES = re.compile(r"[（(][^）)]{0,60}[）)]")
+# An agency sends the notice of the buyer's project: 发来的NAME（简称“工信部”）2015年...项目中标通知书.
+_SENT_FOR = re.compile(r"(?:发来|发出|签发|出具)的")
+_GOVERNMENT_END = re.compile(r"(?:局|厅|部|委员会|管委会|政府|署|办公室)$")
+_NOTICE_OF = re.compile(r"[^。；，《》“”]{0,50}?(?:中标|成交)(?:通知|确认)")
+# Public bodies that host tenders for others: never the client a company signed for.
+_VENUE = re.compile(r"公共资源交易|交易中心|采购中心|招标中心|招投标|交易所")
 _RECEIVED = re.compile(r"(?:收到|接到)(?:了)?")
 # The body that has an agency run its tender: (受)NAME(本级的)委托XX招标代理机构, 由NAME、NAME共同委托XX进行.
 _ENTRUSTS = re.compile(r"(?:本级)?的?(?:共同|联合)?委托")
@@ -91,7 +97,9 @@ _PARTNER_OF_COMPANY = re.compile(r"(?:和|与|及)(?:本公司|公司|我公司)
 _TOOK_PART = re.compile(r"(?:参与|参加|投标|中标|竞得|获得)(?:了)?")
 _TOOK_PART_AFTER = re.compile(r"^(?:的|组织的|举办的|发布的|（|\(|[^。；，]{0,30}?(?:项目|工程|招标|采购|标段|包))")
 # A name opening a clause, then what the buyer does: NAME通知公司中标, NAME发布中标公告.
-_ACTS_AFTER = re.compile(r"^(?:已|于|近日|通过)?(?:\d{4}年\d{1,2}月\d{1,2}日)?(?:[^。；，]{0,24}?(?:通知|发布|公布|公示|组织|授予)|在[^。；]{0,80}?(?:发布|公布|公示|公告))")
+_ACTS_AFTER = re.compile(r"^(?:[（(][^）)]{0,40}[）)])?(?:已|于|近日|通过)?(?:\d{4}年\d{1,2}月\d{1,2}日)?"
+                         r"(?:[^。；，]{0,24}?(?:通知|发布|公布|公示|组织|授予|发出)|在[^。；]{0,80}?(?:发布|公布|公示|公告)"
+                         r"|向[^。；]{0,60}?(?:下发|发出|发来|送达|颁发))")
 
 
 _WITH_TRIGGER = re.compile(r"签订|签署|签定|订立|签约|组成|成立")
@@ -223,8 +231,14 @@ def mentions(views: list[View]) -> list[Mention]:
             # 全资子公司长治晋清与...: the subsidiary by the short name defined earlier.
             short = next((d for d in defined if t.startswith(d.alias, m.end())
                           and _SUBSIDIARY_ACTS.match(t, m.end() + len(d.alias))), None)
-            if short:
+            # 长沙子公司与NAME签订: the short name is itself a subsidiary's.
+            named = next((d for d in defined if d.alias.endswith("子公司") and t.endswith(d.alias, 0, m.end())), None)
+            if named and _SUBSIDIARY_ACTS.match(t, m.end()):
+                view_, span, after = named.view, (named.start, named.end), m.end()
+            elif short:
                 view_, span, after = short.view, (short.start, short.end), m.end() + len(short.alias)
+            elif t[m.end():m.end() + 1] in "与和及同":
+                continue  # 长沙子公司与NAME: the subsidiary by a short name, then the other party
             else:
                 span = view.name_at(m.end())
                 if span and "与" in t[span[0]:span[1]]:
@@ -249,6 +263,10 @@ def mentions(views: list[View]) -> list[Mention]:
             if span and (re.match(r"[“\"《]|的|\d|[A-Za-z]", t[span[1]:span[1] + 1])
                          or _OWNED_PROJECT.match(t, _ASIDE.match(t, span[1]).end())):
                 out.append(Mention(view, *span, "counterparty", "project_owner", 3))
+        for m in _SENT_FOR.finditer(t):
+            span = view.name_at(m.end())
+            if span and _GOVERNMENT_END.search(t, span[0], span[1]) and _NOTICE_OF.match(t, _ASIDE.match(t, span[1]).end()):
+                out.append(Mention(view, *span, "buyer", "notice_for", 2))
         for m in _ENTRUSTS.finditer(t):
             span = name_before(t, m.start(), breaks=view.breaks)
             if span and (t[span[0] - 1:span[0]] == "受" or _ENTRUSTED_TO.match(t, m.end())) \
@@ -346,7 +364,7 @@ def _fullest(chosen: Mention, ms: list[Mention]) -> Mention:
 def _public_client(ms: list[Mention], own: set[str]) -> Mention | None:
     """The public body the project is for, when one is named as buyer, owner or counterparty."""
     public = [m for m in ms if m.role in ("buyer", "owner", "counterparty") and is_public_body(m.name)
-              and not _AGENCY_NAME.search(m.name) and not _OVERSEER.search(m.name) and not any(m.name in o or o in m.name for o in own)]
+              and not _AGENCY_NAME.search(m.name) and not _OVERSEER.search(m.name) and not _VENUE.search(m.name) and not any(m.name in o or o in m.name for o in own)]
     return min(public, key=lambda m: (m.rank, m.view.page.n, m.start)) if public else None
 
 
