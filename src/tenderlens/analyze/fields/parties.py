@@ -157,7 +157,7 @@ def mentions(views: list[View]) -> list[Mention]:
     out: list[Mention] = []
     about_subsidiary = False  # the title says the notice is about a subsidiary (关于全资子公司...的公告)
     defined: list[Mention] = []  # full names with the short name the document gives them
-    subcontract = any(re.search(r"[（(:：]分包(?:人|方)", v.text) for v in views)
+    subcontract = any(re.search(r"分包(?:人|方)[:：）)”\"]|[（(“\"]分包(?:人|方)", v.text) for v in views)
     for vi, view in enumerate(views):
         t = view.text
         for m in _ALIAS.finditer(t):
@@ -165,8 +165,10 @@ def mentions(views: list[View]) -> list[Mention]:
             aliases = [m.group("role")] if m.group("role") else (
                 re.findall(r"[“\"‘]([^”\"’]{1,20})[”\"’]", m.group("alias"))
                 or re.split(r"[、，,或和及]", m.group("alias")))
-            if m.group("role") and view.name_at(m.end()):
-                continue  # （买方）NAME（卖方）NAME2: the role names what follows
+            following = view.name_at(m.end()) if m.group("role") else None
+            if following and following[0] == m.end():  # （买方）NAME（卖方）NAME2: the role labels what follows
+                out.append(Mention(view, *following, _role_of_label(m.group("role"), subcontract), "label", 1))
+                continue
             if not span:
                 # 与国内军方某部（以下简称“甲方”）: a party the document names by its role, whatever its name.
                 bounded = _PARTY_BEFORE.search(t, max(0, m.start() - 32), m.start())

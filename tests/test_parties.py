@@ -1,0 +1,108 @@
+"""Parties of listed-company announcements and notices, on synthetic sentences written for these rules."""
+from __future__ import annotations
+
+import pytest
+
+from tenderlens.analyze.fields import extract_fields
+from tenderlens.analyze.fields.orgs import name_at
+from tenderlens.model import Document, Page
+from tenderlens.summary import summarise
+from tenderlens.textnorm import normalise
+
+HEAD = "证券代码：000001证券简称：示例科技公告编号：2018-001\n示例科技股份有限公司关于签订重大合同的公告\n本公司及董事会全体成员保证信息披露的内容真实、准确、完整。\n"
+
+
+def record(text: str) -> dict:
+    norm, offsets = normalise(text)
+    doc = Document("e" * 64, "text", "text/plain", len(text), [Page(1, norm, offsets)], language="zh")
+    facts = extract_fields(doc, "test")
+    for f in facts:  # evidence or nothing
+        assert doc.pages[f.page - 1].text[f.start:f.end] == f.quote
+    return summarise(doc.id, facts)
+
+
+def party_a(rec: dict) -> str | None:
+    return rec["contract_party"] or rec["buyer"]
+
+
+def test_company_with_its_subsidiary_won_together():
+    rec = record(HEAD + "近日，示例科技股份有限公司（以下简称“公司”）及全资子公司示例软件有限公司收到了南通市城市管理局"
+                        "发来的《中标通知书》，确定为该项目中标单位。")
+    assert rec["suppliers"] == ["示例科技股份有限公司", "示例软件有限公司"]
+    assert rec["buyer"] == "南通市城市管理局"
+
+
+def test_subsidiary_alone_is_the_winner():
+    rec = record(HEAD + "近日，公司全资子公司示例软件有限公司收到南通市城市管理局发来的《中标通知书》。")
+    assert rec["suppliers"] == ["示例软件有限公司"]
+
+
+@pytest.mark.parametrize("sentence, buyer", [
+    ("受分宜县城市管理执法局本级的委托，江西某某工程咨询有限公司组织了公开招标，公司为中标供应商。", "分宜县城市管理执法局"),
+    ("本次招标由财政部经济建设司、国家发改委资源节约和环境保护司共同委托中国电子进出口总公司进行，公司中标。",
+     "国家发改委资源节约和环境保护司"),
+])
+def test_the_body_that_entrusts_its_tender_is_the_buyer(sentence, buyer):
+    assert record(HEAD + sentence)["buyer"] == buyer
+
+
+def test_short_name_stands_for_the_full_name():
+    rec = record(HEAD + "公司与温州市洞头区住房和城乡规划建设局（以下简称“洞头区住建局”）签订了合同。"
+                        "洞头区住建局与公司不存在关联关系。")
+    assert rec["buyer"] == "温州市洞头区住房和城乡规划建设局"
+
+
+def test_tendering_office_sends_for_its_company():
+    rec = record(HEAD + "近日，公司收到国家电网公司招投标管理中心的中标通知书。")
+    assert rec["buyer"] == "国家电网公司"
+
+
+def test_owner_named_before_the_project_won():
+    rec = record(HEAD + "公司于近日取得《中标通知书》，确认公司为河北省昌黎县碣石山片区开发管理委员会昌黎县干红小镇PPP项目的中标供应商。")
+    assert rec["buyer"] == "河北省昌黎县碣石山片区开发管理委员会"
+
+
+def test_party_called_jiafang_counts_without_a_legal_suffix():
+    rec = record(HEAD + "公司全资子公司示例电子有限公司（以下简称“乙方”）于2017年12月23日与国内军方某部（以下简称“甲方”）"
+                        "签订了《订购合同》。")
+    assert party_a(rec) == "国内军方某部"
+
+
+def test_role_in_brackets_after_a_name():
+    rec = record(HEAD + "2018年1月19日，我公司（承包人）与宁波示例聚合材料有限公司（发包人）在浙江省宁波市签订了总承包合同。")
+    assert party_a(rec) == "宁波示例聚合材料有限公司"
+
+
+def test_a_role_in_brackets_before_a_name_labels_what_follows():
+    rec = record(HEAD + "1、合同双方：（买方）示例蓝宝石有限公司（卖方）浙江示例机电有限公司\n2、合同标的：长晶炉。")
+    assert party_a(rec) == "示例蓝宝石有限公司"
+
+
+def test_signing_read_past_the_asides():
+    rec = record(HEAD + "公司全资子公司示例营销有限公司与山南示例影业有限公司（以下简称“山南影业”）、霍尔果斯示例影业有限公司"
+                        "（以下简称“霍尔果斯影业”）分别签署了日常经营合同。")
+    assert party_a(rec) == "山南示例影业有限公司"
+
+
+def test_subcontractor_sells_to_the_general_contractor():
+    rec = record(HEAD + "承包人：中国示例华兴建设有限公司；分包人：示例科技股份有限公司。双方签订了铝模板工程分包合同。")
+    assert party_a(rec) == "中国示例华兴建设有限公司"
+    assert rec["suppliers"] == ["示例科技股份有限公司"]
+
+
+@pytest.mark.parametrize("text, name", [
+    ("交通银行股份有限公司湖南省分行（以下简称", "交通银行股份有限公司湖南省分行"),
+    ("南京公用能源有限公司2017年新建充电站项目", "南京公用能源有限公司"),
+    ("广州开发区供水管理中心委托广州公共资源交易中心发来的", "广州开发区供水管理中心"),
+    ("HanwhaKalyonGunesTeknolojileriUretimA.Ş.（以下简称", "HanwhaKalyonGunesTeknolojileriUretimA.Ş."),
+    ("NextEnergyandResourcesCo.,LTD.（以下简称", "NextEnergyandResourcesCo.,LTD."),
+    ("FluorLimited就英国海上风电项目签订", "FluorLimited"),
+])
+def test_name_boundaries(text, name):
+    span = name_at(text, 0)
+    assert span is not None and text[span[0]:span[1]] == name
+
+
+@pytest.mark.parametrize("text", ["ZC-AZB17093项目", "中国移动通信集团公司全资控股子公司，具有良好的信用", "乙方另行签订"])
+def test_not_names(text):
+    assert name_at(text, 0) is None
