@@ -16,8 +16,12 @@ exactly one division inside it (a project in 罗定市 for a buyer in 云浮市)
 """
 from __future__ import annotations
 
+import bisect
 import re
 from functools import lru_cache
+from operator import itemgetter
+
+import ahocorasick_rs
 
 from ...model import Fact
 from .evidence import FactMaker, View
@@ -28,6 +32,7 @@ _BODY = 3000
 _PROVINCIAL = re.compile(r"(?:省|自治区)(?:人民政府|[^市县区]{0,12}(?:厅|局|委员会|办公室))$")
 _NEAR = 800  # the opening that names the project: title and first paragraph
 _COMPANY = re.compile("公司")
+_NAME_REACH = 80  # orgs.name_before reads at most this far back (a Latin name; a Chinese one 40)
 # Addresses of the parties (地址：娄底市娄星区...) say where an office is, not where the project is.
 _ADDRESS = re.compile(r"(?:地址|住所|住址|所在地|注册地|办公地点|通讯地址)[:：]?[^，。；：:]{0,40}")
 # The stock-exchange header: code, short name and notice number of the announcing company.
@@ -47,9 +52,34 @@ _PLACEHOLDERS = frozenset(("县", "市辖区", "省直辖县级行政区划", "�
 
 def _places(text: str):
     """cpca's name matches in `text`, without the placeholder rows and one-character hits."""
-    for match in _cpca().matcher.iter(text):
-        if match.end_index + 1 - match.start_index >= 2 and text[match.start_index:match.end_index + 1] not in _PLACEHOLDERS:
-            yield match
+    matcher = _cpca().matcher
+    for lo, hi in _named_stretches(text):
+        for match in matcher.iter(text[lo:hi]):
+            match.start_index += lo
+            match.end_index += lo
+            if match.end_index + 1 - match.start_index >= 2 and text[match.start_index:match.end_index + 1] not in _PLACEHOLDERS:
+                yield match
+
+
+def _named_stretches(text: str) -> list[tuple[int, int]]:
+    """The stretches of `text` that cpca's names cover, overlapping names joined.
+
+    cpca walks its names with pyahocorasick, whose trie steps slowly through a root of
+    thousands of first characters; ahocorasick-rs finds the same names several times
+    faster, so cpca reads only these stretches. Its matches there are the ones it would
+    find in the whole text: no name crosses a stretch's edge."""
+    stretches: list[tuple[int, int]] = []
+    for _, start, end in sorted(_place_names().find_matches_as_indexes(text, overlapping=True), key=itemgetter(1)):
+        if stretches and start < stretches[-1][1]:
+            stretches[-1] = (stretches[-1][0], max(end, stretches[-1][1]))
+        else:
+            stretches.append((start, end))
+    return stretches
+
+
+@lru_cache(maxsize=1)
+def _place_names() -> ahocorasick_rs.AhoCorasick:
+    return ahocorasick_rs.AhoCorasick(list(_cpca().matcher.ac.keys()))
 
 
 def _resolve(text: str, context: str) -> tuple[object, int, int] | None:
@@ -123,13 +153,21 @@ def _refine(addr, text: str, span: tuple[int, int]) -> tuple[object, tuple[int, 
     return addr, span
 
 
-def _masked(view: View, keep: list[tuple[int, int]], limit: int) -> str:
+def _masked(view: View, keep: list[tuple[int, int]], limit: int, names: dict[int, tuple[int, int] | None]) -> str:
     """Page text with company names, addresses and the stock-exchange header blanked out (they tell
     where a company or office is, not where the project is), except the spans in `keep` (the buyer's
-    own name)."""
+    own name). `names` remembers the name before each 公司 between calls on the same view."""
     text = list(view.text[:limit])
-    for m in _COMPANY.finditer(view.text[:limit]):
-        span = name_before(view.text, m.end())
+    stretches = _named_stretches(view.text[:limit])
+    starts = [s for s, _ in stretches]
+    for m in _COMPANY.finditer(view.text, 0, limit):
+        # Blanking a name that holds no place name changes nothing cpca finds: such a name is not looked for.
+        k = bisect.bisect_left(starts, m.end()) - 1
+        if k < 0 or stretches[k][1] <= m.end() - _NAME_REACH:
+            continue
+        if m.end() not in names:
+            names[m.end()] = name_before(view.text, m.end())
+        span = names[m.end()]
         if span and not any(s <= span[0] and span[1] <= e for s, e in keep):
             text[span[0]:span[1]] = "□" * (span[1] - span[0])
     for m in _ADDRESS.finditer(view.text[:limit]):
@@ -151,18 +189,20 @@ def find_region(views: list[View], make: FactMaker, party_facts: list[Fact]) -> 
     first = views[0]
     keep = [(s, e) for v, s, e in places if v is first]
     places.append((first, 0, min(_BODY, len(first.text))))
+    names: dict[int, tuple[int, int] | None] = {}
     for n, (view, start, end) in enumerate(places):
         is_party = n < len(places) - 1
         # The opening text is blanked only as far as it is read: all of it when no party names a place.
-        text = view.text if is_party else _masked(first, keep, _BODY)
+        text = view.text if is_party else _masked(first, keep, _BODY, names)
         found = _resolve(text[start:end], context)
         if found:
             addr, s, e = found
             s, e = start + s, start + e
             if is_party and addr.rank < 2:
                 addr, (s, e) = _district_of(addr, text, end, (s, e))
-            if view is first and not (is_party and _PROVINCIAL.search(text, start, end)):
-                addr, (s, e) = _refine(addr, _masked(first, keep, _NEAR), (s, e))
+            # A county is as far down as a region goes: nothing to refine.
+            if view is first and addr.rank < 2 and not (is_party and _PROVINCIAL.search(text, start, end)):
+                addr, (s, e) = _refine(addr, _masked(first, keep, _NEAR, names), (s, e))
             return [make(view, s, e, "region", region_value(addr), "fields.region")]
     return []
 
@@ -170,22 +210,20 @@ def find_region(views: list[View], make: FactMaker, party_facts: list[Fact]) -> 
 def _district_of(addr, text: str, end: int, span: tuple[int, int]) -> tuple[object, tuple[int, int]]:
     """A district or county that a party's name gives without its 区/县 (合肥市公安局瑶海分局 -> 瑶海区)."""
     found = []
-    prefix = addr.adcode[:2 * (addr.rank + 1)]
-    for short, info in _counties().get(addr.adcode[:2], ()):
-        if info.adcode.startswith(prefix):
-            at = text.find(short, span[1], end)
-            if at >= 0:
-                found.append((info, (at, at + len(short))))
+    for short, info in _counties().get(addr.adcode[:2 * (addr.rank + 1)], ()):
+        at = text.find(short, span[1], end)
+        if at >= 0:
+            found.append((info, (at, at + len(short))))
     return found[0] if len(found) == 1 else (addr, span)
 
 
 @lru_cache(maxsize=1)
 def _counties() -> dict[str, list]:
-    """Counties by province code, each with its name short of 区/县/市/旗 (瑶海区 -> 瑶海)."""
+    """Counties by province code and by prefecture code, each with its name short of 区/县/市/旗 (瑶海区 -> 瑶海)."""
     out: dict[str, list] = {}
     for info in _cpca().ad_2_addr_dict.values():
         short = re.sub(r"(?:新区|区|县|市|旗)$", "", info.name)
         if info.rank == 2 and len(short) >= 2:
             out.setdefault(info.adcode[:2], []).append((short, info))
+            out.setdefault(info.adcode[:4], []).append((short, info))
     return out
-
