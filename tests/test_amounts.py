@@ -171,3 +171,27 @@ def test_words_that_only_contain_a_counter_cue():
 def test_an_amount_restated_in_brackets_shares_its_cue():
     rec = record("该项目预计总投资678,680,000元。项目中标价：勘察费：每孔壹仟玖佰玖拾贰元（¥1992元）。")
     assert rec["amount_cny"] == 678_680_000
+
+
+def test_an_amount_that_sums_its_neighbours_is_their_total():
+    rec = record("公司为某某湿地公园项目的中标方，项目总投资额为33,457.27万元。中标价：设计部分：投标报价491.21万元，"
+                 "下浮率20.50%；建安部分：投标报价32,966.06万元，下浮率10.50%。")
+    assert rec["amount_cny"] == pytest.approx(334_572_700)
+    # Two unrelated prices that do not add up leave the first award standing.
+    rec = record("项目总投资额为40,000万元。中标价：设计部分：投标报价491.21万元；建安部分：投标报价32,966.06万元。")
+    assert rec["amount_cny"] == pytest.approx(4_912_100)
+
+
+def test_instalments_and_restatements_in_words_are_not_prices_of_their_own():
+    rec = record("合同总金额为人民币90,670,000元。结算方式：1）合同签订后三天内支付合同总金额的30%，即¥27,201,000.00元"
+                 "（大写：贰仟柒佰贰拾万壹仟元整）。2）设备发货前支付合同总金额的20%，即¥18,134,000.00元"
+                 "（大写：壹仟捌佰壹拾叁万肆仟元整）；3）验收合格支付合同总金额的20%，即¥18,134,000.00元"
+                 "（大写：壹仟捌佰壹拾叁万肆仟元整）。")
+    assert rec["amount_cny"] == 90_670_000
+    # A discount is not a share: the price after it is the award.
+    rec = record("项目中标价为招标文件中合同预估价392,000,000元下浮4.36%，即人民币374,908,800元。")
+    assert rec["amount_cny"] == 374_908_800
+
+
+def test_a_quantity_in_units_of_a_hundred_million_is_not_money():
+    assert record("年产1亿Nm3LNG项目总承包合同，合同价格为人民币：420,460,000.00元。")["amount_cny"] == 420_460_000

@@ -29,14 +29,16 @@ def amount_value(value: dict) -> float | None:
 
 
 def _pick_amount(amounts: list[Fact], tender: bool = False) -> Fact | None:
-    """The amount the document is about, in yuan where it gives yuan (its own conversion of a
-    dollar price included).
+    """The amount the document is about.
 
-    A stated total of several lots wins. Otherwise the strongest role (AMOUNT_PREFERENCE, or
-    TENDER_PREFERENCE for a tender); within it a sum the document repeats (a contract price is
-    written in figures and again in words, 大写; a third mention says no more, and a tender
-    file, which repeats its lots, is not counted), then the first. The items of a breakdown
-    (其中：建安费..., 预备费...) are parts of the price stated before them, not the price."""
+    An amount the document restates (a foreign amount with its own yuan figure, 约合人民币...;
+    a figure it revises, 由X调整为Y) gives way to the restatement. A stated total of several
+    lots wins, and so does (outside tenders) an amount that is the sum of the amounts stated
+    next to it. Otherwise the strongest role (AMOUNT_PREFERENCE, or TENDER_PREFERENCE for a
+    tender); within it yuan before other currencies, a sum the document repeats (a contract
+    price is written in figures and again in words, 大写; a third mention says no more, and a
+    tender file, which repeats its lots, is not counted), then the first. The items of a
+    breakdown (其中：建安费..., 预备费...) are parts of the price stated before them, not the price."""
     if not amounts:
         return None
     cny = [f for f in amounts if not (f.value or {}).get("replaced")] or amounts
@@ -44,6 +46,11 @@ def _pick_amount(amounts: list[Fact], tender: bool = False) -> Fact | None:
     for f in cny:
         if (f.value or {}).get("total") and _sums_earlier(f, cny):
             return f
+    if not tender:
+        values = [(f.value or {}).get("yuan") or 0.0 for f in cny]
+        for at, f in enumerate(cny):
+            if _sums_neighbours(at, values):
+                return f
     rank = {r: i for i, r in enumerate(TENDER_PREFERENCE if tender else AMOUNT_PREFERENCE)}
     role_of = lambda f: rank.get((f.value or {}).get("role", "unknown"), len(rank))  # noqa: E731
     value_of = lambda f: amount_value(f.value or {})  # noqa: E731
@@ -68,6 +75,27 @@ def _sums_earlier(total: Fact, amounts: list[Fact]) -> bool:
             run += earlier[j]
             if j > i and abs(run - target) <= 0.005 * target:
                 return True
+    return False
+
+
+def _sums_neighbours(at: int, values: list[float], most: int = 6) -> bool:
+    """Whether the amount values[at] is the sum of two to `most` different amounts stated next to each
+    other, just before or just after it: their total (总投资33,457.27万元 ... 设计报价491.21万元，
+    建安报价32,966.06万元)."""
+    target = values[at]
+    if not target:
+        return False
+    for side in (values[at + 1:at + 1 + 2 * most], values[:at][::-1][:2 * most]):
+        run, seen = 0.0, []
+        for v in side:
+            if v == target or (seen and v == seen[-1]):
+                continue   # the same amount again (in words, or repeated)
+            run += v
+            seen.append(v)
+            if len(seen) >= 2 and abs(run - target) <= 0.005 * target:
+                return True
+            if len(seen) >= most or run > target:
+                break
     return False
 
 

@@ -35,7 +35,7 @@ _AMOUNT = re.compile(
     rf"(?P<cur>人民币|RMB|CNY|¥|US\$|USD|HK\$|HKD|EUR|€|\$)?[:：\s]?"
     rf"(?:(?P<num>{_DOTTED}|{_ARABIC})(?:余|多)?"
     rf"(?:(?P<scale>[千仟万亿惩]?)(?P<name>元|{_FX_NAMES})|\s?(?P<code>USD|EUR|HKD|GBP|JPY|dollars)\b"
-    rf"|(?P<bare>万|亿)(?=人民币|[^\u4e00-\u9fff]|$))?"
+    rf"|(?P<bare>万|亿)(?=人民币|[^\u4e00-\u9fffA-Za-z]|$))?"
     rf"|(?P<cn>[{_CN_DIGITS}万亿]{{2,}})(?:(?P<cnunit>[元圆](?:零?(?P<jiao>[{_CN_FRACTION}])角)?"
     rf"(?:零?(?P<fen>[{_CN_FRACTION}])分)?(?:整|正)?|万元|亿元)|(?P<cnfx>{_FX_NAMES}))?)",
     re.I)
@@ -44,9 +44,10 @@ _CODES = {"USD": "USD", "DOLLARS": "USD", "EUR": "EUR", "HKD": "HKD", "GBP": "GB
 # Currencies named in ways that do not say which country's: the amount is not converted (the
 # document's own conversion, if any, is used).
 _FOREIGN = re.compile(r"(?:万|亿)?(?:里亚尔|卢比|比索|迪拉姆|第纳尔)")
-# Thresholds (合同金额1亿元以上), unit prices (万元/公里) and statistics (106亿元，同比增长10.1%)
-# are not what was bought.
-_NOT_A_PRICE = re.compile(r"(?:人民币)?(?:以上|以下|以内|及以上|/|每)|[，,]?(?:同比|年均|比上年)?增长")
+# Thresholds (合同金额1亿元以上), unit prices (万元/公里), statistics (106亿元，同比增长10.1%) and the
+# base of a discount (预估价392,000,000元下浮4.36%) are not what was bought.
+_NOT_A_PRICE = re.compile(r"(?:人民币)?(?:以上|以下|以内|及以上|/|每)|[，,]?(?:同比|年均|比上年)?增长|"
+                          r"(?:人民币)?(?:下浮|上浮)")
 # "Total" words: an announcement covering several lots states their sum.
 _TOTAL = re.compile(r"(?:合计|共计|总计|累计|总额|汇总)[^。；，,]{0,12}$")
 
@@ -64,13 +65,18 @@ IGNORE = re.compile(
     r"(注册资本|注册资金|开办资金|资本金|出资|营业收入|营业总收入|营业额|收入|净利润|利润|毛利|总资产|净资产|资产总额|"
     r"股本|市值|零售总额|贸易总额|贸易额|保证金|履约保证|担保|负债|贷款|本金|利息|违约金|募集|市场规模|产值|生产总值|财政|收入的|"
     r"占.{0,12}比例|每股|权益|实际发生|单价|补助|补贴|成本|"
-    r"笔货款|预付款|首付款|进度款|尾款|质保金|(?<![确约规决指固核设认鉴测审限制评既])定金|订金|[%％]即)[^。；;]{0,14}$")
+    r"笔货款|预付款|首付款|进度款|尾款|质保金|(?<![确约规决指固核设认鉴测审限制评既])定金|订金)[^。；;]{0,14}$")
+# A share of the price (支付合同总金额的30%，即¥27,201,000.00元): an instalment, not the price.
+SHARE = re.compile(r"的\d+(?:\.\d+)?[%％][^\d。；;]{0,8}$")
 # A price per unit (每平方米18,760.05元): not what the whole purchase costs.
 PER_UNIT = re.compile(r"每[^\d。；;，,]{1,10}$")
 # Anywhere in the clause: what the company has won or sold over a period (截至公告日，公司本年度累计
 # 中标金额..., 最近三个会计年度...发生的购销金额) or a past contract (曾签署). A batch announced
 # together (成功中标一批项目，累计中标金额...) is not a period.
-AGGREGATE = re.compile(r"会计年度|曾(?:经|与|签)|(?:截至|截止|本年|今年|年初|以来|连同|前期)[^。；;]*累计")
+AGGREGATE = re.compile(r"会计年度|曾(?:经|与|签)|(?:截至|截止|本年|今年|年初|以来|连同|前期)[^。；;]*累计|"
+                       r"(?:最近|过去|近)(?:[一二两三四五十]|十二)(?:年|个月)|资金往来|"
+                       r"\d{4}年度?[，,]?(?:本公司|公司)?(?:向|与)[^。；;]{0,20}(?:销售|采购|交易)|"
+                       r"比[^。；;]{0,30}(?:少|多|低|高|减少|增加)$")
 _ROLE_RE = {role: re.compile(rf"(?:{cues})", re.I) for role, cues in ROLE_CUES.items()}
 _WINDOW = 40           # how far back a cue names an amount's role
 _SENTENCE_WINDOW = 160   # how far back the sentence can say the amount is a period's figure
@@ -129,7 +135,7 @@ def role_of(before: str) -> str | None:
     """The role the nearest cue before an amount gives it; None when the amount is about something else."""
     sentence = _SENTENCE_END.split(before)[-1]
     clause = sentence[-_WINDOW:]
-    if IGNORE.search(clause) or PER_UNIT.search(clause) or AGGREGATE.search(sentence):
+    if IGNORE.search(clause) or PER_UNIT.search(clause) or SHARE.search(clause) or AGGREGATE.search(sentence):
         return None
     best, pos = "unknown", -1
     for role, rx in _ROLE_RE.items():
@@ -163,7 +169,7 @@ def find_amounts(views: list[View], make: FactMaker) -> list:
                     continue
                 amount.currency = FOREIGN[named.group()]
             before = text[max(0, m.start() - _SENTENCE_WINDOW):m.start()]
-            in_list = text[listed[0]:m.start()] in _LIST_JOINERS
+            in_list = _LIST_JOINER.fullmatch(text, listed[0], m.start()) is not None
             role = listed[1] if in_list else role_of(before)
             listed = (m.end(), role)
             if _RANGE_TO.match(text, m.end()):
@@ -192,8 +198,9 @@ def find_amounts(views: list[View], make: FactMaker) -> list:
 
 
 _SENTENCE_END = re.compile(r"[。；;]")
-# 分别为16,686.92万元、14,949.07万元和43,826.39万元; 壹仟玖佰玖拾贰元（¥1992元）
-_LIST_JOINERS = ("、", "和", "及", "，", ",", "（", "(")
+# The next item of a list (分别为16,686.92万元、14,949.07万元和43,826.39万元) or the same amount again
+# (壹仟玖佰玖拾贰元（¥1992元）, 27,201,000.00元（大写：贰仟柒佰贰拾万壹仟元整）).
+_LIST_JOINER = re.compile(r"[)）]?(?:[、和及，,]|[（(]?(?:人民币)?(?:[（(]?[大小]写[)）]?)?[:：]?)")
 _CONVERSION = re.compile(r"折合|约合|折算|相当于|合人民币|汇率")
 
 
@@ -229,6 +236,6 @@ def _is_part(text: str, start: int, ends: list[int]) -> bool:
     """An amount in the breakdown of one stated just before it in the sentence (总投资163,667万元（其中：
     建筑安装费用129,619.22万元，预备费...）): a part of that price, not the price."""
     window = text[max(0, start - 200):start]
-    sentence = start - len(_SENTENCE_END.split(window)[-1])
+    sentence = start - len(window.rsplit("。", 1)[-1])   # a breakdown may list its items with ；
     among = text.rfind("其中", sentence, start)
     return among >= 0 and any(sentence <= e <= among for e in ends)
