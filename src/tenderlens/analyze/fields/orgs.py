@@ -78,11 +78,12 @@ def name_at(text: str, start: int, max_len: int = 40, breaks: frozenset[int] = f
     for cut in sorted((e for e in ends if 1 < e <= len(s)), reverse=True):
         head = s[:cut]
         if _balanced(head):
-            if not plausible(head):
-                return None
+            # A whole name on its line (a title line, a table cell) ends at the line break.
             for b in sorted(breaks):
                 if start + 4 <= b < start + cut and b - start in ends and plausible(text[start:b]):
                     return start, b
+            if not plausible(head):
+                return None
             # Two companies written one after the other (甲股份有限公司乙股份有限公司): a legal name ends
             # at its legal form; only a branch (分公司, 项目部 ...) continues it.
             first = _LEGAL_FORM.search(head)

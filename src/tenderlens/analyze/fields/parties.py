@@ -307,7 +307,7 @@ def mentions(views: list[View]) -> list[Mention]:
     return out
 
 
-_TITLE_AFTER = re.compile(r"关于|重大|中标|签订|签署|合同|项目|公告|日常|$")
+_TITLE_AFTER = re.compile(r"[^。，；]{0,10}?(?:关于|重大|中标|签订|签署|合同|项目|公告|日常)|$")
 
 
 def _name_list(view: View, start: int) -> list[tuple[int, int]]:
