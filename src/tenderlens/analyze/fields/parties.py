@@ -38,7 +38,7 @@ _LABEL = re.compile(rf"(?=[招采代中成乙承卖供甲买需发委交合业�
                     rf"(?P<label>{AGENT_WORDS}|{WINNER_WORDS}|{SIGNER_WORDS}|{BUYER_WORDS}|{OWNER_WORDS})"
                     r"(?:名称|单位名称|全称|当事人)?(?P<colon>(?:为|是|[:：]){1,2})?")
 # NAME（以下简称“甲方”）, and NAME（发包人）: a role in brackets after a name is the same alias.
-_ALIAS = re.compile(r"[（(](?:(?:以下|下)?(?:简称|称)[:：为]?(?P<alias>[^）)]{1,60})"
+_ALIAS = re.compile(r"[（(](?:(?:以下|下)?(?:合并|统)?(?:简称|称)[:：为]?(?P<alias>[^）)]{1,60})"
                     rf"|[“\"]?(?P<role>{BUYER_WORDS}|{WINNER_WORDS}|{SIGNER_WORDS})[”\"]?)[）)]")
 _NOTICE_FROM = re.compile(rf"(?:收到|接到|获得|取得|获)(?:了)?(?:由)?(?:(?P<label>{AGENT_WORDS}|招标人|招标单位|采购人|业主方|业主|建设单位|发包人)[:：]?)?")
 # A project named after its buyer: “天津市公安局南开分局南开区2016年视频监控网建设运维服务项目”.
@@ -263,7 +263,7 @@ def mentions(views: list[View]) -> list[Mention]:
         for m in _FOR_OWNER.finditer(t):
             span = view.name_at(m.end())
             if span and (re.match(r"[“\"《]|的|\d|[A-Za-z]", t[span[1]:span[1] + 1])
-                         or _OWNED_PROJECT.match(t, _ASIDE.match(t, span[1]).end())):
+                         or _FULL_NAME.search(t, span[0], span[1]) and _OWNED_PROJECT.match(t, _ASIDE.match(t, span[1]).end())):
                 out.append(Mention(view, *span, "counterparty", "project_owner", 3))
         for m in _SENT_FOR.finditer(t):
             span = view.name_at(m.end())
