@@ -195,3 +195,23 @@ def test_instalments_and_restatements_in_words_are_not_prices_of_their_own():
 
 def test_a_quantity_in_units_of_a_hundred_million_is_not_money():
     assert record("年产1亿Nm3LNG项目总承包合同，合同价格为人民币：420,460,000.00元。")["amount_cny"] == 420_460_000
+
+
+def test_a_breakdown_after_the_sentence_of_its_total():
+    companies = "、".join(f"某某第{n}公路有限公司合同额为{n},000,000.00元" for n in range(1, 12))
+    rec = record(f"公司被确定为养护维修工程项目的中标单位，与业主签订了总计为¥423,983,016.73的《合同协议书》。"
+                 f"其中：{companies}。")
+    assert rec["amount_cny"] == pytest.approx(423_983_016.73)
+
+
+@pytest.mark.parametrize("before", [
+    "到目前为止公司累计与中建钢构签订此项目的钢结构制作合同，累计暂估价为",
+    "截至公告日，公司已中标未开工项目合计总金额约",
+    "公司就该项目已签订工程合同和中标累计金额达",
+])
+def test_backlog_and_running_totals_are_not_the_price(before):
+    assert role_of(before) is None
+
+
+def test_yuan_given_by_its_sign_is_in_yuan():
+    assert parse_amount("¥423,983,016.73").unit == "元"

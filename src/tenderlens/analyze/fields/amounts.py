@@ -70,10 +70,12 @@ IGNORE = re.compile(
 SHARE = re.compile(r"的\d+(?:\.\d+)?[%％][^\d。；;]{0,8}$")
 # A price per unit (每平方米18,760.05元): not what the whole purchase costs.
 PER_UNIT = re.compile(r"每[^\d。；;，,]{1,10}$")
-# Anywhere in the clause: what the company has won or sold over a period (截至公告日，公司本年度累计
-# 中标金额..., 最近三个会计年度...发生的购销金额) or a past contract (曾签署). A batch announced
-# together (成功中标一批项目，累计中标金额...) is not a period.
-AGGREGATE = re.compile(r"会计年度|曾(?:经|与|签)|(?:截至|截止|本年|今年|年初|以来|连同|前期)[^。；;]*累计|"
+# Anywhere in the sentence: what the company has won or sold over a period (截至公告日，公司本年度累计
+# 中标金额..., 最近三个会计年度...发生的购销金额, 已中标未开工项目), a past contract (曾签署) or a
+# comparison (比预计成交金额少...). A batch announced together (成功中标一批项目，累计中标金额...)
+# is not a period.
+AGGREGATE = re.compile(r"会计年度|曾(?:经|与|签)|未开工|在手订单|"
+                       r"(?:截至|截止|本年|今年|年初|以来|连同|前期|目前为止|迄今|已签订|已中标)[^。；;]*累计|"
                        r"(?:最近|过去|近)(?:[一二两三四五十]|十二)(?:年|个月)|资金往来|"
                        r"\d{4}年度?[，,]?(?:本公司|公司)?(?:向|与)[^。；;]{0,20}(?:销售|采购|交易)|"
                        r"比[^。；;]{0,30}(?:少|多|低|高|减少|增加)$")
@@ -114,7 +116,7 @@ def _from_match(m: re.Match, bare_numerals: bool = False) -> Amount | None:
             whole, _, frac = raw.rpartition(".")
             raw = f"{whole}.{frac}".replace(".", "", whole.count("."))
         number = float(raw.replace(",", "").replace("，", ""))
-        return Amount(number * _SCALE[scale], cur, number, scale + (name or ""))
+        return Amount(number * _SCALE[scale], cur, number, scale + (name or ("元" if cur == "CNY" else cur)))
     if m.group("cnfx"):
         cur, unit = FOREIGN[m.group("cnfx")], m.group("cnfx")
     else:
@@ -154,7 +156,7 @@ def find_amounts(views: list[View], make: FactMaker) -> list:
         text = view.text
         starts: list[int] = []   # where the amounts kept so far on this page start and end
         ends: list[int] = []
-        listed = (-1, None)   # end and role of the amount read last: the next item of a list shares its role
+        listed = (-1, None, False)   # end, role and part-ness of the amount read last
         for m in _AMOUNT.finditer(text):
             amount = _from_match(m)
             if amount is None or amount.value < 1000:
@@ -171,7 +173,9 @@ def find_amounts(views: list[View], make: FactMaker) -> list:
             before = text[max(0, m.start() - _SENTENCE_WINDOW):m.start()]
             in_list = _LIST_JOINER.fullmatch(text, listed[0], m.start()) is not None
             role = listed[1] if in_list else role_of(before)
-            listed = (m.end(), role)
+            # a breakdown goes on to the end of its sentence, however long its list
+            part = listed[2] and "。" not in text[listed[0]:m.start()] or _is_part(text, m.start(), ends)
+            listed = (m.end(), role, part)
             if _RANGE_TO.match(text, m.end()):
                 continue   # the lower end of a range: its upper end is the figure
             if _REVISED.match(text, m.end()):   # 由1,880万元调整为2,060万元: the old figure gives way
@@ -189,7 +193,7 @@ def find_amounts(views: list[View], make: FactMaker) -> list:
                 value["replaced"] = True
             if _TOTAL.search(re.split(r"[。；;]", before)[-1]):
                 value["total"] = True
-            if _is_part(text, m.start(), ends):
+            if part:
                 value["part"] = True
             starts.append(m.start())
             ends.append(m.end())
@@ -235,7 +239,10 @@ def _converts(text: str, start: int, facts: list, starts: list[int], ends: list[
 def _is_part(text: str, start: int, ends: list[int]) -> bool:
     """An amount in the breakdown of one stated just before it in the sentence (总投资163,667万元（其中：
     建筑安装费用129,619.22万元，预备费...）): a part of that price, not the price."""
-    window = text[max(0, start - 200):start]
-    sentence = start - len(window.rsplit("。", 1)[-1])   # a breakdown may list its items with ；
+    window = text[max(0, start - 400):start]
+    *earlier, last = window.rsplit("。", 2)   # a breakdown may list its items with ；
+    sentence = start - len(last)
+    if last.startswith("其中") and earlier:   # ...总计为X的《合同协议书》。其中：A合同额为...
+        sentence -= len(earlier[-1]) + 1
     among = text.rfind("其中", sentence, start)
     return among >= 0 and any(sentence <= e <= among for e in ends)
