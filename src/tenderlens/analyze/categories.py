@@ -47,6 +47,7 @@ class _Index:
     security_lookalikes: list[str]
     government: list[str]
     title_endings: tuple[str, ...]
+    body_endings: tuple[str, ...]          # endings of a government body's name (局, 人民政府 ...)
     organisation: re.Pattern[str] | None   # CJK characters up to an organisation ending, from a cue's end
     breakers: tuple[str, ...]
 
@@ -70,6 +71,7 @@ def _index(codebook: Codebook) -> _Index:
             incidental=keys(ctx.incidental), security=keys(ctx.security), government=keys(ctx.government),
             security_lookalikes=keys(ctx.security_lookalikes),
             title_endings=tuple(keys(ctx.standard_title_endings)),
+            body_endings=tuple(phrase_key(e) for e in ctx.government_body_endings),
             organisation=re.compile("([\u4e00-\u9fff]{0,8}?)(?:%s)" % "|".join(map(re.escape, keys(ctx.organisation_endings))))
             if ctx.organisation_endings else None,
             breakers=tuple(keys(ctx.name_breakers)))
@@ -79,12 +81,11 @@ def _index(codebook: Codebook) -> _Index:
 class _Context:
     """What the document as a whole says about who buys and why."""
 
-    def __init__(self, scans: list[PageScan], codebook: Codebook, idx: _Index, buyer: str | None):
-        ctx = codebook.context
+    def __init__(self, scans: list[PageScan], idx: _Index, buyer: str | None):
         buyer_key = phrase_key(buyer) if buyer else ""
         self.security = any(k in buyer_key for k in idx.security) or self._said(
             scans, idx.security, idx, idx.security_lookalikes)
-        by_name = any(buyer_key.endswith(phrase_key(e)) for e in ctx.government_body_endings) if buyer_key else False
+        by_name = buyer_key.endswith(idx.body_endings) if buyer_key else False
         self.government = self.security or by_name or self._said(scans, idx.government, idx, [])
         self._domains: dict[str, bool] = {}
 
@@ -210,7 +211,7 @@ def quote_span(text: str, start: int, end: int) -> tuple[int, int]:
 def find_categories(doc_id: str, scans: list[PageScan], codebook: Codebook, buyer: str | None = None) -> list[Fact]:
     """One fact per counted cue hit: kind = family, key = category id."""
     idx = _index(codebook)
-    doc_ctx = _Context(scans, codebook, idx, buyer)
+    doc_ctx = _Context(scans, idx, buyer)
     facts: list[Fact] = []
     for families in (("tech",), ("target", "source", "exempt")):
         if families[0] != "tech" and not any(f.kind == "tech" for f in facts):

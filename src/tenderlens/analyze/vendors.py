@@ -31,10 +31,7 @@ def _names(codebook: Codebook) -> tuple[dict[str, list[tuple[str, list[str]]]], 
 
 def find_vendors(doc_id: str, scans: list[PageScan], codebook: Codebook, suppliers: list[str]) -> list[Fact]:
     names, all_keys = _names(codebook)
-    supplier_keys = [phrase_key(s) for s in suppliers if s]
-    # A vendor wins here when any of its names is part of a winning supplier's name
-    # (新科佳都 in 广州新科佳都科技有限公司): then every mention of it is as supplier.
-    winners = {vid for vid, keys in all_keys.items() if any(k in sk for k in keys for sk in supplier_keys)}
+    winners: set[str] | None = None  # worked out at the first vendor mention; most documents have none
     facts: list[Fact] = []
     for sc in scans:
         candidates: dict[str, list[tuple[int, int]]] = {}
@@ -42,6 +39,8 @@ def find_vendors(doc_id: str, scans: list[PageScan], codebook: Codebook, supplie
             for vendor_id, counters in names.get(key, ()):
                 if not sc.covered(counters, s, e):
                     candidates.setdefault(vendor_id, []).append((s, e))
+        if candidates and winners is None:
+            winners = _winners(all_keys, suppliers)
         for vendor_id, hits in candidates.items():
             reach = -1
             # One fact per name as written: 杭州海康威视数字技术股份有限公司, not also 海康威视 inside it.
@@ -56,3 +55,10 @@ def find_vendors(doc_id: str, scans: list[PageScan], codebook: Codebook, supplie
                                   sc.page, ps, pe, sc.text[ps:pe], codebook.version, EXTRACTOR))
     facts.sort(key=lambda f: (f.page, f.start))
     return facts
+
+
+def _winners(all_keys: dict[str, list[str]], suppliers: list[str]) -> set[str]:
+    """Vendors any of whose names is part of a winning supplier's name (新科佳都 in
+    广州新科佳都科技有限公司): every mention of such a vendor is as supplier."""
+    supplier_keys = [phrase_key(s) for s in suppliers if s]
+    return {vid for vid, keys in all_keys.items() if any(k in sk for k in keys for sk in supplier_keys)}
