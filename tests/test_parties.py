@@ -106,3 +106,15 @@ def test_name_boundaries(text, name):
 @pytest.mark.parametrize("text", ["ZC-AZB17093项目", "中国移动通信集团公司全资控股子公司，具有良好的信用", "乙方另行签订"])
 def test_not_names(text):
     assert name_at(text, 0) is None
+
+
+def test_table_written_one_cell_a_line():
+    table = "序号\n\n中标人名称\n\n中标项目名称\n\n采购人名称\n\n中标金额（万元）\n\n1\n\n示例软件有限公司\n\n污染源在线监控平台项目\n\n登封市环境保护局\n\n168.000\n\n"
+    rec = record(HEAD + "公司近期中标了以下项目：\n\n" + table + "特此公告。")
+    assert rec["buyer"] == "登封市环境保护局"
+    assert rec["suppliers"] == ["示例软件有限公司"]
+    # A second row for another buyer: the announcement has no single buyer; both companies won.
+    second = "2\n\n示例电子有限公司\n\n应急平台项目\n\n郓城县应急管理局\n\n589.679\n\n"
+    rec = record(HEAD + "公司近期中标了以下项目：\n\n" + table + second + "特此公告。")
+    assert rec["buyer"] is None
+    assert rec["suppliers"] == ["示例软件有限公司", "示例电子有限公司"]

@@ -196,6 +196,7 @@ def mentions(views: list[View]) -> list[Mention]:
                 cell_end = min((b for b in view.breaks if b > m.end()), default=len(t))
                 if span and span[1] <= cell_end:
                     out.append(Mention(view, *span, role, "label_cell", 1))
+        out.extend(_table_row(view, defined))
         for m in _BARE_LABEL.finditer(t):
             span = view.name_at(m.end())
             # Without a colon the role word may be a clause's subject (发包人可派员...): only full names count.
@@ -305,6 +306,53 @@ def mentions(views: list[View]) -> list[Mention]:
             if issuer:
                 out.append(issuer)
     return out
+
+
+# A table written one cell a line: a header row of column titles, then the first data row.
+_COLUMN_TITLE = re.compile(r"序号|[\u4e00-\u9fff]{0,6}(?:名称|单位|人|方|类别|金额|总价|价格|备注|编号|日期|时间|地点|内容|期限|工期|数量)"
+                           r"(?:[（(][^）)]{1,6}[）)])?")
+_BUYER_COLUMN = re.compile(r"(?:采购人|招标人|客户|业主|甲方|发包人|发包方|建设单位|招标单位|采购单位)(?:名称)?")
+_WINNER_COLUMN = re.compile(r"(?:中标人|中标单位|中标供应商|成交供应商|成交人|中标方)(?:名称)?")
+
+
+def _table_row(view: View, defined: list[Mention]) -> list[Mention]:
+    """Buyer and winner from the first row under a header naming their columns (采购人名称, 中标人名称)."""
+    t = view.text
+    if not _BUYER_COLUMN.search(t) and not _WINNER_COLUMN.search(t):
+        return []
+    edges = sorted(view.breaks | {0, len(t)})
+    cells = [(a, b) for a, b in zip(edges, edges[1:]) if b > a]
+    out: list[Mention] = []
+    i = 0
+    while i < len(cells):
+        j = i
+        while j < len(cells) and _COLUMN_TITLE.fullmatch(t, *cells[j]):
+            j += 1
+        header = cells[i:j]
+        roles = [("buyer" if _BUYER_COLUMN.fullmatch(t, *c) else "winner" if _WINNER_COLUMN.fullmatch(t, *c) else None)
+                 for c in header]
+        if len(header) >= 3 and any(roles):
+            # Row after row while every role cell holds a name (a merged cell shifts the rest).
+            for r in range(j, len(cells) - len(header) + 1, len(header)):
+                row = [_cell_name(view, defined, *c) for c in cells[r:r + len(header)]]
+                if not all(m for role, m in zip(roles, row) if role):
+                    break
+                out.extend(replace(m, role=role) for role, m in zip(roles, row) if role)
+            # Rows for several buyers: the document has no single buyer.
+            if len({m.name for m in out if m.role == "buyer"}) > 1:
+                out = [m for m in out if m.role != "buyer"]
+            return out
+        i = max(j, i + 1)
+    return out
+
+
+def _cell_name(view: View, defined: list[Mention], a: int, b: int) -> Mention | None:
+    """The name filling a table cell, or the full name of the short name it holds."""
+    short = next((d for d in defined if d.alias == view.text[a:b]), None)
+    if short:
+        return replace(short, how="table", rank=1)
+    span = view.name_at(a)
+    return Mention(view, *span, "", "table", 1) if span and span[1] == b else None
 
 
 _TITLE_AFTER = re.compile(r"[^。，；]{0,10}?(?:关于|重大|中标|签订|签署|合同|项目|公告|日常)|$")
