@@ -118,3 +118,11 @@ def test_table_written_one_cell_a_line():
     rec = record(HEAD + "公司近期中标了以下项目：\n\n" + table + second + "特此公告。")
     assert rec["buyer"] is None
     assert rec["suppliers"] == ["示例软件有限公司", "示例电子有限公司"]
+
+
+def test_two_names_before_an_alias():
+    rec = record(HEAD + "公司收到招标代理机构深圳市示例建设监理有限公司和贵州示例旅游发展有限责任公司（以下简称“招标人”）"
+                        "发来的《中标通知书》。")
+    assert rec["buyer"] == "贵州示例旅游发展有限责任公司"
+    rec = record(HEAD + "公司中标四川省雅安市公安局及雅安市经济和信息化委员会（以下合并简称“甲方”）的平台项目。")
+    assert rec["buyer"] == "四川省雅安市公安局及雅安市经济和信息化委员会"

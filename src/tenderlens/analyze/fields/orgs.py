@@ -101,14 +101,17 @@ _LEGAL_FORM = re.compile(r"股份有限公司|有限责任公司|有限公司(?!
 _BEFORE_NAME = re.compile(r"概况|情况|概述|简介|介绍|与|由|受|授权|收到|接到|获得|确认|确定|中标|签订|签署|委托|通过|参与|参加|子公司|参股公司|下属|旗下|所属的|以及|"
                           r"关联方|披露|公告|公示|注册在|投标了|参与了|由于|鉴于|关联企业|日同|司同|"
                           rf"\d{{4}}年\d{{1,2}}月\d{{1,2}}日[对与和向同]?|{LABELS}")
+_AND = re.compile(r"和|及|、")
 _LATIN_BEFORE = re.compile(r"[A-Za-z][A-Za-z0-9.,&'\-]{3,80}$")
 
 
-def name_before(text: str, end: int, max_len: int = 40, breaks: frozenset[int] = frozenset()) -> tuple[int, int] | None:
+def name_before(text: str, end: int, max_len: int = 40, breaks: frozenset[int] = frozenset(),
+                joint: bool = False) -> tuple[int, int] | None:
     """The organisation name that ends at `end` (e.g. before （以下简称...）), as a span, or None.
 
     A name starts after the last line break inside it unless what comes before the break
-    is one or two characters (a name that the layout wrapped: 广\n东水电二局)."""
+    is one or two characters (a name that the layout wrapped: 广\n东水电二局). Two names joined by 和/及
+    give the last, unless they are `joint` (A及B（以下合并简称“甲方”）)."""
     latin = _LATIN_BEFORE.search(text[max(0, end - 80):end])
     if latin:  # a foreign party written in Latin letters: SEALAND ENGINEERING（以下简称“甲方”）
         return end - len(latin.group()), end
@@ -129,6 +132,11 @@ def name_before(text: str, end: int, max_len: int = 40, breaks: frozenset[int] =
         if depth < 0:
             cut, depth = max(cut, i + 1), 0
     s2 = _LEADING.sub("", s[cut:])
+    # A和B（以下简称“招标人”）: the name next to the aside is the last of the two.
+    for m in _AND.finditer("" if joint else s2):
+        if ends_as_name(s2[:m.start()]) and plausible(s2[:m.start()]) and plausible(s2[m.end():]):
+            s2 = s2[m.end():]
+            break
     start = end - len(s2)
     start = after_break(start, end, breaks, text)
     s2 = text[start:end]

@@ -38,7 +38,7 @@ _LABEL = re.compile(rf"(?=[招采代中成乙承卖供甲买需发委交合业�
                     rf"(?P<label>{AGENT_WORDS}|{WINNER_WORDS}|{SIGNER_WORDS}|{BUYER_WORDS}|{OWNER_WORDS})"
                     r"(?:名称|单位名称|全称|当事人)?(?P<colon>(?:为|是|[:：]){1,2})?")
 # NAME（以下简称“甲方”）, and NAME（发包人）: a role in brackets after a name is the same alias.
-_ALIAS = re.compile(r"[（(](?:(?:以下|下)?(?:合并|统)?(?:简称|称)[:：为]?(?P<alias>[^）)]{1,60})"
+_ALIAS = re.compile(r"[（(](?:(?:以下|下)?(?P<joint>合并|统)?(?:简称|称)[:：为]?(?P<alias>[^）)]{1,60})"
                     rf"|[“\"]?(?P<role>{BUYER_WORDS}|{WINNER_WORDS}|{SIGNER_WORDS})[”\"]?)[）)]")
 _NOTICE_FROM = re.compile(rf"(?:收到|接到|获得|取得|获)(?:了)?(?:由)?(?:(?P<label>{AGENT_WORDS}|招标人|招标单位|采购人|业主方|业主|建设单位|发包人)[:：]?)?")
 # A project named after its buyer: “天津市公安局南开分局南开区2016年视频监控网建设运维服务项目”.
@@ -161,7 +161,7 @@ def mentions(views: list[View]) -> list[Mention]:
     for vi, view in enumerate(views):
         t = view.text
         for m in _ALIAS.finditer(t):
-            span = name_before(t, m.start(), breaks=view.breaks)
+            span = name_before(t, m.start(), breaks=view.breaks, joint=bool(m.group("joint")))
             aliases = [m.group("role")] if m.group("role") else (
                 re.findall(r"[“\"‘]([^”\"’]{1,20})[”\"’]", m.group("alias"))
                 or re.split(r"[、，,或和及]", m.group("alias")))
