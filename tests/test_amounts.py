@@ -215,3 +215,20 @@ def test_backlog_and_running_totals_are_not_the_price(before):
 
 def test_yuan_given_by_its_sign_is_in_yuan():
     assert parse_amount("¥423,983,016.73").unit == "元"
+
+
+def test_amounts_listed_each_of_its_own_give_way_to_the_whole():
+    rec = record("公司被确定为养护维修工程项目的中标单位，项目金额¥597,322,004.05。目前公司就部分标段签订了《合同协议书》，"
+                 "金额分别为¥113,514,429.19、¥139,527,068.40。")
+    assert rec["amount_cny"] == pytest.approx(597_322_004.05)
+    # A stated total of such a list is still believed.
+    rec = record("公司收到两份中标通知书，中标金额分别为51,821,961.00元、180,875,475.00元。公司另收到一份中标通知书，"
+                 "中标金额为282,570,937.22元。上述项目合计中标金额为515,268,373.22元。")
+    assert rec["amount_cny"] == pytest.approx(515_268_373.22)
+    # With nothing else stated, the first of the list is shown.
+    assert record("合同金额分别为人民币60,384,760.52元、8,580,994.51元。")["amount_cny"] == pytest.approx(60_384_760.52)
+
+
+def test_award_and_asset_words():
+    assert role_of("二标段的工程，中标标价为") == "award"
+    assert role_of("拥有固定资产") is None

@@ -41,10 +41,10 @@ def _pick_amount(amounts: list[Fact], tender: bool = False) -> Fact | None:
     breakdown (其中：建安费..., 预备费...) are parts of the price stated before them, not the price."""
     if not amounts:
         return None
-    cny = [f for f in amounts if not (f.value or {}).get("replaced")] or amounts
-    cny = [f for f in cny if not (f.value or {}).get("part")] or cny
+    kept = [f for f in amounts if not (f.value or {}).get("replaced")] or amounts
+    cny = [f for f in kept if not (f.value or {}).get("part")] or kept
     for f in cny:
-        if (f.value or {}).get("total") and _sums_earlier(f, cny):
+        if (f.value or {}).get("total") and _sums_earlier(f, kept):
             return f
     if not tender:
         values = [(f.value or {}).get("yuan") or 0.0 for f in cny]

@@ -55,7 +55,7 @@ _TOTAL = re.compile(r"(?:合计|共计|总计|累计|总额|汇总)[^。；，,]
 
 # What the words before an amount say it is. Searched right to left: the nearest cue wins.
 ROLE_CUES = {
-    "award": "中标金额|中标价|中标总价|中标总金额|中标额|中标价格|成交金额|成交价|成交总价|中标合同金额|投标报价|投标总价|报价|award|awarded",
+    "award": "中标金额|中标价|中标标价|中选金额|中选价|中标总价|中标总金额|中标额|中标价格|成交金额|成交价|成交总价|中标合同金额|投标报价|投标总价|报价|award|awarded",
     "contract": "合同金额|合同总金额|合同总价|合同价|合同额|合同总额|合同价款|合同总价款|总价款|签约金额|协议金额|协议总金额|订单金额|合同标的|contract amount|contract price|not to exceed|total cost",
     "ceiling": "最高限价|控制价|拦标价|限价|上限|最高投标限价",
     "budget": "预算|概算|总投资|投资总额|投资额|项目金额|估算|budget",
@@ -64,7 +64,7 @@ ROLE_CUES = {
 GENERIC_PRICE = re.compile(r"金额|总价|总额|价款|造价|价格|费用|price|amount", re.I)
 # Amounts that describe the company or the market, not the purchase.
 IGNORE = re.compile(
-    r"(注册资本|注册资金|开办资金|资本金|出资|营业收入|营业总收入|营业额|收入|净利润|利润|毛利|总资产|净资产|资产总额|"
+    r"(注册资本|注册资金|开办资金|资本金|出资|营业收入|营业总收入|营业额|收入|净利润|利润|毛利|总资产|净资产|固定资产|资产总额|"
     r"股本|市值|零售总额|贸易总额|贸易额|保证金|履约保证|担保|负债|贷款|本金|利息|违约金|募集|市场规模|产值|生产总值|财政|收入的|"
     r"占.{0,12}比例|每股|权益|实际发生|单价|补助|补贴|成本|"
     r"笔货款|预付款|首付款|进度款|尾款|质保金|(?<![确约规决指固核设认鉴测审限制评既])定金|订金)[^。；;]{0,14}$")
@@ -177,8 +177,11 @@ def find_amounts(views: list[View], make: FactMaker) -> list:
             before = text[max(0, m.start() - _SENTENCE_WINDOW):m.start()]
             in_list = _LIST_JOINER.fullmatch(text, listed[0], m.start()) is not None
             role = listed[1] if in_list else role_of(before)
-            # a breakdown goes on to the end of its sentence, however long its list
-            part = listed[2] and "。" not in text[listed[0]:m.start()] or _is_part(text, m.start(), ends)
+            total = _TOTAL.search(_SENTENCE_END.split(before)[-1]) is not None
+            # A breakdown goes on to the end of its sentence, however long its list, up to a total;
+            # so does a list of amounts each of its own (金额分别为A、B).
+            part = not total and (listed[2] and "。" not in text[listed[0]:m.start()]
+                                  or _EACH.search(before) is not None or _is_part(text, m.start(), ends))
             listed = (m.end(), role, part)
             if _RANGE_TO.match(text, m.end()):
                 continue   # the lower end of a range: its upper end is the figure
@@ -195,7 +198,7 @@ def find_amounts(views: list[View], make: FactMaker) -> list:
                      "unit": amount.unit, "role": role}
             if _key(value) in replaced:
                 value["replaced"] = True
-            if _TOTAL.search(re.split(r"[。；;]", before)[-1]):
+            if total:
                 value["total"] = True
             if part:
                 value["part"] = True
@@ -206,6 +209,7 @@ def find_amounts(views: list[View], make: FactMaker) -> list:
 
 
 _SENTENCE_END = re.compile(r"[。；;]")
+_EACH = re.compile(r"分别(?:为|是)[:：]?(?:人民币)?$")
 # The next item of a list (分别为16,686.92万元、14,949.07万元和43,826.39万元) or the same amount again
 # (壹仟玖佰玖拾贰元（¥1992元）, 27,201,000.00元（大写：贰仟柒佰贰拾万壹仟元整）).
 _LIST_JOINER = re.compile(r"[)）]?(?:[、和及，,]|[（(]?(?:人民币)?(?:[（(]?[大小]写[)）]?)?[:：]?)")
