@@ -126,3 +126,9 @@ def test_two_names_before_an_alias():
     assert rec["buyer"] == "贵州示例旅游发展有限责任公司"
     rec = record(HEAD + "公司中标四川省雅安市公安局及雅安市经济和信息化委员会（以下合并简称“甲方”）的平台项目。")
     assert rec["buyer"] == "四川省雅安市公安局及雅安市经济和信息化委员会"
+
+
+def test_another_organisations_subsidiary_is_not_the_company():
+    rec = record(HEAD + "公司于2013年3月6日与杭州示例橡胶有限公司（以下简称“杭州示例”）属下控股子公司—杭州示例清泉实业有限公司"
+                        "（以下简称“示例清泉”）签订了《设备采购合同》。")
+    assert rec["suppliers"] == ["示例科技股份有限公司"]

@@ -158,6 +158,7 @@ def mentions(views: list[View]) -> list[Mention]:
     about_subsidiary = False  # the title says the notice is about a subsidiary (关于全资子公司...的公告)
     defined: list[Mention] = []  # full names with the short name the document gives them
     subcontract = any(re.search(r"分包(?:人|方)[:：）)”\"]|[（(“\"]分包(?:人|方)", v.text) for v in views)
+    issuer = _issuer(views[0]) if views else None
     for vi, view in enumerate(views):
         t = view.text
         for m in _ALIAS.finditer(t):
@@ -231,6 +232,8 @@ def mentions(views: list[View]) -> list[Mention]:
             if span and _SUBSIDIARY_ACTS.match(t, span[1]) and not re.search(r"子公司$|联合体$", t[span[0]:span[1]]):
                 out.append(Mention(view, *span, "subsidiary", "title_subject", 2))
         for m in _SUBSIDIARY.finditer(t):
+            if _owned_by_other(view, m.start(), issuer):
+                continue
             # 全资子公司长治晋清与...: the subsidiary by the short name defined earlier.
             short = next((d for d in defined if t.startswith(d.alias, m.end())
                           and _SUBSIDIARY_ACTS.match(t, m.end() + len(d.alias))), None)
@@ -301,11 +304,25 @@ def mentions(views: list[View]) -> list[Mention]:
                 out.append(Mention(view, *span, "partner", "consortium", 1))
             elif span and _ACTS_AFTER.search(t[span[1]:span[1] + 110]):
                 out.append(Mention(view, *span, "counterparty", "acts", 3))
-        if vi == 0:
-            issuer = _issuer(view)
-            if issuer:
-                out.append(issuer)
+    if issuer:
+        out.append(issuer)
     return out
+
+
+# 国华下属的NAME, 杭州中策橡胶有限公司（…）属下控股子公司—NAME: another organisation's subsidiary.
+_OWNER_LINK = re.compile(r"(?:[（(][^）)]{0,40}[）)])?(?:的|之|属下|下属的?|所属的?|旗下的?)?$")
+
+
+def _owned_by_other(view: View, at: int, issuer: Mention | None) -> bool:
+    t = view.text
+    link = _OWNER_LINK.search(t, max(0, at - 50), at)
+    owner = name_before(t, link.start(), breaks=view.breaks) if link else None
+    if not owner:
+        return False
+    name = t[owner[0]:owner[1]]
+    if re.search(r"[了的是为在及和与]公司$", name):
+        return False  # 披露了公司二级子公司: the company itself
+    return not (issuer and (name in issuer.name or issuer.name in name))
 
 
 # A table written one cell a line: a header row of column titles, then the first data row.
@@ -375,9 +392,11 @@ def _issuer(view: View) -> Mention | None:
     (on its own, or starting the title: XX股份有限公司关于...的公告); else the full name that the
     stock short name (证券简称) abbreviates."""
     text = view.page.text
-    # The title stands above the board's statement (本公司及董事会全体成员保证...).
-    statement = text.find("保证", 0, 600)
-    for m in re.finditer(r"^", text[:statement if statement > 0 else 600], re.M):
+    for m in re.finditer(r"^", text[:600], re.M):
+        # A title is a paragraph of its own, not a sentence (…\nConergy AG\n公司签订了…合同。).
+        paragraph_end = text.find("\n\n", m.start())
+        if re.search(r"[。；，]", text[m.start():paragraph_end if paragraph_end > 0 else len(text)]):
+            continue
         vs, _ = view.locate(m.start(), m.start())
         span = view.name_at(vs)
         if span:
