@@ -1,13 +1,11 @@
-"""The field view of a page: whitespace removed, positions mapped both ways, names looked up only where one can be."""
+"""The field view of a page: whitespace removed, positions mapped both ways."""
 from __future__ import annotations
 
 import random
 import re
 
-from tenderlens.analyze.fields import orgs
 from tenderlens.analyze.fields.evidence import views
-from tenderlens.extract import extract_document
-from tenderlens.model import Document, Page, RawDoc
+from tenderlens.model import Document, Page
 
 
 def _doc(*texts: str, language: str = "zh") -> Document:
@@ -33,13 +31,3 @@ def test_view_positions_map_to_the_page_text_and_back():
         # a whitespace run holding a line break is remembered at the view position after it
         runs = re.finditer(r"\s+", text)
         assert view.breaks == {len(re.sub(r"\s", "", text[:m.end()])) for m in runs if "\n" in m.group()}
-
-
-def test_name_lookup_agrees_with_orgs_at_every_position(eval_dir):
-    paths = sorted((eval_dir / "fddc" / "html").glob("*.html"))[::50]
-    assert paths
-    for path in paths:
-        doc = extract_document(RawDoc(str(path), path.read_bytes(), path.name))
-        for view in views(doc):
-            for start in range(len(view.text) + 1):
-                assert view.name_at(start) == orgs.name_at(view.text, start, breaks=view.breaks), (path, start)
