@@ -232,3 +232,33 @@ def test_amounts_listed_each_of_its_own_give_way_to_the_whole():
 def test_award_and_asset_words():
     assert role_of("二标段的工程，中标标价为") == "award"
     assert role_of("拥有固定资产") is None
+
+
+TABLE = ("公司近期中标了若干项目。现公告如下：\n\n序号\n\n中标人名称\n\n采购人名称\n\n中标金额 （万元）\n\n备注\n\n"
+         "1\n\n某某软件\n\n某某县管理委员会\n\n589.679\n\n已收到中标通知书\n\n"
+         "2\n\n某某科技\n\n某某市环境保护局\n\n168.000\n\n已收到中标通知书\n\n"
+         "合计\n\n757.679\n\n--\n\n二、中标项目对公司的影响\n\n")
+
+
+def test_a_table_column_with_its_unit_in_the_header():
+    doc, facts = facts_of(TABLE)
+    cells = [f for f in facts if f.key == "amount"]
+    assert [f.quote for f in cells] == ["589.679", "168.000", "757.679"]
+    assert all(f.value["role"] == "award" and f.value["unit"] == "万元" for f in cells)
+    assert all(f.quote == doc.pages[0].text[f.start:f.end] for f in cells)
+    # The row labelled 合计 sums the column: it is the document's amount.
+    assert summarise(doc.id, facts)["amount_cny"] == pytest.approx(7_576_790)
+
+
+def test_table_cells_that_are_not_amounts():
+    # A unit price column, serial numbers, and a number wrapped onto its own line in prose.
+    doc, facts = facts_of("序号\n\n单价（元）\n\n1\n\n12,500.00\n\n2\n\n13,000.00\n\n")
+    assert [f for f in facts if f.key == "amount"] == []
+    text = "拨付金额（万元）\n\n2015年4月\n\n700\n\n合计\n\n2,000\n\n本项目总投资为\n113,683.37\n万元。"
+    rec = record(text)
+    assert rec["amount_cny"] == pytest.approx(1_136_833_700) and rec["amount"]["role"] == "budget"
+
+
+def test_the_text_sums_up_what_its_table_lists():
+    text = TABLE.replace("合计\n\n757.679\n\n", "") + "本次中标金额共计1,000.00万元。"
+    assert record(text)["amount_cny"] == 10_000_000

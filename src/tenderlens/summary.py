@@ -35,7 +35,8 @@ def _pick_amount(amounts: list[Fact], tender: bool = False) -> Fact | None:
     a figure it revises, 由X调整为Y) gives way to the restatement. A stated total of several
     lots wins, and so does (outside tenders) an amount that is the sum of the amounts stated
     next to it. Otherwise the strongest role (AMOUNT_PREFERENCE, or TENDER_PREFERENCE for a
-    tender); within it yuan before other currencies, a sum the document repeats (a contract
+    tender); within it yuan before other currencies, prose before table cells (a table lists the
+    items of what its text sums up), a sum the document repeats (a contract
     price is written in figures and again in words, 大写; a third mention says no more, and a
     tender file, which repeats its lots, is not counted), then the first. The items of a
     breakdown (其中：建安费..., 预备费...) are parts of the price stated before them, not the price."""
@@ -59,7 +60,8 @@ def _pick_amount(amounts: list[Fact], tender: bool = False) -> Fact | None:
         count[value_of(f)] = 0 if tender else count.get(value_of(f), 0) + 1
     order = {id(f): i for i, f in enumerate(cny)}
     foreign = lambda f: (f.value or {}).get("currency", "CNY") != "CNY"  # noqa: E731
-    return min(cny, key=lambda f: (role_of(f), foreign(f), -min(count[value_of(f)], 2), order[id(f)]))
+    cell = lambda f: bool((f.value or {}).get("cell"))  # noqa: E731
+    return min(cny, key=lambda f: (role_of(f), foreign(f), cell(f), -min(count[value_of(f)], 2), order[id(f)]))
 
 
 def _sums_earlier(total: Fact, amounts: list[Fact]) -> bool:

@@ -7,6 +7,7 @@ the financial forms of 大写 (肆佰叁拾柒万元整), are converted by cn2an
 """
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 
@@ -67,7 +68,7 @@ IGNORE = re.compile(
     r"(注册资本|注册资金|开办资金|资本金|出资|营业收入|营业总收入|营业额|收入|净利润|利润|毛利|总资产|净资产|固定资产|资产总额|"
     r"股本|市值|零售总额|贸易总额|贸易额|保证金|履约保证|担保|负债|贷款|本金|利息|违约金|募集|市场规模|产值|生产总值|财政|收入的|"
     r"占.{0,12}比例|每股|权益|实际发生|单价|补助|补贴|成本|"
-    r"笔货款|预付款|首付款|进度款|尾款|质保金|(?<![确约规决指固核设认鉴测审限制评既])定金|订金)[^。；;]{0,14}$")
+    r"笔货款|预付款|首付款|进度款|尾款|质保金|拨付|付款金额|支付金额|(?<![确约规决指固核设认鉴测审限制评既])定金|订金)[^。；;]{0,14}$")
 # A share of the price (支付合同总金额的30%，即¥27,201,000.00元): an instalment, not the price.
 SHARE = re.compile(r"的\d+(?:\.\d+)?[%％][^\d。；;]{0,8}$")
 # A price per unit (每平方米18,760.05元): not what the whole purchase costs.
@@ -162,6 +163,8 @@ def find_amounts(views: list[View], make: FactMaker) -> list:
         for m in _AMOUNT.finditer(text):
             if m.lastgroup in ("num", "cn") and m.start(m.lastgroup) == m.start():
                 continue   # a bare number (2018, 12345): not money, and most of what the scan meets
+            if m.group("label") and m.start(m.lastgroup) in view.breaks:
+                continue   # a column header (金额（万元）) and the first cell below it: see _table_amounts
             amount = _from_match(m)
             if amount is None or amount.value < 1000:
                 continue
@@ -205,7 +208,52 @@ def find_amounts(views: list[View], make: FactMaker) -> list:
             starts.append(m.start())
             ends.append(m.end())
             facts.append(make(view, m.start(), m.end(), "amount", value, "fields.amounts"))
+        facts.extend(_table_amounts(view, make))
     return facts
+
+
+# A table column whose header gives the unit (中标金额（万元）) holds bare numbers, one a cell.
+_COLUMN_UNIT = re.compile(r"[（(](?:人民币)?(?P<unit>万元|亿元|元)[)）]")
+_CELL_NUMBER = re.compile(r"\d{1,3}(?:[,，]\d{3})+(?:\.\d+)?|\d+\.\d+|\d{5,}")
+_TABLE_REACH = 3000
+
+
+def _table_amounts(view: View, make: FactMaker) -> list:
+    """Amounts in the cells of a column whose header names the unit and what the amounts are. A cell is
+    a number with a line break on both sides; serial numbers and years (no decimals, under five digits)
+    are left out. The row labelled 合计 holds the total."""
+    text, breaks, facts = view.text, view.breaks, []
+    headers = [h for h in _COLUMN_UNIT.finditer(text) if h.end() in breaks]
+    if not headers:
+        return facts
+    lines = sorted(breaks)
+
+    def cell_start(end: int) -> int:   # a cell begins after the last line break before its end
+        return lines[max(0, bisect.bisect_left(lines, end) - 1)] if lines and lines[0] < end else 0
+
+    for i, h in enumerate(headers):
+        cell = text[cell_start(h.start()):h.start()]
+        role = role_of(cell)
+        if role in (None, "unknown"):
+            continue
+        end = min(len(text), h.end() + _TABLE_REACH, headers[i + 1].start() if i + 1 < len(headers) else len(text))
+        scale = _SCALE[h.group("unit")[:-1]]
+        for c in _CELL_NUMBER.finditer(text, h.end(), end):
+            if c.start() not in breaks or (c.end() not in breaks and c.end() != len(text)):
+                continue
+            if text[c.end():c.end() + 1] in _UNIT_START:
+                continue   # a number in prose wrapped onto its own line (113,683.37\n万元): the scan has it
+            number = float(c.group().replace(",", "").replace("，", ""))
+            value = {"yuan": round(number * scale, 2), "currency": "CNY", "amount": number, "unit": h.group("unit"),
+                     "role": role, "cell": True}
+            if _TOTAL_CELL.fullmatch(text, cell_start(c.start()), c.start()):
+                value["total"] = True
+            facts.append(make(view, c.start(), c.end(), "amount", value, "fields.amounts"))
+    return facts
+
+
+_UNIT_START = set("元万亿美欧港%％")
+_TOTAL_CELL = re.compile(r"(?:合计|总计|共计|小计)[:：]?")
 
 
 _SENTENCE_END = re.compile(r"[。；;]")
