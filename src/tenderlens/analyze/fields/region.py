@@ -32,7 +32,7 @@ _BODY = 3000
 _PROVINCIAL = re.compile(r"(?:省|自治区)(?:人民政府|[^市县区]{0,12}(?:厅|局|委员会|办公室))$")
 _NEAR = 800  # the opening that names the project: title and first paragraph
 _COMPANY = re.compile("公司")
-_NAME_REACH = 80  # orgs.name_before reads at most this far back (a Latin name; a Chinese one 40)
+_NAME_REACH = 40  # orgs.name_before's longest name before 公司 (its Latin-letter names cannot end in 公司)
 # Addresses of the parties (地址：娄底市娄星区...) say where an office is, not where the project is.
 _ADDRESS = re.compile(r"(?:地址|住所|住址|所在地|注册地|办公地点|通讯地址)[:：]?[^，。；：:]{0,40}")
 # The stock-exchange header: code, short name and notice number of the announcing company.
@@ -50,10 +50,11 @@ def _cpca():
 _PLACEHOLDERS = frozenset(("县", "市辖区", "省直辖县级行政区划", "自治区直辖县级行政区划"))
 
 
-def _places(text: str):
-    """cpca's name matches in `text`, without the placeholder rows and one-character hits."""
+def _places(text: str, stretches: list[tuple[int, int]] | None = None):
+    """cpca's name matches in `text`, without the placeholder rows and one-character hits.
+    `stretches` may come from a text that differs only where no place name is blanked out."""
     matcher = _cpca().matcher
-    for lo, hi in _named_stretches(text):
+    for lo, hi in _named_stretches(text) if stretches is None else stretches:
         for match in matcher.iter(text[lo:hi]):
             match.start_index += lo
             match.end_index += lo
@@ -82,10 +83,10 @@ def _place_names() -> ahocorasick_rs.AhoCorasick:
     return ahocorasick_rs.AhoCorasick(list(_cpca().matcher.ac.keys()))
 
 
-def _resolve(text: str, context: str) -> tuple[object, int, int] | None:
+def _resolve(text: str, context: str, stretches=None) -> tuple[object, int, int] | None:
     """The most specific division named in `text` (start, end in text), checked against `context`."""
     current, first, last = None, 0, 0
-    for match in _places(text):
+    for match in _places(text, stretches):
         candidates = match.attr_infos
         if current is not None:
             addr = next((a for a in candidates if a.belong_to(current)), None)
@@ -131,11 +132,11 @@ def region_value(addr) -> dict:
             "lat": lat, "lon": lon}
 
 
-def _refine(addr, text: str, span: tuple[int, int]) -> tuple[object, tuple[int, int]]:
+def _refine(addr, masked: tuple[str, list], span: tuple[int, int]) -> tuple[object, tuple[int, int]]:
     """Go down a level while the text names exactly one division inside the current one
     (a project in 罗定市 for a buyer in 云浮市); several places leave the region where it is."""
     cpca = _cpca()
-    matches = list(_places(text))
+    matches = list(_places(*masked))
     while addr.rank < 2:
         below: dict[str, tuple[int, int]] = {}
         for match in matches:
@@ -153,28 +154,37 @@ def _refine(addr, text: str, span: tuple[int, int]) -> tuple[object, tuple[int, 
     return addr, span
 
 
-def _masked(view: View, keep: list[tuple[int, int]], limit: int, names: dict[int, tuple[int, int] | None]) -> str:
-    """Page text with company names, addresses and the stock-exchange header blanked out (they tell
-    where a company or office is, not where the project is), except the spans in `keep` (the buyer's
-    own name). `names` remembers the name before each 公司 between calls on the same view."""
-    text = list(view.text[:limit])
-    stretches = _named_stretches(view.text[:limit])
+def _masked(view: View, keep: list[tuple[int, int]], limit: int,
+            names: dict[int, tuple[int, int] | None]) -> tuple[str, list[tuple[int, int]]]:
+    """The first `limit` characters of the page with company names, addresses and the stock-exchange
+    header blanked out (they tell where a company or office is, not where the project is), except the
+    spans in `keep` (the buyer's own name); with the stretches that cpca's place names cover.
+
+    Only what overlaps a place name is blanked: blanking anything else changes nothing cpca finds,
+    so the name before a 公司 is not even looked for there. `names` remembers the names found
+    between calls on the same view."""
+    text = view.text[:limit]
+    stretches = _named_stretches(text)
     starts = [s for s, _ in stretches]
-    for m in _COMPANY.finditer(view.text, 0, limit):
-        # Blanking a name that holds no place name changes nothing cpca finds: such a name is not looked for.
-        k = bisect.bisect_left(starts, m.end()) - 1
-        if k < 0 or stretches[k][1] <= m.end() - _NAME_REACH:
-            continue
-        if m.end() not in names:
-            names[m.end()] = name_before(view.text, m.end())
-        span = names[m.end()]
-        if span and not any(s <= span[0] and span[1] <= e for s, e in keep):
-            text[span[0]:span[1]] = "□" * (span[1] - span[0])
-    for m in _ADDRESS.finditer(view.text[:limit]):
-        text[m.start():m.end()] = "□" * (m.end() - m.start())
-    for m in _HEADER.finditer(view.text[:limit]):
-        text[m.start():m.end()] = "□" * (m.end() - m.start())
-    return "".join(text)
+
+    def holds_place(start: int, end: int) -> bool:
+        k = bisect.bisect_left(starts, end) - 1
+        return k >= 0 and stretches[k][1] > start
+
+    blanks = [m.span() for rx in (_ADDRESS, _HEADER) for m in rx.finditer(text) if holds_place(*m.span())]
+    for m in _COMPANY.finditer(text):
+        if holds_place(m.end() - _NAME_REACH, m.end()):
+            if m.end() not in names:
+                names[m.end()] = name_before(view.text, m.end())
+            span = names[m.end()]
+            if span and not any(s <= span[0] and span[1] <= e for s, e in keep):
+                blanks.append(span)
+    if not blanks:
+        return text, stretches
+    chars = list(text)
+    for s, e in blanks:
+        chars[s:e] = "□" * (e - s)
+    return "".join(chars), stretches
 
 
 def find_region(views: list[View], make: FactMaker, party_facts: list[Fact]) -> list:
@@ -193,8 +203,11 @@ def find_region(views: list[View], make: FactMaker, party_facts: list[Fact]) -> 
     for n, (view, start, end) in enumerate(places):
         is_party = n < len(places) - 1
         # The opening text is blanked only as far as it is read: all of it when no party names a place.
-        text = view.text if is_party else _masked(first, keep, _BODY, names)
-        found = _resolve(text[start:end], context)
+        if is_party:
+            text, found = view.text, _resolve(view.text[start:end], context)
+        else:  # the opening, start 0
+            text, stretches = _masked(first, keep, _BODY, names)
+            found = _resolve(text[:end], context, stretches)
         if found:
             addr, s, e = found
             s, e = start + s, start + e
