@@ -262,3 +262,24 @@ def test_table_cells_that_are_not_amounts():
 def test_the_text_sums_up_what_its_table_lists():
     text = TABLE.replace("合计\n\n757.679\n\n", "") + "本次中标金额共计1,000.00万元。"
     assert record(text)["amount_cny"] == 10_000_000
+
+
+def test_the_amount_in_words_binds_when_the_figure_disagrees():
+    rec = record("中标价：本次中标项目金额暂定为99,850,000万元（大写人民币：玖仟玖佰捌拾伍万元整）。")
+    assert rec["amount_cny"] == 99_850_000
+
+
+def test_a_range_written_with_a_dash():
+    assert record("公司为该项目的中标单位，项目金额预计为3.3亿元—3.6亿元。")["amount_cny"] == 360_000_000
+
+
+def test_payments_of_a_schedule_are_not_the_price():
+    rec = record("合同金额：暂定为人民币贰亿元。付款方式：（1）本合同签订生效后，买方支付2000万元人民币（预付款）；"
+                 "（2）设备招标采购时，买方支付3000万元人民币；（3）点火时，买方支付5000万元人民币。项目投资1亿元。")
+    assert rec["amount_cny"] == 200_000_000
+
+
+def test_a_total_of_totals_is_the_largest():
+    rec = record("南湖总投资89,799万元，中湖总投资173,420万元，北湖总投资150,010万元。三湖建设总投资共计413,229万元。"
+                 "连通水系总投资55,513万元，项目整体总投资468,742万元。")
+    assert rec["amount_cny"] == 4_687_420_000

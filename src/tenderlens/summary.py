@@ -44,14 +44,12 @@ def _pick_amount(amounts: list[Fact], tender: bool = False) -> Fact | None:
         return None
     kept = [f for f in amounts if not (f.value or {}).get("replaced")] or amounts
     cny = [f for f in kept if not (f.value or {}).get("part")] or kept
-    for f in cny:
-        if (f.value or {}).get("total") and _sums_earlier(f, kept):
-            return f
+    totals = [f for f in cny if (f.value or {}).get("total") and _sums_earlier(f, kept)]
     if not tender:
         values = [(f.value or {}).get("yuan") or 0.0 for f in cny]
-        for at, f in enumerate(cny):
-            if _sums_neighbours(at, values):
-                return f
+        totals += [f for at, f in enumerate(cny) if _sums_neighbours(at, values)]
+    if totals:   # a total of totals (三湖共计..., 项目整体总投资...) is the largest
+        return max(totals, key=lambda f: f.value["yuan"])
     rank = {r: i for i, r in enumerate(TENDER_PREFERENCE if tender else AMOUNT_PREFERENCE)}
     role_of = lambda f: rank.get((f.value or {}).get("role", "unknown"), len(rank))  # noqa: E731
     value_of = lambda f: amount_value(f.value or {})  # noqa: E731

@@ -71,6 +71,8 @@ IGNORE = re.compile(
     r"笔货款|预付款|首付款|进度款|尾款|质保金|拨付|付款金额|支付金额|(?<![确约规决指固核设认鉴测审限制评既])定金|订金)[^。；;]{0,14}$")
 # A share of the price (支付合同总金额的30%，即¥27,201,000.00元): an instalment, not the price.
 SHARE = re.compile(r"的\d+(?:\.\d+)?[%％][^\d。；;]{0,8}$")
+# A payment (买方支付2000万元人民币（预付款）): an instalment, not the price.
+PAYMENT = re.compile(r"支付(?:人民币)?[:：]?$")
 # A price per unit (每平方米18,760.05元): not what the whole purchase costs.
 PER_UNIT = re.compile(r"每[^\d。；;，,]{1,10}$")
 # Anywhere in the sentence: what the company has won or sold over a period (截至公告日，公司本年度累计
@@ -140,7 +142,8 @@ def role_of(before: str) -> str | None:
     """The role the nearest cue before an amount gives it; None when the amount is about something else."""
     sentence = _SENTENCE_END.split(before)[-1]
     clause = sentence[-_WINDOW:]
-    if IGNORE.search(clause) or PER_UNIT.search(clause) or SHARE.search(clause) or AGGREGATE.search(sentence):
+    if (IGNORE.search(clause) or PER_UNIT.search(clause) or SHARE.search(clause) or PAYMENT.search(clause)
+            or AGGREGATE.search(sentence)):
         return None
     best, pos = "unknown", -1
     for role, rx in _ROLE_RE.items():
@@ -179,6 +182,7 @@ def find_amounts(views: list[View], make: FactMaker) -> list:
                 amount.currency = FOREIGN[named.group()]
             before = text[max(0, m.start() - _SENTENCE_WINDOW):m.start()]
             in_list = _LIST_JOINER.fullmatch(text, listed[0], m.start()) is not None
+            after_kept = in_list and bool(ends) and ends[-1] == listed[0]
             role = listed[1] if in_list else role_of(before)
             total = _TOTAL.search(_SENTENCE_END.split(before)[-1]) is not None
             # A breakdown goes on to the end of its sentence, however long its list, up to a total;
@@ -193,6 +197,9 @@ def find_amounts(views: list[View], make: FactMaker) -> list:
                 continue
             if amount.currency == "CNY" and _converts(text, m.start(), facts, starts, ends):
                 role = facts[-1].value["role"]   # the yuan figure of the foreign amount before it
+                _replace(_key(facts[-1].value), facts, replaced)
+            elif after_kept and m.group("cn") and _key(facts[-1].value) != (amount.currency, round(amount.value, 2)):
+                # 99,850,000万元（大写：玖仟玖佰捌拾伍万元整）: the amount in words is the binding one
                 _replace(_key(facts[-1].value), facts, replaced)
             if role is None:
                 continue
@@ -264,7 +271,7 @@ _LIST_JOINER = re.compile(r"[)）]?(?:[、和及，,]|[（(]?(?:人民币)?(?:[�
 _CONVERSION = re.compile(r"折合|约合|折算|相当于|合人民币|汇率")
 
 
-_RANGE_TO = re.compile(r"(?:至|~|～|-|－|到)(?=人民币|\d|[{_CN_DIGITS}])".format(_CN_DIGITS=_CN_DIGITS))
+_RANGE_TO = re.compile(r"(?:至|~|～|-|－|—|–|到)(?=人民币|\d|[{_CN_DIGITS}])".format(_CN_DIGITS=_CN_DIGITS))
 _REVISED = re.compile(r"(?:人民币)?(?:调整|变更|增加|减少|下调|上调|修改)(?:为|到|至)")
 _NAMED_BEFORE = re.compile(rf"(?:{_FX_NAMES}|里亚尔|卢比|比索|迪拉姆|第纳尔)$")
 
