@@ -283,3 +283,12 @@ def test_a_total_of_totals_is_the_largest():
     rec = record("南湖总投资89,799万元，中湖总投资173,420万元，北湖总投资150,010万元。三湖建设总投资共计413,229万元。"
                  "连通水系总投资55,513万元，项目整体总投资468,742万元。")
     assert rec["amount_cny"] == 4_687_420_000
+
+
+def test_a_rounded_total_matches_at_the_precision_it_is_written_in():
+    rec = record("中标报价：设计：3,645,100.00元；施工：319,405,900.00元。公司为投标联合体牵头人，中标公示项目涉及金额约为"
+                 "人民币3.2亿元。")
+    assert rec["amount_cny"] == 320_000_000
+    # Written to the yuan, a figure is not the sum of amounts a million away from it.
+    rec = record("中标报价：设计：3,645,100.00元；施工：319,405,900.00元。项目涉及金额为人民币320,000,000元。")
+    assert rec["amount_cny"] == 3_645_100

@@ -47,7 +47,8 @@ def _pick_amount(amounts: list[Fact], tender: bool = False) -> Fact | None:
     totals = [f for f in cny if (f.value or {}).get("total") and _sums_earlier(f, kept)]
     if not tender:
         values = [(f.value or {}).get("yuan") or 0.0 for f in cny]
-        totals += [f for at, f in enumerate(cny) if _sums_neighbours(at, values)]
+        slack = [_stated_precision(f.value or {}) for f in cny]
+        totals += [f for at, f in enumerate(cny) if _sums_neighbours(at, values, slack[at])]
     if totals:   # a total of totals (三湖共计..., 项目整体总投资...) is the largest
         return max(totals, key=lambda f: f.value["yuan"])
     rank = {r: i for i, r in enumerate(TENDER_PREFERENCE if tender else AMOUNT_PREFERENCE)}
@@ -63,22 +64,33 @@ def _pick_amount(amounts: list[Fact], tender: bool = False) -> Fact | None:
 
 
 def _sums_earlier(total: Fact, amounts: list[Fact]) -> bool:
-    """A stated total is believed when it is the sum of two or more amounts stated before it."""
+    """A stated total is believed when it is the sum of two or more amounts stated before it, to the
+    precision it is written in."""
     earlier = [f.value["yuan"] for f in amounts if (f.page, f.start) < (total.page, total.start)
                and not f.value.get("total") and f.value.get("yuan")]
     target = total.value.get("yuan")
     if not target:
         return False
+    tolerance = max(0.005 * target, _stated_precision(total.value))
     for i in range(len(earlier)):
         run = 0.0
         for j in range(i, len(earlier)):
             run += earlier[j]
-            if j > i and abs(run - target) <= 0.005 * target:
+            if j > i and abs(run - target) <= tolerance:
                 return True
     return False
 
 
-def _sums_neighbours(at: int, values: list[float], most: int = 6) -> bool:
+def _stated_precision(value: dict) -> float:
+    """Half a unit of the last digit a figure is written to: 3.2亿元 stands for 3.15亿 to 3.25亿."""
+    number, yuan = value.get("amount"), value.get("yuan")
+    if not number or not yuan:
+        return 0.0
+    digits = repr(float(number)).rstrip("0").partition(".")[2]
+    return 0.5 * 10 ** -len(digits) * yuan / number
+
+
+def _sums_neighbours(at: int, values: list[float], slack: float = 0.0, most: int = 6) -> bool:
     """Whether the amount values[at] is the sum of two to `most` different amounts stated next to each
     other, just before or just after it: their total (总投资33,457.27万元 ... 设计报价491.21万元，
     建安报价32,966.06万元)."""
@@ -92,9 +104,9 @@ def _sums_neighbours(at: int, values: list[float], most: int = 6) -> bool:
                 continue   # the same amount again (in words, or repeated)
             run += v
             seen.append(v)
-            if len(seen) >= 2 and abs(run - target) <= 0.005 * target:
+            if len(seen) >= 2 and abs(run - target) <= max(0.005 * target, slack):
                 return True
-            if len(seen) >= most or run > target:
+            if len(seen) >= most or run > target + slack:
                 break
     return False
 
