@@ -292,3 +292,13 @@ def test_a_rounded_total_matches_at_the_precision_it_is_written_in():
     # Written to the yuan, a figure is not the sum of amounts a million away from it.
     rec = record("中标报价：设计：3,645,100.00元；施工：319,405,900.00元。项目涉及金额为人民币320,000,000元。")
     assert rec["amount_cny"] == 3_645_100
+
+
+def test_a_header_cell_and_its_value_cell():
+    rec = record("中标（选）人\n\n某某市政工程有限公司\n\n中标（选）价（万元）\n\n666.987967\n\n中标工期（日历天）\n\n45\n\n")
+    assert rec["amount_cny"] == pytest.approx(6_669_879.67) and rec["amount"]["role"] == "award"
+    doc, facts = facts_of("第一名单位名称：某某监理公司\n投标报价（万元）：\n23.48\n投标工期：152\n")
+    assert [f.quote for f in facts if f.key == "amount"] == ["（万元）：\n23.48"]   # read once, not twice
+    # Certificate and telephone numbers in the rows below are not amounts.
+    rec = record("投标报价（万元）：\n23.48\n注册证号：\n65002146\n联系电话：\n13508309966\n")
+    assert rec["amount_cny"] == pytest.approx(234_800)

@@ -56,7 +56,7 @@ _TOTAL = re.compile(r"(?:合计|共计|总计|累计|总额|汇总)[^。；，,]
 
 # What the words before an amount say it is. Searched right to left: the nearest cue wins.
 ROLE_CUES = {
-    "award": "中标金额|中标价|中标标价|中选金额|中选价|中标总价|中标总金额|中标额|中标价格|成交金额|成交价|成交总价|中标合同金额|投标报价|投标总价|报价|award|awarded",
+    "award": r"中标金额|中标价|中标标价|中选金额|中选价|(?:中标|成交)[（(][^)）]{1,4}[)）](?:价|金额|总价)|中标总价|中标总金额|中标额|中标价格|成交金额|成交价|成交总价|中标合同金额|投标报价|投标总价|报价|award|awarded",
     "contract": "合同金额|合同总金额|合同总价|合同价|合同额|合同总额|合同价款|合同总价款|总价款|签约金额|协议金额|协议总金额|订单金额|合同标的|contract amount|contract price|not to exceed|total cost",
     "ceiling": "最高限价|控制价|拦标价|限价|上限|最高投标限价",
     "budget": "预算|概算|总投资|投资总额|投资额|项目金额|估算|budget",
@@ -166,8 +166,9 @@ def find_amounts(views: list[View], make: FactMaker) -> list:
         for m in _AMOUNT.finditer(text):
             if m.lastgroup in ("num", "cn") and m.start(m.lastgroup) == m.start():
                 continue   # a bare number (2018, 12345): not money, and most of what the scan meets
-            if m.group("label") and m.start(m.lastgroup) in view.breaks:
-                continue   # a column header (金额（万元）) and the first cell below it: see _table_amounts
+            if m.group("label") and m.start(m.lastgroup) in view.breaks and not (
+                    m.group("num") and _CELL_NUMBER.fullmatch(m.group("num"))):
+                continue   # a column header (金额（万元）) and a serial number below it
             amount = _from_match(m)
             if amount is None or amount.value < 1000:
                 continue
@@ -215,20 +216,21 @@ def find_amounts(views: list[View], make: FactMaker) -> list:
             starts.append(m.start())
             ends.append(m.end())
             facts.append(make(view, m.start(), m.end(), "amount", value, "fields.amounts"))
-        facts.extend(_table_amounts(view, make))
+        facts.extend(_table_amounts(view, make, set(ends)))
     return facts
 
 
 # A table column whose header gives the unit (中标金额（万元）) holds bare numbers, one a cell.
-_COLUMN_UNIT = re.compile(r"[（(](?:人民币)?(?P<unit>万元|亿元|元)[)）]")
-_CELL_NUMBER = re.compile(r"\d{1,3}(?:[,，]\d{3})+(?:\.\d+)?|\d+\.\d+|\d{5,}")
+_COLUMN_UNIT = re.compile(r"[（(](?:人民币)?(?P<unit>万元|亿元|元)[)）][:：]?")
+_CELL_NUMBER = re.compile(r"\d{1,3}(?:[,，]\d{3})+(?:\.\d+)?|\d+\.\d+")
 _TABLE_REACH = 3000
 
 
-def _table_amounts(view: View, make: FactMaker) -> list:
+def _table_amounts(view: View, make: FactMaker, read: set[int]) -> list:
     """Amounts in the cells of a column whose header names the unit and what the amounts are. A cell is
-    a number with a line break on both sides; serial numbers and years (no decimals, under five digits)
-    are left out. The row labelled 合计 holds the total."""
+    a number with a line break on both sides, written with a decimal point or thousands separators (not
+    a serial number, a year, a telephone or certificate number). The row labelled 合计 holds the total. `read`: where
+    the amounts the page's scan has read end (a header and its value, 投标报价（万元）：\n890.068859)."""
     text, breaks, facts = view.text, view.breaks, []
     headers = [h for h in _COLUMN_UNIT.finditer(text) if h.end() in breaks]
     if not headers:
@@ -246,7 +248,7 @@ def _table_amounts(view: View, make: FactMaker) -> list:
         end = min(len(text), h.end() + _TABLE_REACH, headers[i + 1].start() if i + 1 < len(headers) else len(text))
         scale = _SCALE[h.group("unit")[:-1]]
         for c in _CELL_NUMBER.finditer(text, h.end(), end):
-            if c.start() not in breaks or (c.end() not in breaks and c.end() != len(text)):
+            if c.start() not in breaks or (c.end() not in breaks and c.end() != len(text)) or c.end() in read:
                 continue
             if text[c.end():c.end() + 1] in _UNIT_START:
                 continue   # a number in prose wrapped onto its own line (113,683.37\n万元): the scan has it
