@@ -66,9 +66,9 @@ def name_at(text: str, start: int, max_len: int = 40, breaks: frozenset[int] = f
     if not ends:
         return None
     # A stop word ends the name, unless it is inside the name itself (中国电信 is not 中标).
-    for m in _STOP.finditer(s):
-        if m.start() >= 2 and m.start() in ends:
-            s = s[:m.start()]
+    for e in sorted(ends):
+        if e >= 2 and _STOP.match(s, e):
+            s = s[:e]
             break
     lead = _LEADING.match(s)
     if lead and lead.end():
@@ -79,8 +79,8 @@ def name_at(text: str, start: int, max_len: int = 40, breaks: frozenset[int] = f
         head = s[:cut]
         if _balanced(head):
             # A whole name on its line (a title line, a table cell) ends at the line break.
-            for b in sorted(breaks):
-                if start + 4 <= b < start + cut and b - start in ends and plausible(text[start:b]):
+            for b in range(start + 4, start + cut):  # a window of the text, not all of the page's breaks
+                if b in breaks and b - start in ends and plausible(text[start:b]):
                     return start, b
             if not plausible(head):
                 return None
@@ -147,7 +147,7 @@ def after_break(start: int, end: int, breaks: frozenset[int], text: str = "") ->
     """Where a name really starts when a line break falls inside the span [start, end): after the
     break, unless the text after it carries on a word (深圳长城开发科技股\n份有限公司) or the text
     before it is a place the name begins with (湖南省\n娄底市人民政府)."""
-    for b in sorted((b for b in breaks if start + 3 <= b <= end - 4), reverse=True):
+    for b in (b for b in range(end - 4, start + 2, -1) if b in breaks):
         if not _CARRIES_ON.match(text, b) and not _PLACE_END.search(text, start, b):
             return b
     return start

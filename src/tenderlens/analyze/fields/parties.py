@@ -12,8 +12,10 @@ contractor signs on its behalf (甲方 is a company and a public body is named a
 """
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass, replace
+from functools import lru_cache
 
 from .evidence import FactMaker, View
 from .notice import title_span
@@ -70,6 +72,7 @@ _NAMED_AS = re.compile(r"(?:作为|担任|为|是)(?:本|该)?(?:项目|工程)?
 # 确认公司为NAME“...项目”的中标人, 确定联合体为NAME（以下简称...）58台还原炉电极的中标单位: the
 # project's owner named before the project the company won.
 _FOR_OWNER = re.compile(r"(?<=[^。；，：:\s])为")
+_OWNED_PROJECT_AHEAD = re.compile(r"[^。；，]{0,150}?的(?:第一)?(?:预)?(?:中标|成交|中选)")
 _OWNED_PROJECT = re.compile(r"[^。；，]{0,60}?的(?:第一)?(?:预)?(?:中标|成交|中选)"
                             r"(?:人|单位|供应商|候选人|社会资本)")
 # Regulators and courts appear in listed-company notices without buying anything.
@@ -85,7 +88,8 @@ _NOTICE_OF = re.compile(r"[^。；，《》“”]{0,50}?(?:中标|成交)(?:通
 _VENUE = re.compile(r"公共资源交易|交易中心|采购中心|招标中心|招投标|交易所")
 _RECEIVED = re.compile(r"(?:收到|接到)(?:了)?")
 # The body that has an agency run its tender: (受)NAME(本级的)委托XX招标代理机构, 由NAME、NAME共同委托XX进行.
-_ENTRUSTS = re.compile(r"(?:本级)?的?(?:共同|联合)?委托")
+_ENTRUSTS = re.compile(r"委托")
+_ENTRUSTS_BEFORE = re.compile(r"(?:本级)?的?(?:共同|联合)?$")
 _ENTRUSTED_TO = re.compile(r"[^。；，]{0,40}?(?:招标|代理|采购|交易|进行|组织)")
 # Tendering agencies send award notices on the buyer's behalf; they are agents, never party A.
 _AGENCY_NAME = re.compile(r"招标.{0,6}公司|招投标管理|代理|项目管理(?:有限|股份)|工程咨询|造价咨询|管理咨询|咨询(?:有限|股份)|事务所")
@@ -110,11 +114,17 @@ _CLAUSE_TRIGGER = re.compile(r"通知|发布|公布|公示|公告|组织|授予|
 
 def _clause_starts(t: str) -> list[int]:
     """Clause starts that a party-naming verb follows closely enough to matter."""
-    starts = []
-    for trigger in _CLAUSE_TRIGGER.finditer(t):
-        for m in _CLAUSE_START.finditer(t, max(0, trigger.start() - 130), trigger.start()):
-            starts.append(m.end())
-    return sorted(set(starts))
+    triggers = [m.start() for m in _CLAUSE_TRIGGER.finditer(t)]
+    if not triggers:
+        return []
+    clauses = [m.end() for m in _CLAUSE_START.finditer(t)]
+    starts = set()
+    for at in triggers:
+        # Between a name and its verb stand no clause marks (an aside or 在…，…发布 at most one):
+        # the last two clause starts before the verb are the ones to read.
+        k = bisect.bisect_right(clauses, at - 1)
+        starts.update(c for c in clauses[max(0, k - 2):k] if c >= at - 130)
+    return sorted(starts)
 
 
 @dataclass
@@ -139,18 +149,16 @@ class Mention:
         return re.sub(r"\s+", "", raw) if re.search(r"[\u4e00-\u9fff]", raw) else " ".join(raw.split())
 
 
+_ROLE_WORDS = [(re.compile(AGENT_WORDS), "agent"), (re.compile(WINNER_WORDS), "winner"),
+               (re.compile(SIGNER_WORDS), "signer"), (re.compile(OWNER_WORDS), "owner")]
+
+
+@lru_cache(maxsize=None)
 def _role_of_label(label: str, subcontract: bool = False) -> str:
     if subcontract and label in ("承包人", "承包方"):
         return "signer"  # the general contractor buys from its subcontractor (分包人)
-    if re.fullmatch(AGENT_WORDS, label):
-        return "agent"
-    if re.fullmatch(WINNER_WORDS, label):
-        return "winner"
-    if re.fullmatch(SIGNER_WORDS, label):
-        return "signer"
-    if re.fullmatch(OWNER_WORDS, label) and label not in ("采购人", "招标人"):
-        return "owner"
-    return "buyer"
+    role = next((r for words, r in _ROLE_WORDS if words.fullmatch(label)), "buyer")
+    return "buyer" if role == "owner" and label in ("采购人", "招标人") else role
 
 
 def mentions(views: list[View]) -> list[Mention]:
@@ -265,6 +273,8 @@ def mentions(views: list[View]) -> list[Mention]:
             if span:
                 out.append(Mention(view, *span, _role_of_label(m.group("label")), "named_as", 2))
         for m in _FOR_OWNER.finditer(t):
+            if not t.endswith("公司", 0, m.start()) and not _OWNED_PROJECT_AHEAD.match(t, m.end()):
+                continue
             span = view.name_at(m.end())
             if span and (re.match(r"[“\"《]|的|\d|[A-Za-z]", t[span[1]:span[1] + 1])
                          or _FULL_NAME.search(t, span[0], span[1]) and _OWNED_PROJECT.match(t, _ASIDE.match(t, span[1]).end())):
@@ -274,7 +284,7 @@ def mentions(views: list[View]) -> list[Mention]:
             if span and _GOVERNMENT_END.search(t, span[0], span[1]) and _NOTICE_OF.match(t, _ASIDE.match(t, span[1]).end()):
                 out.append(Mention(view, *span, "buyer", "notice_for", 2))
         for m in _ENTRUSTS.finditer(t):
-            span = name_before(t, m.start(), breaks=view.breaks)
+            span = name_before(t, _ENTRUSTS_BEFORE.search(t, max(0, m.start() - 6), m.start()).start(), breaks=view.breaks)
             if span and (t[span[0] - 1:span[0]] == "受" or _ENTRUSTED_TO.match(t, m.end())) \
                     and not t.startswith(("代理人", "书"), m.end()):
                 out.append(Mention(view, *span, "buyer", "entrusts", 1))
@@ -328,6 +338,8 @@ def _owned_by_other(view: View, at: int, issuer: Mention | None) -> bool:
 # A table written one cell a line: a header row of column titles, then the first data row.
 _COLUMN_TITLE = re.compile(r"序号|[\u4e00-\u9fff]{0,6}(?:名称|单位|人|方|类别|金额|总价|价格|备注|编号|日期|时间|地点|内容|期限|工期|数量)"
                            r"(?:[（(][^）)]{1,6}[）)])?")
+_COLUMN_CELL = re.compile(r"\n[ \t]*(?:采购人|招标人|客户|业主|甲方|发包人|发包方|建设单位|招标单位|采购单位|中标人|中标单位|中标供应商|"
+                          r"成交供应商|成交人|中标方)[ \t]*(?:名称)?[ \t]*\n")
 _BUYER_COLUMN = re.compile(r"(?:采购人|招标人|客户|业主|甲方|发包人|发包方|建设单位|招标单位|采购单位)(?:名称)?")
 _WINNER_COLUMN = re.compile(r"(?:中标人|中标单位|中标供应商|成交供应商|成交人|中标方)(?:名称)?")
 
@@ -335,7 +347,7 @@ _WINNER_COLUMN = re.compile(r"(?:中标人|中标单位|中标供应商|成交�
 def _table_row(view: View, defined: list[Mention]) -> list[Mention]:
     """Buyer and winner from the first row under a header naming their columns (采购人名称, 中标人名称)."""
     t = view.text
-    if not _BUYER_COLUMN.search(t) and not _WINNER_COLUMN.search(t):
+    if not _COLUMN_CELL.search(view.page.text):
         return []
     edges = sorted(view.breaks | {0, len(t)})
     cells = [(a, b) for a, b in zip(edges, edges[1:]) if b > a]
@@ -387,17 +399,33 @@ def _name_list(view: View, start: int) -> list[tuple[int, int]]:
     return spans
 
 
+_SENTENCE = re.compile(r"[。；，]")
+
+
+def _title_lines(text: str) -> list[int]:
+    """Line starts in the top 600 characters that lie in a paragraph without sentence punctuation: a title
+    is a paragraph of its own, not a sentence (…\nConergy AG\n公司签订了…合同。)."""
+    lines = []
+    start = 0
+    while start < min(600, len(text)):
+        end = text.find("\n\n", start)
+        end = len(text) if end < 0 else end
+        if not _SENTENCE.search(text, start, end):
+            line = start
+            while 0 <= line < min(end, 600):
+                lines.append(line)
+                line = text.find("\n", line, end) + 1 or -1
+        start = end + 2
+    return lines
+
+
 def _issuer(view: View) -> Mention | None:
     """The listed company that publishes the announcement: a company name opening a line near the top
     (on its own, or starting the title: XX股份有限公司关于...的公告); else the full name that the
     stock short name (证券简称) abbreviates."""
     text = view.page.text
-    for m in re.finditer(r"^", text[:600], re.M):
-        # A title is a paragraph of its own, not a sentence (…\nConergy AG\n公司签订了…合同。).
-        paragraph_end = text.find("\n\n", m.start())
-        if re.search(r"[。；，]", text[m.start():paragraph_end if paragraph_end > 0 else len(text)]):
-            continue
-        vs, _ = view.locate(m.start(), m.start())
+    for line in _title_lines(text):
+        vs, _ = view.locate(line, line)
         span = view.name_at(vs)
         if span:
             span = (after_break(*span, view.breaks, view.text), span[1])
