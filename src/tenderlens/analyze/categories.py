@@ -211,6 +211,8 @@ def quote_span(text: str, start: int, end: int) -> tuple[int, int]:
 def find_categories(doc_id: str, scans: list[PageScan], codebook: Codebook, buyer: str | None = None) -> list[Fact]:
     """One fact per counted cue hit: kind = family, key = category id."""
     idx = _index(codebook)
+    if not any(key in idx.cues for sc in scans for _, _, key in sc.order):
+        return []  # most documents name no cue: their context need not be read
     doc_ctx = _Context(scans, idx, buyer)
     facts: list[Fact] = []
     for families in (("tech",), ("target", "source", "exempt")):

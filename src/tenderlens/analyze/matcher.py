@@ -68,10 +68,12 @@ class ViewMap:
         return cls(vstarts, tstarts, n + text_len - last)
 
 
-def _replacement(text: str, a: int, b: int) -> str:
-    """What the whitespace run text[a:b] becomes in the matching view."""
-    if "\n\n" in text[a:b]:
+def _replacement(run: re.Match) -> str:
+    """What a whitespace run becomes in the matching view."""
+    if "\n\n" in run.group():
         return BLOCK
+    a, b = run.span()
+    text = run.string
     if a and b < len(text) and text[a - 1].isascii() and text[b].isascii():
         return " "
     return ""
@@ -79,7 +81,7 @@ def _replacement(text: str, a: int, b: int) -> str:
 
 def fold(text: str) -> str:
     """The matching view of `text`."""
-    view = _WS.sub(lambda m: _replacement(text, *m.span()), text)
+    view = _WS.sub(_replacement, text)
     lowered = view.lower()
     # str.lower is fast but may change the length (İ); then only ASCII is folded.
     view = lowered if len(lowered) == len(view) else view.translate(_LOWER)
@@ -91,8 +93,7 @@ def fold(text: str) -> str:
 
 def view_map(text: str) -> ViewMap:
     """The map from indices of `fold(text)` back to `text`."""
-    return ViewMap.of_gaps(((a, b, len(_replacement(text, a, b))) for a, b in
-                            (m.span() for m in _WS.finditer(text))), len(text))
+    return ViewMap.of_gaps(((*m.span(), len(_replacement(m))) for m in _WS.finditer(text)), len(text))
 
 
 def make_view(text: str) -> tuple[str, ViewMap]:

@@ -16,9 +16,9 @@ from .evidence import FactMaker, View
 
 _CN_DIGIT = "〇零一二三四五六七八九十"
 _DATE = re.compile(
-    r"(?=[12一二])"  # a year starts 19, 20, 一九 or 二〇: lets the scan skip other characters
+    rf"(?=[12{_CN_DIGIT}])(?:"  # a year starts 19, 20 or a Chinese digit: lets the scan skip other characters
     r"(?P<y>(?:19|20)\d{2})(?:年|[-/.])(?P<m>\d{1,2})(?:月|[-/.])(?P<d>\d{1,2})(?:日|号)?(?!\d)"
-    rf"|(?P<cy>[{_CN_DIGIT}]{{4}})年(?P<cm>[{_CN_DIGIT}]{{1,2}})月(?P<cd>[{_CN_DIGIT}]{{1,3}})日")
+    rf"|(?P<cy>[{_CN_DIGIT}]{{4}})年(?P<cm>[{_CN_DIGIT}]{{1,2}})月(?P<cd>[{_CN_DIGIT}]{{1,3}})日)")
 _MONTH = (r"(?P<mon>January|February|March|April|May|June|July|August|September|October|November|December|"
           r"Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)\.?")
 # July 20, 2015 / 20 July, 2015 / 7/20/2015 (US order)
@@ -26,6 +26,8 @@ _EN_DATE = re.compile(
     rf"\b{_MONTH} (?P<d>\d{{1,2}}),? (?P<y>(?:19|20)\d{{2}})\b"
     rf"|\b(?P<d2>\d{{1,2}}) {_MONTH.replace('mon', 'mon2')},? (?P<y2>(?:19|20)\d{{2}})\b"
     r"|\b(?P<um>\d{1,2})/(?P<ud>\d{1,2})/(?P<uy>(?:19|20)\d{2})\b")
+# An English date needs a month name or a slash; most Chinese pages have neither.
+_EN_HINT = re.compile(r"[JFMASOND][a-z]|/")
 _MONTHS = {m: i for i, m in enumerate(
     "jan feb mar apr may jun jul aug sep oct nov dec".split(), start=1)}
 _CLOSING = 300
@@ -50,9 +52,14 @@ def iso_date(m: re.Match) -> str | None:
         return None
 
 
+def _forms(text: str) -> tuple[re.Pattern, ...]:
+    """The date patterns that can match in `text`."""
+    return (_DATE, _EN_DATE) if _EN_HINT.search(text) else (_DATE,)
+
+
 def find_date(views: list[View], make: FactMaker) -> list:
     if views[-1].page.n > _SHORT:
-        cover = [(views[0], m, iso) for rx in (_DATE, _EN_DATE) for m in rx.finditer(views[0].text)
+        cover = [(views[0], m, iso) for rx in _forms(views[0].text) for m in rx.finditer(views[0].text)
                  if (iso := iso_date(m))]
         if not cover:
             return []
@@ -60,7 +67,7 @@ def find_date(views: list[View], make: FactMaker) -> list:
         return [make(view, m.start(), m.end(), "date", iso, "fields.dates")]
     found = []
     for view in views:
-        for rx in (_DATE, _EN_DATE):
+        for rx in _forms(view.text):
             for m in rx.finditer(view.text):
                 iso = iso_date(m)
                 if iso:

@@ -6,6 +6,7 @@ is; the body of an award notice also talks about tenders and contracts.
 from __future__ import annotations
 
 import re
+from itertools import islice
 
 from .evidence import FactMaker, View
 
@@ -29,13 +30,13 @@ _PROJECT_NUMBER = re.compile(
 
 _TITLE_END = re.compile(r"公告|公示|通知书|通知|招标文件|采购文件|磋商文件|谈判文件|询价文件|notice|invitation|solicitation", re.I)
 _HEADER = re.compile(r"编号|代码|简称")
+_LINE = re.compile(r"[^\n]+")
 
 
 def title_span(view: View) -> tuple[int, int] | None:
     """The notice's title, in view positions: the first lines near the top (a title may wrap)
     that end in 公告, 通知书, 招标文件 ...; header lines (stock code, notice number) are skipped."""
-    text = view.page.text
-    lines = [m for m in re.finditer(r"[^\n]+", text[:1500])][:20]
+    lines = list(islice(_LINE.finditer(view.page.text, 0, 1500), 20))
     for i, first in enumerate(lines):
         if _HEADER.search(first.group()):
             continue
