@@ -44,9 +44,10 @@ _AMOUNT = re.compile(
     re.I)
 _CODES = {"USD": "USD", "DOLLARS": "USD", "EUR": "EUR", "HKD": "HKD", "GBP": "GBP", "JPY": "JPY", "US$": "USD",
           "$": "USD", "HK$": "HKD", "€": "EUR"}
-# Currencies named in ways that do not say which country's: the amount is not converted (the
-# document's own conversion, if any, is used).
-_FOREIGN = re.compile(r"(?:万|亿)?(?:里亚尔|卢比|比索|迪拉姆|第纳尔)")
+# Currency names several countries use: such an amount is left out (the document's own yuan figure,
+# if any, is used), whether the name follows the number or comes before it.
+_AMBIGUOUS = "里亚尔|卢比|比索|迪拉姆|第纳尔"
+_AMBIGUOUS_AFTER = re.compile(rf"[万亿]?(?:{_AMBIGUOUS})")
 # Thresholds (合同金额1亿元以上), unit prices (万元/公里), statistics (106亿元，同比增长10.1%) and the
 # base of a discount (预估价392,000,000元下浮4.36%) are not what was bought.
 _NOT_A_PRICE = re.compile(r"(?:人民币)?(?:以上|以下|以内|及以上|/|每)|[，,]?(?:同比|年均|比上年)?增长|"
@@ -56,8 +57,11 @@ _TOTAL = re.compile(r"(?:合计|共计|总计|累计|总额|汇总)[^。；，,]
 
 # What the words before an amount say it is. Searched right to left: the nearest cue wins.
 ROLE_CUES = {
-    "award": r"中标金额|中标价|中标标价|中选金额|中选价|(?:中标|成交)[（(][^)）]{1,4}[)）](?:价|金额|总价)|中标总价|中标总金额|中标额|中标价格|成交金额|成交价|成交总价|中标合同金额|投标报价|投标总价|报价|award|awarded",
-    "contract": "合同金额|合同总金额|合同总价|合同价|合同额|合同总额|合同价款|合同总价款|总价款|签约金额|协议金额|协议总金额|订单金额|合同标的|contract amount|contract price|not to exceed|total cost",
+    "award": r"中标金额|中标价|中标标价|中选金额|中选价|(?:中标|成交)[（(][^)）]{1,4}[)）](?:价|金额|总价)|"
+             r"中标总价|中标总金额|中标额|中标价格|成交金额|成交价|成交总价|中标合同金额|投标报价|投标总价|报价|"
+             r"award|awarded",
+    "contract": "合同金额|合同总金额|合同总价|合同价|合同额|合同总额|合同价款|合同总价款|总价款|签约金额|协议金额|"
+                "协议总金额|订单金额|合同标的|contract amount|contract price|not to exceed|total cost",
     "ceiling": "最高限价|控制价|拦标价|限价|上限|最高投标限价",
     "budget": "预算|概算|总投资|投资总额|投资额|项目金额|估算|budget",
 }
@@ -174,7 +178,7 @@ def find_amounts(views: list[View], make: FactMaker) -> list:
                 continue
             if m.group("num") and text[m.end():m.end() + 1] in ("%", "％"):
                 continue
-            if _FOREIGN.match(text, m.end()) or _NOT_A_PRICE.match(text, m.end()):
+            if _AMBIGUOUS_AFTER.match(text, m.end()) or _NOT_A_PRICE.match(text, m.end()):
                 continue
             named = _NAMED_BEFORE.search(text, max(0, m.start() - 6), m.start())
             if named:   # 多米尼加比索322,585,015.00元: the currency is named before the number
@@ -275,7 +279,7 @@ _CONVERSION = re.compile(r"折合|约合|折算|相当于|合人民币|汇率")
 
 _RANGE_TO = re.compile(r"(?:至|~|～|-|－|—|–|到)(?=人民币|\d|[{_CN_DIGITS}])".format(_CN_DIGITS=_CN_DIGITS))
 _REVISED = re.compile(r"(?:人民币)?(?:调整|变更|增加|减少|下调|上调|修改)(?:为|到|至)")
-_NAMED_BEFORE = re.compile(rf"(?:{_FX_NAMES}|里亚尔|卢比|比索|迪拉姆|第纳尔)$")
+_NAMED_BEFORE = re.compile(rf"(?:{_FX_NAMES}|{_AMBIGUOUS})$")
 
 
 def _key(value: dict) -> tuple:
