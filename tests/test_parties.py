@@ -132,3 +132,16 @@ def test_another_organisations_subsidiary_is_not_the_company():
     rec = record(HEAD + "公司于2013年3月6日与杭州示例橡胶有限公司（以下简称“杭州示例”）属下控股子公司—杭州示例清泉实业有限公司"
                         "（以下简称“示例清泉”）签订了《设备采购合同》。")
     assert rec["suppliers"] == ["示例科技股份有限公司"]
+
+
+@pytest.mark.parametrize("text, name", [
+    ("权证简称：葛洲\nCWB1\n\n中\n国葛洲坝集团股份有限公司\n\n重大合同公告\n\n", "中国葛洲坝集团股份有限公司"),
+])
+def test_title_name_wrapped_after_its_first_character(text, name):
+    rec = record(text + "本公司董事会及全体董事保证本公告内容不存在任何虚假记载。公司于近日收到中标通知书。")
+    assert rec["suppliers"] == [name]
+
+
+def test_heading_words_before_a_name():
+    rec = record(HEAD + "二、交易对手方介绍及履约能力分析莱阳市住房和规划建设管理局是本项目的采购单位。")
+    assert rec["buyer"] == "莱阳市住房和规划建设管理局"

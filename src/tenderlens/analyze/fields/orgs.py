@@ -41,7 +41,7 @@ _GENERIC = {"公司", "本公司", "子公司", "分公司", "全资子公司", 
 LABELS = ("采购代理机构|招标代理机构|采购人|采购单位|招标人|招标单位|招标方|建设单位|建设方为|建设方|业主单位|业主方|业主|发包方|发包人|"
           "甲方|乙方|交易对手方|交易对方")
 _LEADING = re.compile(rf"^(?:本公司|公司|我公司|项目|{LABELS}|联合体(?:牵头方|牵头人|成员)?[—\-－]*|关联方|参股公司|安装|(?:全资|控股)?子公司|全资公司|"
-                      r"概况|情况|概述|简介|介绍|分析|与|和|及|或|由|向|经|受|被|对|在|将|了|即|为|是|系|以|鉴于|同意|从|出卖人|买受人|采购方|供应方|销售方|购买方|卖方|买方|成员方|牵头方|均是|均为|关联企业|根据|依据|来自|一|近期|近日|日前|上述|金额|分别|参与了|参与|"
+                      r"概况|情况|概述|简介|介绍|履约能力分析|分析|与|和|及|或|由|向|经|受|被|对|在|将|了|即|为|是|系|以|鉴于|同意|从|出卖人|买受人|采购方|供应方|销售方|购买方|卖方|买方|成员方|牵头方|均是|均为|关联企业|根据|依据|来自|一|近期|近日|日前|上述|金额|分别|参与了|参与|"
                       r"[(（][一二三四五六七八九十\d]{1,3}[)）]|[(（](?:主|牵头人?|成员)[)）]|"
                       r"临?[\d\-—/.]+号?(?=[\u4e00-\u9fff])|\d{4}年\d{1,2}月(?:\d{1,2}日)?|[\d\-—/.]+)+")
 
@@ -98,7 +98,7 @@ _LEGAL_FORM = re.compile(r"股份有限公司|有限责任公司|有限公司(?!
 
 
 # What precedes a name in its clause (the nearest verb, particle or role word ends the name's left side).
-_BEFORE_NAME = re.compile(r"概况|情况|概述|简介|介绍|与|由|受|授权|收到|接到|获得|确认|确定|中标|签订|签署|委托|通过|参与|参加|子公司|参股公司|下属|旗下|所属的|以及|"
+_BEFORE_NAME = re.compile(r"概况|情况|概述|简介|介绍|与|由|受|授权|(?<=[局司会府部厅院])向|期内|收到|接到|获得|确认|确定|中标|签订|签署|委托|通过|参与|参加|子公司|参股公司|下属|旗下|所属的|以及|"
                           r"关联方|披露|公告|公示|注册在|投标了|参与了|由于|鉴于|关联企业|日同|司同|"
                           rf"\d{{4}}年\d{{1,2}}月\d{{1,2}}日[对与和向同]?|{LABELS}")
 _AND = re.compile(r"和|及|、")
@@ -148,6 +148,8 @@ def after_break(start: int, end: int, breaks: frozenset[int], text: str = "") ->
     break, unless the text after it carries on a word (深圳长城开发科技股\n份有限公司) or the text
     before it is a place the name begins with (湖南省\n娄底市人民政府)."""
     for b in (b for b in range(end - 4, start + 2, -1) if b in breaks):
+        if (b - 1 in breaks or b - 2 in breaks and b - 1 not in breaks) and _CJK.fullmatch(text, b - 1, b):
+            continue  # 中\n国葛洲坝…: a character or two on a line of their own begin the name
         if not _CARRIES_ON.match(text, b) and not _PLACE_END.search(text, start, b):
             return b
     return start
