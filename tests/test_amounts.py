@@ -267,6 +267,9 @@ def test_the_text_sums_up_what_its_table_lists():
 def test_the_amount_in_words_binds_when_the_figure_disagrees():
     rec = record("中标价：本次中标项目金额暂定为99,850,000万元（大写人民币：玖仟玖佰捌拾伍万元整）。")
     assert rec["amount_cny"] == 99_850_000
+    # Only a slip of the unit (a power of ten): other differences are more likely a misread of the words.
+    rec = record("协议约定，回购金额为42,400万元（大写：肆亿壹仟贰佰万元），回购期限6个月。")
+    assert rec["amount_cny"] == 424_000_000
 
 
 def test_a_range_written_with_a_dash():

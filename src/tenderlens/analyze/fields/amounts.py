@@ -8,6 +8,7 @@ the financial forms of 大写 (肆佰叁拾柒万元整), are converted by cn2an
 from __future__ import annotations
 
 import bisect
+import math
 import re
 from dataclasses import dataclass
 
@@ -203,7 +204,7 @@ def find_amounts(views: list[View], make: FactMaker) -> list:
             if amount.currency == "CNY" and _converts(text, m.start(), facts, starts, ends):
                 role = facts[-1].value["role"]   # the yuan figure of the foreign amount before it
                 _replace(_key(facts[-1].value), facts, replaced)
-            elif after_kept and m.group("cn") and _key(facts[-1].value) != (amount.currency, round(amount.value, 2)):
+            elif after_kept and m.group("cn") and _unit_slip(_key(facts[-1].value)[1], amount.value):
                 # 99,850,000万元（大写：玖仟玖佰捌拾伍万元整）: the amount in words is the binding one
                 _replace(_key(facts[-1].value), facts, replaced)
             if role is None:
@@ -284,6 +285,13 @@ _NAMED_BEFORE = re.compile(rf"(?:{_FX_NAMES}|{_AMBIGUOUS})$")
 
 def _key(value: dict) -> tuple:
     return value["currency"], round(value.get("yuan") or value[value["currency"].lower()], 2)
+
+
+def _unit_slip(figure: float, words: float) -> bool:
+    """Whether a figure is its amount in words times a power of ten (元 written for 万元, or the reverse);
+    other differences are more likely a misread of the words than a slip of the figure."""
+    ratio = max(figure, words) / min(figure, words)
+    return ratio > 5 and abs(ratio / 10 ** round(math.log10(ratio)) - 1) <= 0.005
 
 
 def _replace(key: tuple, facts: list, replaced: set) -> None:
