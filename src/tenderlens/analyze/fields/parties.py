@@ -102,14 +102,14 @@ _TOOK_PART = re.compile(r"(?:参与|参加|投标|中标|竞得|获得)(?:了)?"
 _TOOK_PART_AFTER = re.compile(r"^(?:的|组织的|举办的|发布的|（|\(|[^。；，]{0,30}?(?:项目|工程|招标|采购|标段|包))")
 # A name opening a clause, then what the buyer does: NAME通知公司中标, NAME发布中标公告.
 _ACTS_AFTER = re.compile(r"^(?:[（(][^）)]{0,40}[）)])?(?:已|于|近日|通过)?(?:\d{4}年\d{1,2}月\d{1,2}日)?"
-                         r"(?:[^。；，]{0,24}?(?:通知|发布|公布|公示|组织|授予|发出)|在[^。；]{0,80}?(?:发布|公布|公示|公告)"
+                         r"(?:[^。；，]{0,24}?(?:通知|发布|公布|公示|组织|授予|发出)|决定采用|在[^。；]{0,80}?(?:发布|公布|公示|公告)"
                          r"|向[^。；]{0,60}?(?:下发|发出|发来|送达|颁发))")
 
 
 _WITH_TRIGGER = re.compile(r"签订|签署|签定|订立|签约|组成|成立")
 _CLAUSE_START = re.compile(r"(?:^|[。；，：、]|\d[、.])(?=\S)")
 # What follows a name at a clause start when the clause is about a party (see _ACTS_AFTER, _PARTNER_OF_COMPANY).
-_CLAUSE_TRIGGER = re.compile(r"通知|发布|公布|公示|公告|组织|授予|(?:和|与|及)(?:本公司|公司|我公司)")
+_CLAUSE_TRIGGER = re.compile(r"通知|发布|公布|公示|公告|组织|授予|发出|下发|决定采用|(?:和|与|及)(?:本公司|公司|我公司)")
 
 
 def _clause_starts(t: str) -> list[int]:
