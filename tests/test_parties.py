@@ -145,3 +145,9 @@ def test_title_name_wrapped_after_its_first_character(text, name):
 def test_heading_words_before_a_name():
     rec = record(HEAD + "二、交易对手方介绍及履约能力分析莱阳市住房和规划建设管理局是本项目的采购单位。")
     assert rec["buyer"] == "莱阳市住房和规划建设管理局"
+
+
+def test_every_party_of_a_three_way_agreement():
+    rec = record(HEAD + "本协议由武汉新洲区人民政府、公司下属全资子公司南宁市示例信息技术有限公司（以下简称“示例信息”）、"
+                        "上海示例通信技术有限公司（以下简称“示例通信”）三方签署。")
+    assert rec["buyer"] == "武汉新洲区人民政府"

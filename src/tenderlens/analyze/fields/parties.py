@@ -86,6 +86,9 @@ _GOVERNMENT_END = re.compile(r"(?:局|厅|部|委员会|管委会|政府|署|办
 _NOTICE_OF = re.compile(r"[^。；，《》“”]{0,50}?(?:中标|成交)(?:通知|确认)")
 # Public bodies that host tenders for others: never the client a company signed for.
 _VENUE = re.compile(r"公共资源交易|交易中心|采购中心|招标中心|招投标|交易所")
+_BY = re.compile(r"由")
+_OWN_SUBSIDIARY = re.compile(r"(?:(?:本|我)?公司)?(?:下属|所属)?(?:的)?(?:全资|控股)?(?:子公司)?")
+_SIGNED_BY = re.compile(r"(?:等)?(?:三方|双方|四方|各方|共同)?(?:签署|签订|签定)")
 _RECEIVED = re.compile(r"(?:收到|接到)(?:了)?")
 # The body that has an agency run its tender: (受)NAME(本级的)委托XX招标代理机构, 由NAME、NAME共同委托XX进行.
 _ENTRUSTS = re.compile(r"委托")
@@ -288,6 +291,18 @@ def mentions(views: list[View]) -> list[Mention]:
             if span and (t[span[0] - 1:span[0]] == "受" or _ENTRUSTED_TO.match(t, m.end())) \
                     and not t.startswith(("代理人", "书"), m.end()):
                 out.append(Mention(view, *span, "buyer", "entrusts", 1))
+        for m in _BY.finditer(t):
+            # 本协议由A、B（以下简称…）、C三方签署: every signing party.
+            spans, at = [], m.end()
+            while len(spans) < 6 and (span := view.name_at(at)):
+                spans.append(span)
+                at = _ASIDE.match(t, span[1]).end()
+                sep = re.match(r"[、，,和及与]", t[at:at + 1])
+                if not sep:
+                    break
+                at = _OWN_SUBSIDIARY.match(t, at + 1).end()
+            if spans and _SIGNED_BY.match(t, at):
+                out.extend(Mention(view, *span, "counterparty", "signed_by", 2) for span in spans)
         for m in _RECEIVED.finditer(t):
             span = view.name_at(m.end())
             if span:
