@@ -18,8 +18,8 @@ from __future__ import annotations
 
 import bisect
 import re
-from functools import lru_cache
-from operator import itemgetter
+from dataclasses import dataclass, field
+from functools import cached_property, lru_cache
 
 import ahocorasick_rs
 
@@ -50,11 +50,15 @@ def _cpca():
 _PLACEHOLDERS = frozenset(("县", "市辖区", "省直辖县级行政区划", "自治区直辖县级行政区划"))
 
 
-def _places(text: str, stretches: list[tuple[int, int]] | None = None):
+def _places(text: str, stretches: list[tuple[int, int]]):
     """cpca's name matches in `text`, without the placeholder rows and one-character hits.
-    `stretches` may come from a text that differs only where no place name is blanked out."""
+
+    cpca walks its names with pyahocorasick, whose trie steps slowly through a root of
+    thousands of first characters; ahocorasick-rs finds the same names several times
+    faster, so cpca reads only the `stretches` of text they cover (see _Seen). Its matches
+    there are the ones it would find in the whole text: no name crosses a stretch's edge."""
     matcher = _cpca().matcher
-    for lo, hi in _named_stretches(text) if stretches is None else stretches:
+    for lo, hi in stretches:
         for match in matcher.iter(text[lo:hi]):
             match.start_index += lo
             match.end_index += lo
@@ -62,20 +66,35 @@ def _places(text: str, stretches: list[tuple[int, int]] | None = None):
                 yield match
 
 
-def _named_stretches(text: str) -> list[tuple[int, int]]:
-    """The stretches of `text` that cpca's names cover, overlapping names joined.
+@dataclass
+class _Seen:
+    """What find_region has read in one view, kept between its reads of the same text."""
 
-    cpca walks its names with pyahocorasick, whose trie steps slowly through a root of
-    thousands of first characters; ahocorasick-rs finds the same names several times
-    faster, so cpca reads only these stretches. Its matches there are the ones it would
-    find in the whole text: no name crosses a stretch's edge."""
-    stretches: list[tuple[int, int]] = []
-    for _, start, end in sorted(_place_names().find_matches_as_indexes(text, overlapping=True), key=itemgetter(1)):
-        if stretches and start < stretches[-1][1]:
-            stretches[-1] = (stretches[-1][0], max(end, stretches[-1][1]))
-        else:
-            stretches.append((start, end))
-    return stretches
+    view: View
+    reach: int  # how far into the view text find_region reads
+    names: dict[int, tuple[int, int] | None] = field(default_factory=dict)  # the name before each 公司
+
+    @cached_property
+    def occurrences(self) -> list[tuple[int, int]]:
+        """Every occurrence of a name cpca knows within reach, by start."""
+        found = _place_names().find_matches_as_indexes(self.view.text[:self.reach], overlapping=True)
+        return sorted((start, end) for _, start, end in found)
+
+    def stretches(self, lo: int, hi: int) -> list[tuple[int, int]]:
+        """The stretches of text[lo:hi] (in its own positions; hi within reach) that names cover,
+        overlapping names joined."""
+        out: list[tuple[int, int]] = []
+        occurrences = self.occurrences
+        for start, end in occurrences[bisect.bisect_left(occurrences, (lo, lo)):]:
+            if start >= hi:
+                break
+            if end > hi:
+                continue
+            if out and start - lo < out[-1][1]:
+                out[-1] = (out[-1][0], max(end - lo, out[-1][1]))
+            else:
+                out.append((start - lo, end - lo))
+        return out
 
 
 @lru_cache(maxsize=1)
@@ -83,7 +102,7 @@ def _place_names() -> ahocorasick_rs.AhoCorasick:
     return ahocorasick_rs.AhoCorasick(list(_cpca().matcher.ac.keys()))
 
 
-def _resolve(text: str, context: str, stretches=None) -> tuple[object, int, int] | None:
+def _resolve(text: str, context: str, stretches: list[tuple[int, int]]) -> tuple[object, int, int] | None:
     """The most specific division named in `text` (start, end in text), checked against `context`."""
     current, first, last = None, 0, 0
     for match in _places(text, stretches):
@@ -154,17 +173,16 @@ def _refine(addr, masked: tuple[str, list], span: tuple[int, int]) -> tuple[obje
     return addr, span
 
 
-def _masked(view: View, keep: list[tuple[int, int]], limit: int,
-            names: dict[int, tuple[int, int] | None]) -> tuple[str, list[tuple[int, int]]]:
+def _masked(seen: _Seen, keep: list[tuple[int, int]], limit: int) -> tuple[str, list[tuple[int, int]]]:
     """The first `limit` characters of the page with company names, addresses and the stock-exchange
     header blanked out (they tell where a company or office is, not where the project is), except the
     spans in `keep` (the buyer's own name); with the stretches that cpca's place names cover.
 
     Only what overlaps a place name is blanked: blanking anything else changes nothing cpca finds,
-    so the name before a 公司 is not even looked for there. `names` remembers the names found
-    between calls on the same view."""
+    so the name before a 公司 is not even looked for there."""
+    view, names = seen.view, seen.names
     text = view.text[:limit]
-    stretches = _named_stretches(text)
+    stretches = seen.stretches(0, limit)
     starts = [s for s, _ in stretches]
 
     def holds_place(start: int, end: int) -> bool:
@@ -199,14 +217,17 @@ def find_region(views: list[View], make: FactMaker, party_facts: list[Fact]) -> 
     first = views[0]
     keep = [(s, e) for v, s, e in places if v is first]
     places.append((first, 0, min(_BODY, len(first.text))))
-    names: dict[int, tuple[int, int] | None] = {}
+    seen: dict[int, _Seen] = {}
+    for view, _, end in places:
+        entry = seen.setdefault(id(view), _Seen(view, 0))
+        entry.reach = max(entry.reach, end)
     for n, (view, start, end) in enumerate(places):
         is_party = n < len(places) - 1
         # The opening text is blanked only as far as it is read: all of it when no party names a place.
         if is_party:
-            text, found = view.text, _resolve(view.text[start:end], context)
+            text, found = view.text, _resolve(view.text[start:end], context, seen[id(view)].stretches(start, end))
         else:  # the opening, start 0
-            text, stretches = _masked(first, keep, _BODY, names)
+            text, stretches = _masked(seen[id(first)], keep, _BODY)
             found = _resolve(text[:end], context, stretches)
         if found:
             addr, s, e = found
@@ -215,7 +236,7 @@ def find_region(views: list[View], make: FactMaker, party_facts: list[Fact]) -> 
                 addr, (s, e) = _district_of(addr, text, end, (s, e))
             # A county is as far down as a region goes: nothing to refine.
             if view is first and addr.rank < 2 and not (is_party and _PROVINCIAL.search(text, start, end)):
-                addr, (s, e) = _refine(addr, _masked(first, keep, _NEAR, names), (s, e))
+                addr, (s, e) = _refine(addr, _masked(seen[id(first)], keep, _NEAR), (s, e))
             return [make(view, s, e, "region", region_value(addr), "fields.region")]
     return []
 
