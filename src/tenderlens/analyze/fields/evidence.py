@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from itertools import accumulate
+from operator import sub
 from typing import Any
 
 from ...model import Document, Fact, Page
@@ -46,10 +48,13 @@ def views(doc: Document) -> list[View]:
         if doc.language == "en":
             out.append(View(page, page.text, ViewMap([0], [0], len(page.text))))
             continue
-        gaps = [(m.start(), m.end(), 0) for m in _WHITESPACE.finditer(page.text)]
-        view_map = ViewMap.of_gaps(gaps, len(page.text))
-        # Each gap's view position is where the next segment begins (view_starts[k + 1]).
-        breaks = frozenset(v for (a, b, _), v in zip(gaps, view_map.view_starts[1:]) if "\n" in page.text[a:b])
+        runs = list(_WHITESPACE.finditer(page.text))
+        ends = [m.end() for m in runs]
+        removed = list(accumulate(m.end() - m.start() for m in runs))  # whitespace removed up to each run's end
+        view_starts = [0, *map(sub, ends, removed)]
+        view_map = ViewMap(view_starts, [0, *ends], len(page.text) - (removed[-1] if removed else 0))
+        # A run's view position is where the text after it begins.
+        breaks = frozenset(v for m, v in zip(runs, view_starts[1:]) if "\n" in m.group())
         out.append(View(page, _WHITESPACE.sub("", page.text), view_map, breaks))
     return out
 
