@@ -269,7 +269,7 @@ def mentions(views: list[View]) -> list[Mention]:
             # 委内瑞拉电力部所属的委内瑞拉国家电力公司: the party is the one after 所属的.
             owned = list(re.finditer(r"所属的|下属的|旗下的|之", m.group(group)))
             start = m.start(group) + (owned[-1].end() if owned else 0)
-            if plausible(t[start:m.end(group)]):
+            if plausible(t[start:m.end(group)]) and not re.search(r"在|\d+日", t[start:m.end(group)]):
                 out.append(Mention(view, start, m.end(group), "counterparty", "bounded", 4))
         for m in _NAMED_AS.finditer(t):
             span = name_before(t, m.start(), breaks=view.breaks)
@@ -279,7 +279,7 @@ def mentions(views: list[View]) -> list[Mention]:
             if not t.endswith("公司", 0, m.start()) and not _OWNED_PROJECT_AHEAD.match(t, m.end()):
                 continue
             span = view.name_at(m.end())
-            if span and (re.match(r"[“\"《]|的|\d|[A-Za-z]", t[span[1]:span[1] + 1])
+            if span and span[0] == m.end() and (re.match(r"[“\"《]|的|\d|[A-Za-z]", t[span[1]:span[1] + 1])
                          or _FULL_NAME.search(t, span[0], span[1]) and _OWNED_PROJECT.match(t, _ASIDE.match(t, span[1]).end())):
                 out.append(Mention(view, *span, "counterparty", "project_owner", 3))
         for m in _SENT_FOR.finditer(t):
