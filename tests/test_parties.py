@@ -151,3 +151,11 @@ def test_every_party_of_a_three_way_agreement():
     rec = record(HEAD + "本协议由武汉新洲区人民政府、公司下属全资子公司南宁市示例信息技术有限公司（以下简称“示例信息”）、"
                         "上海示例通信技术有限公司（以下简称“示例通信”）三方签署。")
     assert rec["buyer"] == "武汉新洲区人民政府"
+
+
+@pytest.mark.parametrize("sentence", [
+    "项目中标人：本公司及本公司100%控股子公司示例路桥工程有限公司组成的联合体。",
+    "示例科技股份有限公司（以下简称“公司”）近期与全资子公司示例景观设计有限公司（以下简称“示例景观”）组成联合体参与了投标。",
+])
+def test_company_bidding_with_its_subsidiary(sentence):
+    assert "示例科技股份有限公司" in record(HEAD + sentence)["suppliers"]

@@ -57,10 +57,11 @@ _WITH = re.compile(r"与|和|同")
 # named in passing (a list of assets, an earlier project), nor when it bids together with its parent.
 _SUBSIDIARY_ACTS = re.compile(r"(?:[（(][^）)]{0,90}[）)]){0,2}(?:于|已|近日|日前|前期|近期|分别|顺利|成功|拟|将|共同|"
                               r"\d{4}年\d{1,2}月\d{1,2}日|[，,])*"
-                              r"(?:收到|接到|中标|成交|签订|签署|与|和|被|确定|参与|参加|投标|获得|作为|成为|通过|在|为|的通知|中选|入围|、)")
+                              r"(?:收到|接到|中标|成交|签订|签署|与|和|及|被|确定|参与|参加|投标|获得|作为|成为|通过|在|为|的通知|中选|入围|组成|、)")
 # The company itself is named with its subsidiary (公司（以下简称“公司”）及全资子公司X, 本公司与公司之子公司X):
 # the company leads the bid and is the winner.
-_WITH_PARENT = re.compile(r"(?:公司|我司)(?:[（(][^）)]{0,30}[）)])?(?:与|和|及|、|联合)(?:公司|本公司|我司)?(?:之|的)?(?:下属)?(?:间接持股[\d.]+%的)?$")
+_WITH_PARENT = re.compile(r"(?:公司|我司)(?:[（(][^）)]{0,30}[）)])?(?:近期|近日|日前)?(?:与|和|及|、|联合)(?:公司|本公司|我司)?(?:之|的)?"
+                          r"(?:下属)?(?:(?:间接)?持股)?(?:[\d.]+%)?的?$")
 # The title names the company the notice is about: 关于NAME收到《中标通知书》的公告.
 _TITLE_SUBJECT = re.compile(r"关于(?![与和同对向])")
 # The same, when the name has no suffix we know (外国政府部门, 联营体): bounded by the verb on both sides.
