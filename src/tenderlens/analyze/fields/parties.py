@@ -57,7 +57,7 @@ _WITH = re.compile(r"与|和|同")
 # named in passing (a list of assets, an earlier project), nor when it bids together with its parent.
 _SUBSIDIARY_ACTS = re.compile(r"(?:[（(][^）)]{0,90}[）)]){0,2}(?:于|已|近日|日前|前期|近期|分别|顺利|成功|拟|将|共同|"
                               r"\d{4}年\d{1,2}月\d{1,2}日|[，,])*"
-                              r"(?:收到|接到|中标|成交|签订|签署|与|和|及|被|确定|参与|参加|投标|获得|作为|成为|通过|在|为|的通知|中选|入围|组成|、)")
+                              r"(?:收到|接到|中标|成交|签订|签署|与|和|及|被|确定|参与|参加|投标|获得|作为|成为|通过|经|在|为|的通知|中选|入围|组成|、)")
 # The company itself is named with its subsidiary (公司（以下简称“公司”）及全资子公司X, 本公司与公司之子公司X):
 # the company leads the bid and is the winner.
 _WITH_PARENT = re.compile(r"(?:公司|我司)(?:[（(][^）)]{0,30}[）)])?(?:近期|近日|日前)?(?:与|和|及|、|联合)(?:公司|本公司|我司)?(?:之|的)?"
@@ -258,7 +258,11 @@ def mentions(views: list[View]) -> list[Mention]:
             elif t[m.end():m.end() + 1] in "与和及同":
                 continue  # 长沙子公司与NAME: the subsidiary by a short name, then the other party
             else:
-                span = view.name_at(m.end())
+                # 的全资子公司，NAME（以下简称…）: a comma may stand before the name the notice then defines.
+                comma = t[m.end():m.end() + 1] in "，," and m.end() + 1
+                span = view.name_at(comma or m.end())
+                if comma and span and not t.startswith(("（以下简称", "(以下简称"), span[1]):
+                    span = None
                 if span and "与" in t[span[0]:span[1]]:
                     span = None  # a short name not defined yet, then 与 and the other party
                 view_, after = view, span[1] if span else 0
