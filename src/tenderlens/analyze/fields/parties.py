@@ -96,7 +96,7 @@ _ENTRUSTS = re.compile(r"委托")
 _ENTRUSTS_BEFORE = re.compile(r"(?:本级)?的?(?:共同|联合)?$")
 _ENTRUSTED_TO = re.compile(r"[^。；，]{0,40}?(?:招标|代理|采购|交易|进行|组织)")
 # Tendering agencies send award notices on the buyer's behalf; they are agents, never party A.
-_AGENCY_NAME = re.compile(r"招标.{0,6}公司|招投标管理|代理|项目管理(?:有限|股份)|工程咨询|造价咨询|管理咨询|咨询(?:有限|股份)|事务所")
+_AGENCY_NAME = re.compile(r"招标.{0,6}公司|招标(?:服务)?中心|招投标管理|代理|项目管理(?:有限|股份)|工程咨询|造价咨询|管理咨询|咨询(?:有限|股份)|事务所")
 _SIGN_AFTER = re.compile(r"^[^。；]{0,30}?(?:签订|签署|签定|订立|签约)")
 _CONSORTIUM_AFTER = re.compile(r"^(?:[（(][^）)]{0,40}[）)])?(?:等|共同)?(?:组成|成立)(?:的)?(?:投标)?联合体")
 # NAME和本公司（联合体）, NAME与公司联合投标: a partner named before the company.
