@@ -159,3 +159,10 @@ def test_every_party_of_a_three_way_agreement():
 ])
 def test_company_bidding_with_its_subsidiary(sentence):
     assert "示例科技股份有限公司" in record(HEAD + sentence)["suppliers"]
+
+
+@pytest.mark.parametrize("title", ["中国示例股份有限公司海外项目中标公告", "中国示例股份有限公司\n\n示例温泉主题酒店室外景观绿化工程中标公告"])
+def test_announcing_company_from_the_title(title):
+    rec = record("证券代码：601000 证券简称：中国示例\n\n" + title + "\n\n本公司董事会及全体董事保证本公告内容不存在任何虚假记载。"
+                 "近日，公司收到中标通知书。")
+    assert rec["suppliers"] == ["中国示例股份有限公司"]

@@ -404,6 +404,7 @@ def _cell_name(view: View, defined: list[Mention], a: int, b: int) -> Mention | 
     return Mention(view, *span, "", "table", 1) if span and span[1] == b else None
 
 
+_TITLE_COMPANY = re.compile(r"[\u4e00-\u9fff（）()]{2,30}?(?:股份有限公司|有限责任公司|有限公司)")
 _TITLE_AFTER = re.compile(r"[^。，；]{0,10}?(?:关于|重大|中标|签订|签署|合同|项目|公告|日常)|$")
 
 
@@ -447,9 +448,15 @@ def _issuer(view: View) -> Mention | None:
     for line in _title_lines(text):
         vs, _ = view.locate(line, line)
         span = view.name_at(vs)
+        if not span:
+            # 中国南车股份有限公司海外项目中标公告: the title runs on past the company's legal form.
+            legal = _TITLE_COMPANY.match(view.text, vs)
+            span = legal.span() if legal and plausible(legal.group()) and not any(
+                b in view.breaks for b in range(legal.start() + 1, legal.end())) else None
         if span:
             span = (after_break(*span, view.breaks, view.text), span[1])
-        if span and view.text[span[1] - 2:span[1]] == "公司" and _TITLE_AFTER.match(view.text, span[1]):
+        if span and view.text[span[1] - 2:span[1]] == "公司" and (
+                _TITLE_AFTER.match(view.text, span[1]) or span[1] in view.breaks):
             return Mention(view, *span, "issuer", "issuer", 4)
     short = re.search(r"证券简称[:：]?([\u4e00-\u9fffA-Za-z]{2,8})", view.text[:300])
     if short:
