@@ -19,7 +19,7 @@ from __future__ import annotations
 import bisect
 import re
 from dataclasses import dataclass, field
-from functools import cached_property, lru_cache
+from functools import lru_cache
 
 import ahocorasick_rs
 
@@ -71,20 +71,24 @@ class _Seen:
     """What find_region has read in one view, kept between its reads of the same text."""
 
     view: View
-    reach: int  # how far into the view text find_region reads
     names: dict[int, tuple[int, int] | None] = field(default_factory=dict)  # the name before each 公司
+    _occurrences: list[tuple[int, int]] = field(default_factory=list)
+    _reach: int = 0  # how far into the text _occurrences have been looked for
 
-    @cached_property
-    def occurrences(self) -> list[tuple[int, int]]:
-        """Every occurrence of a name cpca knows within reach, by start."""
-        found = _place_names().find_matches_as_indexes(self.view.text[:self.reach], overlapping=True)
-        return sorted((start, end) for _, start, end in found)
+    def occurrences(self, hi: int) -> list[tuple[int, int]]:
+        """Every occurrence of a name cpca knows in text[:hi] (and maybe further), by start.
+        Looked for only as far as asked: often a buyer's name is all that is read."""
+        if hi > self._reach:
+            self._reach = max(hi, 2 * self._reach)
+            found = _place_names().find_matches_as_indexes(self.view.text[:self._reach], overlapping=True)
+            self._occurrences = sorted((start, end) for _, start, end in found)
+        return self._occurrences
 
     def stretches(self, lo: int, hi: int) -> list[tuple[int, int]]:
         """The stretches of text[lo:hi] (in its own positions; hi within reach) that names cover,
         overlapping names joined."""
         out: list[tuple[int, int]] = []
-        occurrences = self.occurrences
+        occurrences = self.occurrences(hi)
         for start, end in occurrences[bisect.bisect_left(occurrences, (lo, lo)):]:
             if start >= hi:
                 break
@@ -95,6 +99,14 @@ class _Seen:
             else:
                 out.append((start - lo, end - lo))
         return out
+
+    def names_below(self, addr, hi: int) -> bool:
+        """Whether any name in text[:hi] could be a division inside `addr`: without one, narrowing
+        finds nothing, and the text need not be blanked for it."""
+        table = _cpca().matcher.ac
+        return any(a.rank > addr.rank and a.belong_to(addr)
+                   for start, end in self.occurrences(hi) if end <= hi
+                   for a in table.get(self.view.text[start:end])[1])
 
 
 @lru_cache(maxsize=1)
@@ -217,10 +229,7 @@ def find_region(views: list[View], make: FactMaker, party_facts: list[Fact]) -> 
     first = views[0]
     keep = [(s, e) for v, s, e in places if v is first]
     places.append((first, 0, min(_BODY, len(first.text))))
-    seen: dict[int, _Seen] = {}
-    for view, _, end in places:
-        entry = seen.setdefault(id(view), _Seen(view, 0))
-        entry.reach = max(entry.reach, end)
+    seen = {id(v): _Seen(v) for v, _, _ in places}
     for n, (view, start, end) in enumerate(places):
         is_party = n < len(places) - 1
         # The opening text is blanked only as far as it is read: all of it when no party names a place.
@@ -235,7 +244,8 @@ def find_region(views: list[View], make: FactMaker, party_facts: list[Fact]) -> 
             if is_party and addr.rank < 2:
                 addr, (s, e) = _district_of(addr, text, end, (s, e))
             # A county is as far down as a region goes: nothing to refine.
-            if view is first and addr.rank < 2 and not (is_party and _PROVINCIAL.search(text, start, end)):
+            if view is first and addr.rank < 2 and not (is_party and _PROVINCIAL.search(text, start, end)) \
+                    and seen[id(first)].names_below(addr, _NEAR):
                 addr, (s, e) = _refine(addr, _masked(seen[id(first)], keep, _NEAR), (s, e))
             return [make(view, s, e, "region", region_value(addr), "fields.region")]
     return []
