@@ -166,3 +166,8 @@ def test_announcing_company_from_the_title(title):
     rec = record("证券代码：601000 证券简称：中国示例\n\n" + title + "\n\n本公司董事会及全体董事保证本公告内容不存在任何虚假记载。"
                  "近日，公司收到中标通知书。")
     assert rec["suppliers"] == ["中国示例股份有限公司"]
+
+
+def test_subsidiary_named_with_an_aside_then_acting():
+    rec = record(HEAD + "本公司下属示例能源运输有限公司（China VLCC）近期分别与英国石油公司签署了期租合同。")
+    assert rec["suppliers"] == ["示例能源运输有限公司"]

@@ -28,10 +28,11 @@ def ends_as_name(s: str) -> bool:
     return s.endswith(_SUFFIX_TUPLE)
 
 # Where a name stops even if name characters go on.
-_STOP = re.compile(r"\d{2,4}(?:[-—至]\d{2,4})?年|委托|向|网站|决定|(?:全资|控股|下属)(?:子公司|孙公司)|[（(](?:联合体)?(?:牵头人|牵头方|主办方|成员方?)[）)]|[（(](?:以下|下)?(?:简称|称)|被|公司类型|注册资本|注册地|法定代表人|住所|发出|签发|出具|送达|下发|发来|发给|颁发|取得|的|于|关于|就|签订|签署|签约|共同|作为|以下简称|为本|为该|为公司|为项目|为中标|"
+_STOP = re.compile(r"\d{2,4}(?:[-—至]\d{2,4})?年|委托|向|网站|决定|经|近期|(?:全资|控股|下属)(?:子公司|孙公司)|[（(](?:联合体)?(?:牵头人|牵头方|主办方|成员方?)[）)]|[（(](?:以下|下)?(?:简称|称)|被|公司类型|注册资本|注册地|法定代表人|住所|发出|签发|出具|送达|下发|发来|发给|颁发|取得|的|于|关于|就|签订|签署|签约|共同|作为|以下简称|为本|为该|为公司|为项目|为中标|"
                    r"为第|为预|为成交|是|确定|中标|成交|进行|已|正式|并|和|及|与|拟|将|通知|公告|合同|等|近日|日前|分别|收到|接到|重大|之|新近|在|获得|组成|为|"
                    r"招标(?!中心|办|代理|有限|股份|公司|采购)|采购(?!中心|办|管理|处|站|部|供应|有限|股份|公司)|"
                    r"项目(?!部|管理|办|建设|有限|股份|公司)|工程(?!局|公司|有限|股份|集团|处|队|院|建设|技术|咨询)")
+_ASIDE_AT = re.compile(r"[（(][^（()）]{1,20}[）)]")
 _GOVERNMENT_PURCHASING = re.compile(r"政府(?=采购|[与和]社会资本)")
 PUBLIC_SUFFIX = re.compile(r"(局|厅|委员会|管委会|委|政府|办公室|办事处|法院|检察院|监狱|公安.*|总队|支队|大队|部|署|中心|站|院|所|学校|大学|学院|医院)$")
 _GENERIC = {"公司", "本公司", "子公司", "分公司", "全资子公司", "控股子公司", "该公司", "我公司", "集团", "联合体", "政府", "人民政府",
@@ -67,7 +68,9 @@ def name_at(text: str, start: int, max_len: int = 40, breaks: frozenset[int] = f
         return None
     # A stop word ends the name, unless it is inside the name itself (中国电信 is not 中标).
     for e in sorted(ends):
-        if e >= 2 and _STOP.match(s, e):
+        # 中国能源运输有限公司（China VLCC）近期…: a stop word after the name's aside ends it too.
+        aside = _ASIDE_AT.match(s, e)
+        if e >= 2 and (_STOP.match(s, e) or aside and _STOP.match(s, aside.end())):
             s = s[:e]
             break
     lead = _LEADING.match(s)
