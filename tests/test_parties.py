@@ -171,3 +171,9 @@ def test_announcing_company_from_the_title(title):
 def test_subsidiary_named_with_an_aside_then_acting():
     rec = record(HEAD + "本公司下属示例能源运输有限公司（China VLCC）近期分别与英国石油公司签署了期租合同。")
     assert rec["suppliers"] == ["示例能源运输有限公司"]
+
+
+def test_controlling_shareholder_that_wins():
+    rec = record(HEAD + "近日，示例科技股份有限公司（以下简称“公司”）控股股东示例集团有限公司（以下简称“示例集团”）"
+                        "为第一中标候选人，中标金额1,349.70万元。")
+    assert rec["suppliers"] == ["示例集团有限公司"]

@@ -50,7 +50,9 @@ _NOTICE_AFTER = re.compile(r"^(?:发出|签发|出具|送达|下发|发来|发�
 # a particle, a quote or the notice itself, so the sender is someone else.
 _NOT_SENDER = re.compile(r"[\u4e00-\u9fff](?<![发签出送下盖的关中成授入颁招给《])")
 _ASIDE = re.compile(r"(?:[（(][^）)]{0,60}[）)])*")
-_SUBSIDIARY = re.compile(r"(?=[全控二三所下子孙海本])(?:(?:全资|控股|二级|三级|所属|下属)?(?:子公司|孙公司)|下属(?:的|公司|企业)|"
+# The company's subsidiary, affiliate or controlling shareholder: a related company that may act for it.
+_SUBSIDIARY = re.compile(r"(?=[全控二三所下子孙海本附])(?:(?:全资|控股|二级|三级|所属|下属)?(?:子公司|孙公司)|下属(?:的|公司|企业)|"
+                         r"附属(?:公司|企业)|控股股东|"
                          r"(?:海外)?全资公司|本公司下属的?|(?<=[）)])下属的?)[:：—-]*")
 _WITH = re.compile(r"与|和|同")
 # A subsidiary is the winner when it is the one that acts (收到, 中标, 签订 ...), not when it is
@@ -169,6 +171,7 @@ def mentions(views: list[View]) -> list[Mention]:
     out: list[Mention] = []
     about_subsidiary = False  # the title says the notice is about a subsidiary (关于全资子公司...的公告)
     defined: list[Mention] = []  # full names with the short name the document gives them
+    related: set[str] = set()  # the company's subsidiaries named so far: their own subsidiaries are the company's too
     subcontract = any(re.search(r"分包(?:人|方)[:：）)”\"]|[（(“\"]分包(?:人|方)", v.text) for v in views)
     issuer = _issuer(views[0]) if views else None
     for vi, view in enumerate(views):
@@ -244,7 +247,7 @@ def mentions(views: list[View]) -> list[Mention]:
             if span and _SUBSIDIARY_ACTS.match(t, span[1]) and not re.search(r"子公司$|联合体$", t[span[0]:span[1]]):
                 out.append(Mention(view, *span, "subsidiary", "title_subject", 2))
         for m in _SUBSIDIARY.finditer(t):
-            if _owned_by_other(view, m.start(), issuer):
+            if _owned_by_other(view, m.start(), issuer, related):
                 continue
             # 全资子公司长治晋清与...: the subsidiary by the short name defined earlier.
             short = next((d for d in defined if t.startswith(d.alias, m.end())
@@ -266,9 +269,12 @@ def mentions(views: list[View]) -> list[Mention]:
                 if span and "与" in t[span[0]:span[1]]:
                     span = None  # a short name not defined yet, then 与 and the other party
                 view_, after = view, span[1] if span else 0
-            if span and (about_subsidiary or _SUBSIDIARY_ACTS.match(t, after)):
+            shareholder = m.group().startswith("控股股东")  # acts for the company only where it acts
+            if span and (about_subsidiary and not shareholder or _SUBSIDIARY_ACTS.match(t, after)) and not (
+                    shareholder and issuer and view_.text[span[0]:span[1]] == issuer.name):
                 joint = _WITH_PARENT.search(t, max(0, m.start() - 60), m.start())
                 out.append(Mention(view_, *span, "joint" if joint else "subsidiary", "subsidiary", 2))
+                related.add(out[-1].name)
         for m in _BOUNDED.finditer(t):
             group = "name" if m.group("name") else "sender"
             # 委内瑞拉电力部所属的委内瑞拉国家电力公司: the party is the one after 所属的.
@@ -343,7 +349,7 @@ def mentions(views: list[View]) -> list[Mention]:
 _OWNER_LINK = re.compile(r"(?:[（(][^）)]{0,40}[）)])?(?:的|之|属下|下属的?|所属的?|旗下的?)?$")
 
 
-def _owned_by_other(view: View, at: int, issuer: Mention | None) -> bool:
+def _owned_by_other(view: View, at: int, issuer: Mention | None, related: set[str] = frozenset()) -> bool:
     t = view.text
     link = _OWNER_LINK.search(t, max(0, at - 50), at)
     owner = name_before(t, link.start(), breaks=view.breaks) if link else None
@@ -352,7 +358,7 @@ def _owned_by_other(view: View, at: int, issuer: Mention | None) -> bool:
     name = t[owner[0]:owner[1]]
     if re.search(r"[了的是为在及和与]公司$", name):
         return False  # 披露了公司二级子公司: the company itself
-    return not (issuer and (name in issuer.name or issuer.name in name))
+    return not (issuer and (name in issuer.name or issuer.name in name)) and name not in related
 
 
 # A table written one cell a line: a header row of column titles, then the first data row.
