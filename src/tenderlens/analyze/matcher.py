@@ -120,8 +120,12 @@ class PageScan:
     view: str
     hits: dict[str, list[tuple[int, int]]] = field(default_factory=dict)  # phrase key -> [(start, end)]
     order: list[tuple[int, int, str]] = field(default_factory=list)       # (start, end, key) by position
-    _ends: list[int] = field(default_factory=list)
     _cache: dict = field(default_factory=dict, repr=False)
+
+    @cached_property
+    def _ends(self) -> list[int]:
+        # Only pages with a cue hit have their sentences read.
+        return [m.start() for m in _SENTENCE_END.finditer(self.view)]
 
     def sentence(self, i: int) -> tuple[int, int]:
         """View span of the sentence holding view index i (bounded by 。；！？ and blank lines)."""
@@ -193,7 +197,6 @@ class Matcher:
                 found.hits.setdefault(key, []).append((start, end))
                 found.order.append((start, end, key))
         found.order.sort()
-        found._ends = [m.start() for m in _SENTENCE_END.finditer(view)]
         return found
 
 
