@@ -177,3 +177,9 @@ def test_controlling_shareholder_that_wins():
     rec = record(HEAD + "近日，示例科技股份有限公司（以下简称“公司”）控股股东示例集团有限公司（以下简称“示例集团”）"
                         "为第一中标候选人，中标金额1,349.70万元。")
     assert rec["suppliers"] == ["示例集团有限公司"]
+
+
+def test_label_naming_the_company_by_its_short_name_and_its_partners():
+    rec = record(HEAD + "深圳示例智能股份有限公司（以下简称“示例智能”或“公司”）近期参与了投标。第一名预中标人：示例智能与"
+                        "中国江苏示例合作集团有限公司、浙江省示例设计研究院组成的联合体。")
+    assert rec["suppliers"] == ["深圳示例智能股份有限公司", "中国江苏示例合作集团有限公司", "浙江省示例设计研究院"]

@@ -203,7 +203,13 @@ def mentions(views: list[View]) -> list[Mention]:
         for m in _LABEL.finditer(t):
             role = _role_of_label(m.group("label"), subcontract)
             if m.group("colon"):
-                for span in _name_list(view, m.end()) if role == "winner" else [view.name_at(m.end())]:
+                # 中标人：达实智能与NAME组成的联合体: a short name the document defined, then the partners.
+                short = next((d for d in defined if t.startswith(d.alias, m.end())
+                              and t[m.end() + len(d.alias):m.end() + len(d.alias) + 1] in "与和及、"), None)
+                if short:
+                    out.append(replace(short, role=role, how="label", rank=1))
+                at = m.end() + len(short.alias) + 1 if short else m.end()
+                for span in _name_list(view, at) if role == "winner" or short else [view.name_at(at)]:
                     if span:
                         out.append(Mention(view, *span, role, "label", 1))
             elif m.end() in view.breaks:
