@@ -21,7 +21,7 @@ from .evidence import FactMaker, View
 from .notice import title_span
 from .orgs import after_break, is_public_body, name_before, plausible
 
-BUYER_WORDS = ("招标人|招标单位|招标方|采购人|采购单位|采购方|业主单位|业主方|业主|建设单位|发包人|发包方|委托方|委托人|项目单位|"
+BUYER_WORDS = ("招标人|招标单位|招标方|采购人|采购单位|采购方|业主单位|业主方|业主|建设单位|发包人|发包方|委托方|委托人|项目授权主体|项目单位|"
                "用户单位|项目实施机构|实施机构|需方|买方|甲方")
 SIGNER_WORDS = "甲方|买方|需方|发包人|发包方|委托方|交易对方|合同对方|合同相对方|交易对手方"
 OWNER_WORDS = "业主单位|业主方|业主|建设单位|用户单位|最终用户|项目单位|采购人|招标人"
