@@ -183,3 +183,9 @@ def test_label_naming_the_company_by_its_short_name_and_its_partners():
     rec = record(HEAD + "深圳示例智能股份有限公司（以下简称“示例智能”或“公司”）近期参与了投标。第一名预中标人：示例智能与"
                         "中国江苏示例合作集团有限公司、浙江省示例设计研究院组成的联合体。")
     assert rec["suppliers"] == ["深圳示例智能股份有限公司", "中国江苏示例合作集团有限公司", "浙江省示例设计研究院"]
+
+
+def test_every_consortium_partner():
+    rec = record(HEAD + "本公司子公司上海示例路桥建设工程有限公司与中国示例勘察设计研究院有限公司、上海市示例设计研究总院（集团）"
+                        "有限公司组成的投标联合体成为该项目的第一中标候选人。")
+    assert rec["suppliers"] == ["上海示例路桥建设工程有限公司", "中国示例勘察设计研究院有限公司", "上海市示例设计研究总院（集团）有限公司"]

@@ -332,8 +332,13 @@ def mentions(views: list[View]) -> list[Mention]:
             after = t[span[1]:span[1] + 40]
             if after[:1] in "（(":  # 与NAME（以下简称“X”）、NAME2（...）分别签署: what follows, without the asides
                 after = _ASIDES.sub("", t[span[1]:span[1] + 160])[:40]
-            if _CONSORTIUM_AFTER.search(after):
-                out.append(Mention(view, *span, "partner", "consortium", 1))
+            # 与A、B组成联合体: every partner listed before the consortium is named.
+            partners, at = [span], _ASIDE.match(t, span[1]).end()
+            while len(partners) < 6 and t[at:at + 1] in ("、", "和", "及") and (more := view.name_at(at + 1)):
+                partners.append(more)
+                at = _ASIDE.match(t, more[1]).end()
+            if _CONSORTIUM_AFTER.search(after) or len(partners) > 1 and _CONSORTIUM_AFTER.search(t[at:at + 40]):
+                out.extend(Mention(view, *p, "partner", "consortium", 1) for p in partners)
             elif _SIGN_AFTER.search(after):
                 out.append(Mention(view, *span, "counterparty", "signed_with", 3))
         for m in _TOOK_PART.finditer(t):
