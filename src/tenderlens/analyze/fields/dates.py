@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from functools import lru_cache
 
 import cn2an
 
@@ -34,6 +35,11 @@ _CLOSING = 300
 _SHORT = 3  # pages; longer documents are dated by their cover
 
 
+@lru_cache(maxsize=None)  # a month or a day: at most 3 Chinese digits, a few hundred spellings
+def _cn_number(digits: str) -> int:
+    return int(cn2an.cn2an(digits, "normal"))
+
+
 def iso_date(m: re.Match) -> str | None:
     try:
         if m.re is _EN_DATE and m.group("mon"):
@@ -46,7 +52,7 @@ def iso_date(m: re.Match) -> str | None:
             y, mo, d = int(m.group("y")), int(m.group("m")), int(m.group("d"))
         else:
             y = int("".join(str("〇一二三四五六七八九".find(c) if c != "零" else 0) for c in m.group("cy")))
-            mo, d = int(cn2an.cn2an(m.group("cm"), "normal")), int(cn2an.cn2an(m.group("cd"), "normal"))
+            mo, d = _cn_number(m.group("cm")), _cn_number(m.group("cd"))
         return dt.date(y, mo, d).isoformat()
     except (ValueError, KeyError):
         return None

@@ -6,6 +6,7 @@ is; the body of an award notice also talks about tenders and contracts.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from itertools import islice
 
 from .evidence import FactMaker, View
@@ -33,6 +34,7 @@ _HEADER = re.compile(r"编号|代码|简称")
 _LINE = re.compile(r"[^\n]+")
 
 
+@lru_cache(maxsize=16)  # asked by the notice type and by the parties; a View hashes by identity
 def title_span(view: View) -> tuple[int, int] | None:
     """The notice's title, in view positions: the first lines near the top (a title may wrap)
     that end in 公告, 通知书, 招标文件 ...; header lines (stock code, notice number) are skipped."""
