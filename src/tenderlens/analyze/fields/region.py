@@ -50,20 +50,27 @@ def _cpca():
 _PLACEHOLDERS = frozenset(("县", "市辖区", "省直辖县级行政区划", "自治区直辖县级行政区划"))
 
 
-def _places(text: str, stretches: list[tuple[int, int]]):
-    """cpca's name matches in `text`, without the placeholder rows and one-character hits.
+def _places(segments):
+    """cpca's name matches in a text given as `segments` (start, text there), without the
+    placeholder rows and one-character hits.
 
     cpca walks its names with pyahocorasick, whose trie steps slowly through a root of
     thousands of first characters; ahocorasick-rs finds the same names several times
-    faster, so cpca reads only the `stretches` of text they cover (see _Seen). Its matches
-    there are the ones it would find in the whole text: no name crosses a stretch's edge."""
+    faster, so cpca reads only the stretches of text they cover (see _Seen), each a segment.
+    Its matches there are the ones it would find in the whole text: no name crosses a
+    stretch's edge. Segments are made as they are read: reading often stops early."""
     matcher = _cpca().matcher
-    for lo, hi in stretches:
-        for match in matcher.iter(text[lo:hi]):
-            match.start_index += lo
-            match.end_index += lo
-            if match.end_index + 1 - match.start_index >= 2 and text[match.start_index:match.end_index + 1] not in _PLACEHOLDERS:
+    for lo, segment in segments:
+        for match in matcher.iter(segment):
+            if match.end_index + 1 - match.start_index >= 2 and \
+                    segment[match.start_index:match.end_index + 1] not in _PLACEHOLDERS:
+                match.start_index += lo
+                match.end_index += lo
                 yield match
+
+
+def _segments(text: str, stretches: list[tuple[int, int]]):
+    return ((lo, text[lo:hi]) for lo, hi in stretches)
 
 
 @dataclass
@@ -114,10 +121,10 @@ def _place_names() -> ahocorasick_rs.AhoCorasick:
     return ahocorasick_rs.AhoCorasick(list(_cpca().matcher.ac.keys()))
 
 
-def _resolve(text: str, context: str, stretches: list[tuple[int, int]]) -> tuple[object, int, int] | None:
-    """The most specific division named in `text` (start, end in text), checked against `context`."""
+def _resolve(segments, context: str) -> tuple[object, int, int] | None:
+    """The most specific division named in a text (start, end in it), checked against `context`."""
     current, first, last = None, 0, 0
-    for match in _places(text, stretches):
+    for match in _places(segments):
         candidates = match.attr_infos
         if current is not None:
             addr = next((a for a in candidates if a.belong_to(current)), None)
@@ -163,11 +170,11 @@ def region_value(addr) -> dict:
             "lat": lat, "lon": lon}
 
 
-def _refine(addr, masked: tuple[str, list], span: tuple[int, int]) -> tuple[object, tuple[int, int]]:
+def _refine(addr, segments, span: tuple[int, int]) -> tuple[object, tuple[int, int]]:
     """Go down a level while the text names exactly one division inside the current one
     (a project in 罗定市 for a buyer in 云浮市); several places leave the region where it is."""
     cpca = _cpca()
-    matches = list(_places(*masked))
+    matches = list(_places(segments))
     while addr.rank < 2:
         below: dict[str, tuple[int, int]] = {}
         for match in matches:
@@ -185,36 +192,34 @@ def _refine(addr, masked: tuple[str, list], span: tuple[int, int]) -> tuple[obje
     return addr, span
 
 
-def _masked(seen: _Seen, keep: list[tuple[int, int]], limit: int) -> tuple[str, list[tuple[int, int]]]:
-    """The first `limit` characters of the page with company names, addresses and the stock-exchange
-    header blanked out (they tell where a company or office is, not where the project is), except the
-    spans in `keep` (the buyer's own name); with the stretches that cpca's place names cover.
+def _masked(seen: _Seen, keep: list[tuple[int, int]], limit: int):
+    """Segments of the first `limit` characters of the page with company names, addresses and the
+    stock-exchange header blanked out (they tell where a company or office is, not where the project
+    is), except the spans in `keep` (the buyer's own name).
 
     Only what overlaps a place name is blanked: blanking anything else changes nothing cpca finds,
-    so the name before a 公司 is not even looked for there."""
+    so the name before a 公司 is looked for only next to a stretch that is read."""
     view, names = seen.view, seen.names
     text = view.text[:limit]
-    stretches = seen.stretches(0, limit)
-    starts = [s for s, _ in stretches]
-
-    def holds_place(start: int, end: int) -> bool:
-        k = bisect.bisect_left(starts, end) - 1
-        return k >= 0 and stretches[k][1] > start
-
-    blanks = [m.span() for rx in (_ADDRESS, _HEADER) for m in rx.finditer(text) if holds_place(*m.span())]
-    for m in _COMPANY.finditer(text):
-        if holds_place(m.end() - _NAME_REACH, m.end()):
-            if m.end() not in names:
-                names[m.end()] = name_before(view.text, m.end())
-            span = names[m.end()]
+    fixed = [m.span() for rx in (_ADDRESS, _HEADER) for m in rx.finditer(text)]
+    companies = [m.end() for m in _COMPANY.finditer(text)]
+    for lo, hi in seen.stretches(0, limit):
+        blanks = [(s, e) for s, e in fixed if s < hi and e > lo]
+        # A name before 公司 ends at it and is at most _NAME_REACH long: those ending in (lo, hi + reach).
+        for end in companies[bisect.bisect_right(companies, lo):bisect.bisect_left(companies, hi + _NAME_REACH)]:
+            if end not in names:
+                names[end] = name_before(view.text, end)
+            span = names[end]
             if span and not any(s <= span[0] and span[1] <= e for s, e in keep):
                 blanks.append(span)
-    if not blanks:
-        return text, stretches
-    chars = list(text)
-    for s, e in blanks:
-        chars[s:e] = "□" * (e - s)
-    return "".join(chars), stretches
+        segment = text[lo:hi]
+        if blanks:
+            chars = list(segment)
+            for s, e in blanks:
+                s, e = max(s, lo) - lo, min(e, hi) - lo
+                chars[s:e] = "□" * max(0, e - s)
+            segment = "".join(chars)
+        yield lo, segment
 
 
 def find_region(views: list[View], make: FactMaker, party_facts: list[Fact]) -> list:
@@ -233,11 +238,11 @@ def find_region(views: list[View], make: FactMaker, party_facts: list[Fact]) -> 
     for n, (view, start, end) in enumerate(places):
         is_party = n < len(places) - 1
         # The opening text is blanked only as far as it is read: all of it when no party names a place.
+        text = view.text
         if is_party:
-            text, found = view.text, _resolve(view.text[start:end], context, seen[id(view)].stretches(start, end))
+            found = _resolve(_segments(text[start:end], seen[id(view)].stretches(start, end)), context)
         else:  # the opening, start 0
-            text, stretches = _masked(seen[id(first)], keep, _BODY)
-            found = _resolve(text[:end], context, stretches)
+            found = _resolve(_masked(seen[id(first)], keep, end), context)
         if found:
             addr, s, e = found
             s, e = start + s, start + e
