@@ -70,6 +70,7 @@ def _places(segments):
 
 
 def _segments(text: str, stretches: list[tuple[int, int]]):
+    """The segments of `text` for _places, as written."""
     return ((lo, text[lo:hi]) for lo, hi in stretches)
 
 
@@ -92,8 +93,8 @@ class _Seen:
         return self._occurrences
 
     def stretches(self, lo: int, hi: int) -> list[tuple[int, int]]:
-        """The stretches of text[lo:hi] (in its own positions; hi within reach) that names cover,
-        overlapping names joined."""
+        """The stretches of text[lo:hi] that names cover, overlapping names joined, in positions
+        of text[lo:hi]."""
         out: list[tuple[int, int]] = []
         occurrences = self.occurrences(hi)
         for start, end in occurrences[bisect.bisect_left(occurrences, (lo, lo)):]:
