@@ -22,3 +22,30 @@ def test_named_county_resolves_with_code():
     region = _region("采购人：广东省云浮市罗定市公安局\n项目名称：视频监控系统建设项目")
     assert region and region["code"] == "445381" and region["county"] == "罗定市"
     assert region["lat"] and region["lon"]
+
+
+def test_cpca_reading_stretches_finds_what_it_finds_in_the_whole_text(eval_dir):
+    # Region reading hands cpca only the stretches its place names cover (found by ahocorasick-rs);
+    # over real notices, with and without some text blanked, the matches must be cpca's own.
+    from tenderlens.analyze.fields import region
+    from tenderlens.analyze.fields.evidence import views
+
+    def whole(text):
+        return [(m.start_index, m.end_index, m.origin_value) for m in region._cpca().matcher.iter(text)
+                if m.end_index + 1 - m.start_index >= 2
+                and text[m.start_index:m.end_index + 1] not in region._PLACEHOLDERS]
+
+    paths = sorted((eval_dir / "fddc" / "html").glob("*.html"))[::15]
+    assert paths
+    for path in paths:
+        for view in views(extract_document(RawDoc(str(path), path.read_bytes(), path.name))):
+            text = view.text[:3000]
+            seen = region._Seen(view)
+            for lo in (0, len(text) // 3):
+                found = [(m.start_index, m.end_index, m.origin_value)
+                         for m in region._places(region._segments(text[lo:], seen.stretches(lo, len(text))))]
+                assert found == whole(text[lo:]), path
+            blanked = "".join("□" if i % 37 < 4 else c for i, c in enumerate(text))  # blanks cut some names
+            found = [(m.start_index, m.end_index, m.origin_value)
+                     for m in region._places(region._segments(blanked, seen.stretches(0, len(text))))]
+            assert found == whole(blanked), path
