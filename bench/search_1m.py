@@ -13,6 +13,8 @@ under --dir (about 15 GB at 1M documents) and is deleted afterwards unless --kee
 
 Reports p50 / p95 over interleaved runs of
   bare         store.search.search(): the keyword alone, top 20 pages
+  search q + 3 store.search.search() with the three facets as `tenderlens search` filters
+               (--category, --region with the province's code, --year): top 20 pages
   web q        the web app's result list for the keyword (matching documents, total, top 20 with snippets)
   web q + 3    the same with three facet filters (category, province, year) clicked as a user drills down
   facets q + 3 every facet count the result page shows for q + 3
@@ -35,7 +37,7 @@ from fastapi.testclient import TestClient
 from serve import KEYWORD, build_templates, facet_choice, time_and_report, web_results
 
 from tenderlens import codebook
-from tenderlens.store import Store
+from tenderlens.store import Store, filters
 from tenderlens.store.fts import index_text
 from tenderlens.store.search import count, search
 from tenderlens.web import create_app
@@ -171,12 +173,16 @@ def measure(args, db_path: Path) -> None:
         select(store, state, conditions(state))
         return facets(store, state, labels)
 
-    totals = {"bare": count(store, KEYWORD), "web q": web_results(store, keyword),
+    code = store.db.execute("SELECT substr(region_code, 1, 2) FROM doc_summary WHERE province = ? LIMIT 1",
+                            (filtered.province,)).fetchone()[0]
+    cli = filters.conditions(category_=filtered.cat[0], region_=code, year_=int(filtered.year))
+    totals = {"bare": count(store, KEYWORD), "search q + 3": count(store, KEYWORD, cli), "web q": web_results(store, keyword),
               "web q + 3": web_results(store, filtered)}
     for url in (keyword.url("/search"), filtered.url("/search")):
         assert client.get(url).status_code == 200, url
     queries = {
         "bare": lambda: search(store, KEYWORD, limit=20),
+        "search q + 3": lambda: search(store, KEYWORD, limit=20, conditions=cli),
         "web q": lambda: web_results(store, keyword),
         "web q + 3": lambda: web_results(store, filtered),
         "facets q + 3": lambda: facet_counts(filtered),

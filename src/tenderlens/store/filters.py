@@ -23,7 +23,8 @@ def _like(text: str) -> str:
 def category(value: str) -> Condition:
     """A category id (tech.face_recognition) or a whole family (target)."""
     column, kind = ("category", ft.CATEGORY) if "." in value else ("family", ft.FAMILY)
-    return Condition(f"d.id IN (SELECT doc_id FROM doc_tags WHERE {column} = ?)", (value,), ((ft.token(kind, value),),))
+    return Condition(f"d.id IN (SELECT doc_id FROM doc_tags WHERE {column} = ?)", (value,), ((ft.token(kind, value),),),
+                     exact=True)
 
 
 def region(value: str) -> Condition:
@@ -31,7 +32,8 @@ def region(value: str) -> Condition:
     value = value.strip()
     if value.isdigit():
         tokens = ((ft.token(ft.REGION_CODE, value),),) if len(value) in (2, 4, 6) else ()
-        return Condition("d.id IN (SELECT doc_id FROM doc_summary WHERE region_code LIKE ?)", (value + "%",), tokens)
+        return Condition("d.id IN (SELECT doc_id FROM doc_summary WHERE region_code LIKE ?)", (value + "%",), tokens,
+                         exact=bool(tokens))
     prefix = _escape(value) + "%"
     return Condition("d.id IN (SELECT doc_id FROM doc_summary WHERE province LIKE ? ESCAPE '\\'"
                      " OR prefecture LIKE ? ESCAPE '\\' OR county LIKE ? ESCAPE '\\')", (prefix,) * 3)
@@ -61,7 +63,7 @@ def vendor(value: str, book: Codebook | None = None) -> Condition:
 
 def year(value: int) -> Condition:
     return Condition("d.id IN (SELECT doc_id FROM doc_summary WHERE year = ?)", (int(value),),
-                     ((ft.token(ft.YEAR, int(value)),),))
+                     ((ft.token(ft.YEAR, int(value)),),), exact=True)
 
 
 def amount(minimum: float | None = None, maximum: float | None = None) -> Condition:
@@ -73,7 +75,7 @@ def amount(minimum: float | None = None, maximum: float | None = None) -> Condit
 
 def surveillance(value: bool = True) -> Condition:
     return Condition("d.id IN (SELECT doc_id FROM doc_summary WHERE is_surveillance = ?)", (int(value),),
-                     ((ft.token(ft.SURVEILLANCE, int(value)),),))
+                     ((ft.token(ft.SURVEILLANCE, int(value)),),), exact=True)
 
 
 def conditions(category_: str | None = None, region_: str | None = None, buyer_: str | None = None,

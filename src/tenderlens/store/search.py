@@ -41,12 +41,15 @@ class Condition:
 
     `tokens`: groups of facet tokens (facet_tokens.py); every document passing the
     condition carries at least one token of each group, so the full-text query can
-    require them. Empty when the condition has no such token. The SQL still decides.
+    require them. Empty when the condition has no such token. `exact`: the tokens
+    alone decide (each stands for one exact facet value), so where the index
+    carries them the SQL need not run; otherwise the SQL decides.
     """
 
     sql: str
     params: tuple = ()
     tokens: tuple[tuple[str, ...], ...] = ()
+    exact: bool = False
 
 
 def match_with(store: Store, match: str, conditions: list[Condition]) -> str:
@@ -54,6 +57,19 @@ def match_with(store: Store, match: str, conditions: list[Condition]) -> str:
     if not store.facet_index:
         return match
     return restrict(match, [group for c in conditions for group in c.tokens])
+
+
+def sql_conditions(store: Store, conditions: list[Condition]) -> list[Condition]:
+    """The conditions the full-text query (match_with) does not already decide."""
+    return [c for c in conditions if not (c.exact and store.facet_index)]
+
+
+def _where(store: Store, match: str, conditions: list[Condition] | None) -> tuple[list[str], list]:
+    where, params = ["pages_fts MATCH ?"], [match_with(store, match, conditions or [])]
+    for c in sql_conditions(store, conditions or []):
+        where.append(c.sql)
+        params.extend(c.params)
+    return where, params
 
 
 # A letter or digit of a word that is not CJK: the index holds such words whole, so a hit ends where they do.
@@ -106,21 +122,22 @@ def make_snippet(text: str, terms: list[str]) -> tuple[str, list[list[int]]]:
 
 def search(store: Store, query: str, limit: int = 20, offset: int = 0,
            conditions: list[Condition] | None = None) -> list[Hit]:
-    """Pages matching `query`, best first. limit=0 returns every hit."""
+    """Pages matching `query`, best first (ties in index order). limit=0 returns every hit.
+
+    When the full-text query decides every condition, the index ranks and cuts the
+    page of hits before any row is joined; otherwise each match is joined and tested first.
+    """
     match, terms = parse_query(query)
-    where = ["pages_fts MATCH ?"]
-    params: list = [match_with(store, match, conditions or [])]
-    for c in conditions or []:
-        where.append(c.sql)
-        params.extend(c.params)
-    sql = (
-        "SELECT p.doc_id, p.n, p.text, d.title, d.format, f.rank AS score FROM pages_fts f"
-        " JOIN pages p ON p.id = f.rowid JOIN documents d ON d.id = p.doc_id"
-        f" WHERE {' AND '.join(where)} ORDER BY f.rank, p.doc_id, p.n"
-    )
-    if limit:
-        sql += " LIMIT ? OFFSET ?"
-        params += [limit, offset]
+    where, params = _where(store, match, conditions)
+    page = " LIMIT ? OFFSET ?" if limit else ""
+    params += [limit, offset] if limit else []
+    columns = "p.doc_id, p.n, p.text, d.title, d.format, f.rank AS score"
+    joins = "CROSS JOIN pages p ON p.id = f.rowid JOIN documents d ON d.id = p.doc_id"
+    if len(where) == 1:
+        sql = (f"SELECT {columns} FROM (SELECT rowid, rank FROM pages_fts WHERE {where[0]}"
+               f" ORDER BY rank, rowid{page}) f {joins} ORDER BY f.rank, f.rowid")
+    else:
+        sql = f"SELECT {columns} FROM pages_fts f {joins} WHERE {' AND '.join(where)} ORDER BY f.rank, f.rowid{page}"
     try:
         rows = store.db.execute(sql, params).fetchall()
     except sqlite3.OperationalError as e:
@@ -139,10 +156,7 @@ def search(store: Store, query: str, limit: int = 20, offset: int = 0,
 def count(store: Store, query: str, conditions: list[Condition] | None = None) -> int:
     """Number of matching pages (for result headers and recall checks)."""
     match, _ = parse_query(query)
-    where, params = ["pages_fts MATCH ?"], [match_with(store, match, conditions or [])]
-    for c in conditions or []:
-        where.append(c.sql)
-        params.extend(c.params)
+    where, params = _where(store, match, conditions)
     sql = ("SELECT count(*) FROM pages_fts f JOIN pages p ON p.id = f.rowid JOIN documents d ON d.id = p.doc_id"
            f" WHERE {' AND '.join(where)}")
     return store.db.execute(sql, params).fetchone()[0]

@@ -24,11 +24,13 @@ _DATE = "coalesce(x.date, CAST(x.year AS TEXT))"
 
 
 def _on(table: str, where: list[str], params: list, probe: bool, key: str = "doc_id",
-        tokens: tuple[tuple[str, ...], ...] = ()) -> Condition:
+        tokens: tuple[tuple[str, ...], ...] = (), exact: bool = False) -> Condition:
     test = " AND ".join(where)
     if probe:
-        return Condition(f"EXISTS (SELECT 1 FROM {table} x WHERE x.{key} = d.id AND {test})", tuple(params), tokens)
-    return Condition(f"d.id IN (SELECT {key} FROM {table} x WHERE {test})", tuple(params), tokens)
+        sql = f"EXISTS (SELECT 1 FROM {table} x WHERE x.{key} = d.id AND {test})"
+    else:
+        sql = f"d.id IN (SELECT {key} FROM {table} x WHERE {test})"
+    return Condition(sql, tuple(params), tokens, exact)
 
 
 def _after(value: str) -> str:
@@ -45,11 +47,13 @@ def _after(value: str) -> str:
 def conditions(state: SearchState) -> list[Condition]:
     """Conditions on `d.id` only, so they apply to documents or to any table of matches aliased `d`."""
     probe = bool(state.q)
-    out = [_on("doc_tags", ["x.category = ?"], [c], probe, tokens=((ft.token(ft.CATEGORY, c),),))
+    out = [_on("doc_tags", ["x.category = ?"], [c], probe, tokens=((ft.token(ft.CATEGORY, c),),), exact=True)
            for c in state.cat]
     # All tests on the summary row in one condition: one lookup per document, not one per filter.
-    # Its facet tokens each go into the full-text query as a group of their own.
+    # Its facet tokens each go into the full-text query as a group of their own; they decide
+    # the whole condition unless a buyer (whose token also stands for a signing party) or a period is in it.
     tests = [(f"x.{name} = ?", getattr(state, name)) for name in _SUMMARY_COLUMNS if getattr(state, name)]
+    exact = not (state.buyer or state.date_from or state.date_to)
     tokens = [(ft.token(kind, getattr(state, name)),) for name, kind in _SUMMARY_COLUMNS.items()
               if getattr(state, name)]
     if state.year:
@@ -63,7 +67,8 @@ def conditions(state: SearchState) -> list[Condition]:
         tests.append(("x.is_surveillance = ?", int(state.surv)))
         tokens.append((ft.token(ft.SURVEILLANCE, int(state.surv)),))
     if tests:
-        out.append(_on("doc_summary", [t for t, _ in tests], [v for _, v in tests], probe, tokens=tuple(tokens)))
+        out.append(_on("doc_summary", [t for t, _ in tests], [v for _, v in tests], probe, tokens=tuple(tokens),
+                       exact=exact))
     if state.vendor:
         out.append(_on("facts", ["x.kind = 'vendor'", "x.key = ?"], [state.vendor], probe,
                        tokens=((ft.token(ft.VENDOR, state.vendor),),)))

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from ..privacy import mask
 from ..store import Store, StoreError
 from ..store.fts import QueryError, parse_query
-from ..store.search import Condition, match_with, snippet_parts
+from ..store.search import Condition, match_with, snippet_parts, sql_conditions
 from .state import PER_PAGE, SearchState
 
 ORDER = {
@@ -65,10 +65,11 @@ def select(store: Store, state: SearchState, conditions: list[Condition]) -> lis
 
     With a query, the full-text matches are grouped by document first and the
     filters then test only those documents (see filters.conditions), so the cost
-    follows the number of matches, not the size of the facets.
+    follows the number of matches, not the size of the facets; and what the facet
+    tokens decide inside the full-text query is not tested again.
     """
     where, params = [], []
-    for c in conditions:
+    for c in sql_conditions(store, conditions) if state.q else conditions:
         where.append(c.sql)
         params.extend(c.params)
     db = store.db
