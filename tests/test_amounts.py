@@ -4,23 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from tenderlens.analyze.fields import extract_fields
+from synthetic import fields_of, record
 from tenderlens.analyze.fields.amounts import parse_amount, role_of
 from tenderlens.evaluate import GoldDoc, score
-from tenderlens.model import Document, Page
 from tenderlens.summary import summarise
-from tenderlens.textnorm import normalise
-
-
-def facts_of(text: str):
-    norm, offsets = normalise(text)
-    doc = Document("a" * 64, "text", "text/plain", len(text), [Page(1, norm, offsets)], language="zh")
-    return doc, extract_fields(doc, "test")
-
-
-def record(text: str) -> dict:
-    doc, facts = facts_of(text)
-    return summarise(doc.id, facts)
 
 
 @pytest.mark.parametrize("text, value, currency", [
@@ -98,7 +85,7 @@ def test_a_statistic_is_not_a_price():
 
 
 def test_evaluation_compares_an_unconverted_amount_only_with_gold_that_records_it_so():
-    doc, facts = facts_of("公司与某某公司签订合同，合同总价535,500,000欧元。")
+    doc, facts = fields_of("公司与某某公司签订合同，合同总价535,500,000欧元。")
     rec = summarise(doc.id, facts)
     gold = {"amount_cny": [535_500_000.0]}
     fddc = score([GoldDoc("x.html", doc.id, gold, amount_as_written=True)], {doc.id: rec}).as_dict()
@@ -241,7 +228,7 @@ TABLE = ("公司近期中标了若干项目。现公告如下：\n\n序号\n\n�
 
 
 def test_a_table_column_with_its_unit_in_the_header():
-    doc, facts = facts_of(TABLE)
+    doc, facts = fields_of(TABLE)
     cells = [f for f in facts if f.key == "amount"]
     assert [f.quote for f in cells] == ["589.679", "168.000", "757.679"]
     assert all(f.value["role"] == "award" and f.value["unit"] == "万元" for f in cells)
@@ -252,7 +239,7 @@ def test_a_table_column_with_its_unit_in_the_header():
 
 def test_table_cells_that_are_not_amounts():
     # A unit price column, serial numbers, and a number wrapped onto its own line in prose.
-    doc, facts = facts_of("序号\n\n单价（元）\n\n1\n\n12,500.00\n\n2\n\n13,000.00\n\n")
+    doc, facts = fields_of("序号\n\n单价（元）\n\n1\n\n12,500.00\n\n2\n\n13,000.00\n\n")
     assert [f for f in facts if f.key == "amount"] == []
     text = "拨付金额（万元）\n\n2015年4月\n\n700\n\n合计\n\n2,000\n\n本项目总投资为\n113,683.37\n万元。"
     rec = record(text)
@@ -300,7 +287,7 @@ def test_a_rounded_total_matches_at_the_precision_it_is_written_in():
 def test_a_header_cell_and_its_value_cell():
     rec = record("中标（选）人\n\n某某市政工程有限公司\n\n中标（选）价（万元）\n\n666.987967\n\n中标工期（日历天）\n\n45\n\n")
     assert rec["amount_cny"] == pytest.approx(6_669_879.67) and rec["amount"]["role"] == "award"
-    doc, facts = facts_of("第一名单位名称：某某监理公司\n投标报价（万元）：\n23.48\n投标工期：152\n")
+    doc, facts = fields_of("第一名单位名称：某某监理公司\n投标报价（万元）：\n23.48\n投标工期：152\n")
     assert [f.quote for f in facts if f.key == "amount"] == ["（万元）：\n23.48"]   # read once, not twice
     # Certificate and telephone numbers in the rows below are not amounts.
     rec = record("投标报价（万元）：\n23.48\n注册证号：\n65002146\n联系电话：\n13508309966\n")

@@ -3,11 +3,12 @@ from __future__ import annotations
 
 import pytest
 
+from synthetic import record
 from tenderlens.analyze.fields import extract_fields
 from tenderlens.analyze.fields.amounts import parse_amount, role_of
 from tenderlens.evaluate import load_gold, score
 from tenderlens.extract import extract_document
-from tenderlens.model import Document, Page, RawDoc
+from tenderlens.model import RawDoc
 from tenderlens.summary import summarise
 from tenderlens.textnorm import normalise
 
@@ -17,14 +18,6 @@ LABELS_FLOORS = {"notice_type": 0.95, "date": 0.90, "buyer": 0.92, "suppliers": 
                  "region_code": 0.80}
 
 
-def doc_of(text: str, language: str = "zh") -> Document:
-    norm, offsets = normalise(text)
-    return Document("d" * 64, "text", "text/plain", len(text), [Page(1, norm, offsets)], language=language)
-
-
-def record(text: str, language: str = "zh") -> dict:
-    doc = doc_of(text, language)
-    return summarise(doc.id, extract_fields(doc, "test"))
 
 
 @pytest.mark.parametrize("text, yuan", [

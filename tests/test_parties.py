@@ -3,22 +3,10 @@ from __future__ import annotations
 
 import pytest
 
-from tenderlens.analyze.fields import extract_fields
+from synthetic import record
 from tenderlens.analyze.fields.orgs import name_at
-from tenderlens.model import Document, Page
-from tenderlens.summary import summarise
-from tenderlens.textnorm import normalise
 
 HEAD = "证券代码：000001证券简称：示例科技公告编号：2018-001\n示例科技股份有限公司关于签订重大合同的公告\n本公司及董事会全体成员保证信息披露的内容真实、准确、完整。\n"
-
-
-def record(text: str) -> dict:
-    norm, offsets = normalise(text)
-    doc = Document("e" * 64, "text", "text/plain", len(text), [Page(1, norm, offsets)], language="zh")
-    facts = extract_fields(doc, "test")
-    for f in facts:  # evidence or nothing
-        assert doc.pages[f.page - 1].text[f.start:f.end] == f.quote
-    return summarise(doc.id, facts)
 
 
 def party_a(rec: dict) -> str | None:
