@@ -26,9 +26,13 @@ from ..model import Document, Fact, Page
 from ..summary import summarise
 from .facet_tokens import document_tokens
 from .fts import index_text
-from .rows import Prepared, prepare
+from .rows import Prepared, page_rows, prepare
 
 SCHEMA_VERSION = 2
+PAGES_FTS = ("CREATE VIRTUAL TABLE IF NOT EXISTS pages_fts USING fts5("
+             "body, facets, content='', tokenize='unicode61 remove_diacritics 2')")
+# Facet tokens only filter: ranking reads the page text alone.
+RANK_PAGE_TEXT = "INSERT INTO pages_fts (pages_fts, rank) VALUES ('rank', 'bm25(1.0, 0.0)')"
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS documents (
@@ -59,9 +63,6 @@ CREATE TABLE IF NOT EXISTS pages (
     needs_ocr INTEGER NOT NULL DEFAULT 0,
     ocr TEXT,
     UNIQUE (doc_id, n)
-);
-CREATE VIRTUAL TABLE IF NOT EXISTS pages_fts USING fts5(
-    body, facets, content='', tokenize='unicode61 remove_diacritics 2'
 );
 CREATE TABLE IF NOT EXISTS facts (
     id INTEGER PRIMARY KEY,
@@ -160,6 +161,7 @@ class Store:
                 self.db.execute("PRAGMA journal_mode=WAL")
                 self.db.execute("PRAGMA synchronous=NORMAL")
                 self.db.executescript(SCHEMA)
+                self.db.execute(PAGES_FTS)
                 self._upgrade()
                 self.facet_index = True
             except sqlite3.OperationalError as e:
@@ -173,8 +175,7 @@ class Store:
         row = self.db.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
         if row is None:
             self.db.execute("INSERT INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
-            # Facet tokens only filter: ranking reads the page text alone.
-            self.db.execute("INSERT INTO pages_fts (pages_fts, rank) VALUES ('rank', 'bm25(1.0, 0.0)')")
+            self.db.execute(RANK_PAGE_TEXT)
         elif int(row[0]) < SCHEMA_VERSION:
             from .upgrade import upgrade  # a one-off, for stores written by tenderlens before 0.2
             upgrade(self, int(row[0]))
@@ -267,8 +268,7 @@ class Store:
         if row:
             self._unindex(row["id"], row["text"], facets)
             self.db.execute("DELETE FROM pages WHERE id=?", (row["id"],))
-        self._write_page(doc_id, page, index_text(page.text) if page.text else "",
-                         json.dumps(page.offsets, separators=(",", ":")), facets)
+        self._write_page(doc_id, page, *page_rows(page), facets)
 
     def _unindex(self, rowid: int, text: str, facets: str) -> None:
         if text:  # a contentless table forgets a row when given the exact values it indexed

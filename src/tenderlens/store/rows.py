@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 
-from ..model import Document, Fact
+from ..model import Document, Fact, Page
 from ..summary import summarise
 from .facet_tokens import document_tokens
 from .fts import index_text
@@ -25,8 +25,13 @@ class Prepared:
     facets: str           # the facet tokens every page of the document is indexed with
 
 
+def page_rows(page: Page) -> tuple[str, str]:
+    """A page's index text and its offset map as JSON."""
+    return index_text(page.text) if page.text else "", json.dumps(page.offsets, separators=(",", ":"))
+
+
 def prepare(doc: Document, facts: list[Fact] | None) -> Prepared:
     record = summarise(doc.id, facts) if facts is not None else None
-    return Prepared([index_text(p.text) if p.text else "" for p in doc.pages],
-                    [json.dumps(p.offsets, separators=(",", ":")) for p in doc.pages],
+    rows = [page_rows(p) for p in doc.pages]
+    return Prepared([index for index, _ in rows], [offsets for _, offsets in rows],
                     record, document_tokens(record, doc.format, facts) if record is not None else "")

@@ -16,7 +16,7 @@ if TYPE_CHECKING:
 
 
 def upgrade(store: Store, version: int) -> None:
-    from . import SCHEMA_VERSION
+    from . import PAGES_FTS, RANK_PAGE_TEXT, SCHEMA_VERSION
     from ..records import facts_of  # records reads through a Store, so it comes after the store module
 
     db = store.db
@@ -25,9 +25,8 @@ def upgrade(store: Store, version: int) -> None:
         if version < 2:
             db.execute("ALTER TABLE doc_summary ADD COLUMN facet_index TEXT NOT NULL DEFAULT ''")
             db.execute("DROP TABLE pages_fts")
-            db.execute("CREATE VIRTUAL TABLE pages_fts USING fts5("
-                       "body, facets, content='', tokenize='unicode61 remove_diacritics 2')")
-            db.execute("INSERT INTO pages_fts (pages_fts, rank) VALUES ('rank', 'bm25(1.0, 0.0)')")
+            db.execute(PAGES_FTS)
+            db.execute(RANK_PAGE_TEXT)
             analysed = {r[0] for r in db.execute("SELECT doc_id FROM doc_summary")}
             for doc_id, format in db.execute("SELECT id, format FROM documents").fetchall():
                 facets = ""
