@@ -177,3 +177,32 @@ def test_every_consortium_partner():
     rec = record(HEAD + "本公司子公司上海示例路桥建设工程有限公司与中国示例勘察设计研究院有限公司、上海市示例设计研究总院（集团）"
                         "有限公司组成的投标联合体成为该项目的第一中标候选人。")
     assert rec["suppliers"] == ["上海示例路桥建设工程有限公司", "中国示例勘察设计研究院有限公司", "上海市示例设计研究总院（集团）有限公司"]
+
+
+@pytest.mark.parametrize("sentence", [
+    "公司于近日收到示例进出口有限公司发出的中标通知书，公司参加示例储蓄银行终端入围招标项目，招标代理机构为示例进出口有限公司。",
+    "公司于近日收到示例器材集团有限公司发出的《中标通知书》，公司中标示例通信集团有限公司（以下简称“示例通信”）2018年集中采购项目。"
+    "此次招标活动由示例通信委托示例器材集团有限公司作为招标代理机构。",
+])
+def test_the_named_agency_is_not_the_buyer(sentence):
+    rec = record(HEAD + sentence)
+    assert rec["buyer"] != rec["agent"] and rec["agent"] in ("示例进出口有限公司", "示例器材集团有限公司")
+
+
+def test_a_company_that_runs_its_own_tender_stays_the_buyer():
+    rec = record(HEAD + "1、招标人：示例工程有限公司\n\n2、招标代理机构：示例工程有限公司\n\n公司为中标候选人。")
+    assert rec["buyer"] == "示例工程有限公司"
+
+
+@pytest.mark.parametrize("sentence", [
+    "公司与示例资源公司及其下属的示例水泥厂签署了水泥生产线项目商务合同。",
+    "公司和示例国际集团在刚果民主共和国的子公司示例水泥公司签署了工程总承包合同。",
+])
+def test_subsidiary_of_the_other_party_is_not_the_winner(sentence):
+    assert record(HEAD + sentence)["suppliers"] == ["示例科技股份有限公司"]
+
+
+def test_partners_chosen_together_by_their_full_names():
+    rec = record(HEAD + "公司全资子公司示例钢构科技有限公司（以下简称“示例钢构”）收到招标单位发来的《中标通知书》，"
+                        "确认示例钢构与沪宁示例钢机股份有限公司为该项目的中标单位。")
+    assert rec["suppliers"] == ["示例钢构科技有限公司", "沪宁示例钢机股份有限公司"]

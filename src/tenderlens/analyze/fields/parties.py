@@ -70,7 +70,7 @@ _TITLE_SUBJECT = re.compile(r"关于(?![与和同对向])")
 _BOUNDED = re.compile(r"(?:与|和)(?:项目业主|业主)?(?P<name>[^，。；、“”《》（）()\s]{4,30}?)(?:正式)?(?:签署|签订|签定)"
                       r"|(?:收到|接到)由?(?P<sender>[^，。；、“”《》（）()\s]{4,30}?)(?:发来|发出|签发|出具)的")
 # NAME作为招标人, NAME为本项目的业主: a name, then the role it has.
-_NAMED_AS = re.compile(r"(?:作为|担任|为|是)(?:本|该)?(?:项目|工程)?的?(?P<label>招标人|招标单位|采购人|采购单位|业主单位|业主|"
+_NAMED_AS = re.compile(rf"(?:作为|担任|为|是)(?:本|该)?(?:项目|工程|次)?的?(?P<label>{AGENT_WORDS}|招标人|招标单位|采购人|采购单位|业主单位|业主|"
                        r"建设单位|发包人|发包方)(?![代])")
 # 确认公司为NAME“...项目”的中标人, 确定联合体为NAME（以下简称...）58台还原炉电极的中标单位: the
 # project's owner named before the project the company won.
@@ -243,8 +243,8 @@ def mentions(views: list[View]) -> list[Mention]:
         for m in re.finditer(r"确定|确认|选定|被评为|成为", t):
             before = re.search(r"为[^。；，]{0,30}?(?:中标|成交)(?:人|单位|供应商|候选人)", t[m.end():m.end() + 80])
             span = view.name_at(m.end())
-            if span and before and before.start() == span[1] - m.end():
-                out.append(Mention(view, *span, "winner", "chosen", 1))
+            if span and before and before.start() == span[1] - m.end() and not _REFERENCE.match(t, span[0]):
+                out.extend(_joint_names(view, span, defined, Mention(view, *span, "winner", "chosen", 1)))
         if vi == 0:
             title = title_span(view)
             about_subsidiary = bool(title and _SUBSIDIARY.search(t, *title))
@@ -274,6 +274,8 @@ def mentions(views: list[View]) -> list[Mention]:
                     span = None
                 if span and "与" in t[span[0]:span[1]]:
                     span = None  # a short name not defined yet, then 与 and the other party
+                elif span and len(_ASIDES.sub("", t[span[0]:span[1]])) < 4:
+                    span = None  # 下属的分（子）公司: a kind of company, not a name
                 view_, after = view, span[1] if span else 0
             shareholder = m.group().startswith("控股股东")  # acts for the company only where it acts
             if span and (about_subsidiary and not shareholder or _SUBSIDIARY_ACTS.match(t, after)) and not (
@@ -357,7 +359,8 @@ def mentions(views: list[View]) -> list[Mention]:
 
 
 # 国华下属的NAME, 杭州中策橡胶有限公司（…）属下控股子公司—NAME: another organisation's subsidiary.
-_OWNER_LINK = re.compile(r"(?:[（(][^）)]{0,40}[）)])?(?:的|之|属下|下属的?|所属的?|旗下的?)?$")
+# 里海资源公司及其下属的NAME, X集团在刚果的子公司NAME: the owner stands before 其 or a place.
+_OWNER_LINK = re.compile(r"(?:[（(][^）)]{0,40}[）)])?(?:(?:及|和)?其)?(?:在[^，。；、]{1,12}?)?(?:的|之|属下|下属的?|所属的?|旗下的?)?$")
 
 
 def _owned_by_other(view: View, at: int, issuer: Mention | None, related: set[str] = frozenset()) -> bool:
@@ -367,9 +370,34 @@ def _owned_by_other(view: View, at: int, issuer: Mention | None, related: set[st
     if not owner:
         return False
     name = t[owner[0]:owner[1]]
-    if re.search(r"[了的是为在及和与]公司$", name):
+    if name in ISSUER_ALIASES or re.search(r"[了的是为在及和与]公司$", name):
         return False  # 披露了公司二级子公司: the company itself
     return not (issuer and (name in issuer.name or issuer.name in name)) and name not in related
+
+
+# 前述联合体, 上述公司: a name given earlier, referred to.
+_REFERENCE = re.compile(r"前述|上述|该|此")
+_JOINT = re.compile(r"与|和|及|、")
+
+
+def _joint_names(view: View, span: tuple[int, int], defined: list[Mention], whole: Mention) -> list[Mention]:
+    """确认山东雅百特与沪宁钢机股份有限公司为中标单位: each partner of a name joined by 与, by its full
+    name where the document defined the short one; the whole span when a part is not a name."""
+    t = view.text
+    cuts = [m.span() for m in _JOINT.finditer(t, *span)]
+    if not cuts:
+        return [whole]
+    parts, at = [], span[0]
+    for a, b in cuts + [(span[1], span[1])]:
+        short = next((d for d in defined if d.alias == t[at:a]), None)
+        if short:
+            parts.append(replace(short, role=whole.role, how=whole.how, rank=whole.rank))
+        elif view.name_at(at) == (at, a):
+            parts.append(replace(whole, start=at, end=a))
+        else:
+            return [whole]
+        at = b
+    return parts
 
 
 # A table written one cell a line: a header row of column titles, then the first data row.
@@ -546,6 +574,11 @@ def find_parties(views: list[View], make: FactMaker) -> list:
             seen.add(w.name)
             facts.append(make(w.view, w.start, w.end, "supplier", w.shown, f"fields.parties.{w.how}"))
     own = seen | ({issuer.name} if issuer else set())
+    # A body the notice calls the tendering agency (招标代理机构为NAME) runs the tender; it is not the
+    # client, unless a label also names it the buyer (a company that runs its own tenders).
+    agents = {m.name for m in ms if m.role == "agent"} - {m.name for m in ms if m.role in ("buyer", "signer", "owner")
+                                                          and m.how in ("label", "label_cell", "alias")}
+    ms = [m for m in ms if m.role == "agent" or m.name not in agents]
     signer = _first(ms, "signer", exclude=own)
     owner = _first(ms, "owner", exclude=own)
     buyer = _first(ms, "buyer", exclude=own) or owner or signer or _first(ms, "counterparty", exclude=own)
