@@ -84,15 +84,15 @@ def test_a_broken_file_is_refused_with_where(tmp_path, breakage, message):
 def test_a_researcher_can_add_a_cue_by_editing_data(tmp_path):
     for f in codebook.DEFAULT_DIR.glob("*.yaml"):
         shutil.copy(f, tmp_path / f.name)
-    sentence = "公安局采购天眼巡查系统。"
+    sentence = "公安局采购千目巡查系统。"
     assert "tech.video_surveillance" not in _tags(sentence)
     data = yaml.safe_load((tmp_path / "tech.yaml").read_text(encoding="utf-8"))
-    data["categories"][0]["cues"].append("天眼巡查")
+    data["categories"][0]["cues"].append("千目巡查")
     (tmp_path / "tech.yaml").write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
     custom = codebook.load(tmp_path)
     text, offsets = normalise(sentence)
     facts = analyze(Document("x", "text", "", 1, [Page(1, text, offsets)]), custom)
-    assert any(f.key == "tech.video_surveillance" and "天眼巡查" in f.quote for f in facts)
+    assert any(f.key == "tech.video_surveillance" and "千目巡查" in f.quote for f in facts)
 
 
 def _vendors(sentence: str) -> list[tuple[str, str, str]]:
