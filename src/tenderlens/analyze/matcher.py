@@ -14,6 +14,7 @@ import bisect
 import re
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
+from itertools import accumulate
 
 import ahocorasick_rs
 import opencc
@@ -21,7 +22,7 @@ import opencc
 from ..codebook import Codebook
 from ..textnorm import normalise
 
-_WS = re.compile(r"\s+")
+_WS = re.compile(r"(\s+)")
 _LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
 BLOCK = "\n"  # a blank line in the page: nothing matches or counts across it
 _SENTENCE_END = re.compile(r"[。；！？;!?\n]|\.(?=\s|$)")
@@ -68,20 +69,20 @@ class ViewMap:
         return cls(vstarts, tstarts, n + text_len - last)
 
 
-def _replacement(run: re.Match) -> str:
-    """What a whitespace run becomes in the matching view."""
-    if "\n\n" in run.group():
-        return BLOCK
-    a, b = run.span()
-    text = run.string
-    if a and b < len(text) and text[a - 1].isascii() and text[b].isascii():
-        return " "
-    return ""
+def _runs(text: str) -> tuple[list[str], list[str]]:
+    """`text` split into pieces and whitespace runs (piece, run, piece, ..., piece), and what each run
+    becomes in the matching view. One split and a list comprehension: a re.sub callback per run costs more."""
+    parts = _WS.split(text)
+    # Only the first and last piece can be empty (whitespace at either end of the text): a run there is dropped.
+    return parts, [BLOCK if "\n\n" in run else " " if before and after and before[-1].isascii() and after[0].isascii()
+                   else "" for before, run, after in zip(parts[0::2], parts[1::2], parts[2::2])]
 
 
 def fold(text: str) -> str:
     """The matching view of `text`."""
-    view = _WS.sub(_replacement, text)
+    parts, runs = _runs(text)
+    parts[1::2] = runs
+    view = "".join(parts)
     lowered = view.lower()
     # str.lower is fast but may change the length (İ); then only ASCII is folded.
     view = lowered if len(lowered) == len(view) else view.translate(_LOWER)
@@ -93,7 +94,9 @@ def fold(text: str) -> str:
 
 def view_map(text: str) -> ViewMap:
     """The map from indices of `fold(text)` back to `text`."""
-    return ViewMap.of_gaps(((*m.span(), len(_replacement(m))) for m in _WS.finditer(text)), len(text))
+    parts, runs = _runs(text)
+    at = [0, *accumulate(map(len, parts))]  # where each piece and run begins
+    return ViewMap.of_gaps(zip(at[1::2], at[2::2], map(len, runs)), len(text))
 
 
 def make_view(text: str) -> tuple[str, ViewMap]:

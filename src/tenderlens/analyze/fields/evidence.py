@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from itertools import accumulate
-from operator import sub
+from itertools import accumulate, compress, repeat
+from operator import contains
 from typing import Any
 
 from ...model import Document, Fact, Page
@@ -48,18 +48,18 @@ def views(doc: Document) -> list[View]:
         if doc.language == "en":
             out.append(View(page, page.text, ViewMap([0], [0], len(page.text))))
             continue
-        runs = list(_WHITESPACE.finditer(page.text))
-        ends = [m.end() for m in runs]
-        removed = list(accumulate(m.end() - m.start() for m in runs))  # whitespace removed up to each run's end
-        view_starts = [0, *map(sub, ends, removed)]
-        view_map = ViewMap(view_starts, [0, *ends], len(page.text) - (removed[-1] if removed else 0))
-        # A run's view position is where the text after it begins.
-        breaks = frozenset(v for m, v in zip(runs, view_starts[1:]) if "\n" in m.group())
-        out.append(View(page, _WHITESPACE.sub("", page.text), view_map, breaks))
+        # Split once, then positions come from running sums (C-level), not from a match object per run.
+        parts = _WHITESPACE.split(page.text)   # piece, whitespace run, piece, ..., piece
+        pieces, runs = parts[0::2], parts[1::2]
+        text_starts = [0, *accumulate(map(len, parts))][2::2]   # where the text after each run begins
+        view_starts = [0, *accumulate(map(len, pieces[:-1]))]  # ... and where it begins in the view
+        text = "".join(pieces)
+        breaks = frozenset(compress(view_starts[1:], map(contains, runs, repeat("\n"))))
+        out.append(View(page, text, ViewMap(view_starts, [0, *text_starts], len(text)), breaks))
     return out
 
 
-_WHITESPACE = re.compile(r"\s+")
+_WHITESPACE = re.compile(r"(\s+)")
 
 
 @dataclass
