@@ -31,7 +31,9 @@ AGENT_WORDS = "招标代理机构|采购代理机构|代理机构|招标代理|�
 ISSUER_ALIASES = ("公司", "本公司", "我公司", "上市公司")
 
 # Role words that name the party right after them with no colon (与发包方NAME, 招标单位NAME的...).
-_BARE_LABEL = re.compile(r"(?<![:：])(?P<label>招标人|招标单位|采购人|采购单位|发包方|发包人|业主方|业主单位|建设单位|交易对手方)"
+# Every pattern scanned over whole pages opens with a lookahead on its first characters: re then skips
+# ahead to them instead of trying each position (a leading lookbehind would defeat that).
+_BARE_LABEL = re.compile(r"(?=[招采发业建交])(?P<label>招标人|招标单位|采购人|采购单位|发包方|发包人|业主方|业主单位|建设单位|交易对手方)"
                          r"(?![:：为是])")
 _FULL_NAME = re.compile(r"(?:有限公司|有限责任公司|分公司|集团|局|委员会|管委会|政府|中心|院|办公室|处)$")
 # A role word, then 为 / 是 / a colon, or nothing (a table cell); the lookahead lets the scan skip
@@ -44,7 +46,8 @@ _ALIAS = re.compile(r"[（(](?:(?:以下|下)?(?P<joint>合并|统)?(?:简称|�
                     rf"|[“\"]?(?P<role>{BUYER_WORDS}|{WINNER_WORDS}|{SIGNER_WORDS})[”\"]?)[）)]")
 _NOTICE_FROM = re.compile(rf"(?:收到|接到|获得|取得|获)(?:了)?(?:由)?(?:(?P<label>{AGENT_WORDS}|招标人|招标单位|采购人|业主方|业主|建设单位|发包人)[:：]?)?")
 # A project named after its buyer: “天津市公安局南开分局南开区2016年视频监控网建设运维服务项目”.
-_PROJECT_TITLE = re.compile(r"[“《\"]")
+# (The lookahead only spares name reading where no 项目 follows within a name and 60 characters.)
+_PROJECT_TITLE = re.compile(r"[“《\"](?=[^”》\"。]{4,100}?(?:项目|工程|采购))")
 _NOTICE_AFTER = re.compile(r"^(?:发出|签发|出具|送达|下发|发来|发给|颁发|盖章)?的?(?:[《“]|关于)?[^。；，]{0,40}?(?:中标|成交|授标|入围)[^。；，]{0,8}?(?:通知|确认书|函)")
 # A name cut short inside a longer noun (收到XX航站楼...项目招标单位发来的): what follows is not a verb,
 # a particle, a quote or the notice itself, so the sender is someone else.
@@ -67,14 +70,14 @@ _WITH_PARENT = re.compile(r"(?:公司|我司)(?:[（(][^）)]{0,30}[）)])?(?:�
 # The title names the company the notice is about: 关于NAME收到《中标通知书》的公告.
 _TITLE_SUBJECT = re.compile(r"关于(?![与和同对向])")
 # The same, when the name has no suffix we know (外国政府部门, 联营体): bounded by the verb on both sides.
-_BOUNDED = re.compile(r"(?:与|和)(?:项目业主|业主)?(?P<name>[^，。；、“”《》（）()\s]{4,30}?)(?:正式)?(?:签署|签订|签定)"
-                      r"|(?:收到|接到)由?(?P<sender>[^，。；、“”《》（）()\s]{4,30}?)(?:发来|发出|签发|出具)的")
+_BOUNDED = re.compile(r"(?=[与和收接])(?:(?:与|和)(?:项目业主|业主)?(?P<name>[^，。；、“”《》（）()\s]{4,30}?)(?:正式)?(?:签署|签订|签定)"
+                      r"|(?:收到|接到)由?(?P<sender>[^，。；、“”《》（）()\s]{4,30}?)(?:发来|发出|签发|出具)的)")
 # NAME作为招标人, NAME为本项目的业主: a name, then the role it has.
 _NAMED_AS = re.compile(rf"(?:作为|担任|为|是)(?:本|该)?(?:项目|工程|次)?的?(?P<label>{AGENT_WORDS}|招标人|招标单位|采购人|采购单位|业主单位|业主|"
                        r"建设单位|发包人|发包方)(?![代])")
 # 确认公司为NAME“...项目”的中标人, 确定联合体为NAME（以下简称...）58台还原炉电极的中标单位: the
 # project's owner named before the project the company won.
-_FOR_OWNER = re.compile(r"(?<=[^。；，：:\s])为")
+_FOR_OWNER = re.compile(r"为")
 _OWNED_PROJECT_AHEAD = re.compile(r"[^。；，]{0,150}?的(?:第一)?(?:预)?(?:中标|成交|中选)")
 _OWNED_PROJECT = re.compile(r"[^。；，]{0,60}?的(?:第一)?(?:预)?(?:中标|成交|中选)"
                             r"(?:人|单位|供应商|候选人|社会资本)")
@@ -115,21 +118,18 @@ _ACTS_AFTER = re.compile(r"^(?:[（(][^）)]{0,40}[）)])?(?:已|于|近日|通�
 _WITH_TRIGGER = re.compile(r"签订|签署|签定|订立|签约|组成|成立")
 _CLAUSE_START = re.compile(r"(?:^|[。；，：、]|\d[、.])(?=\S)")
 # What follows a name at a clause start when the clause is about a party (see _ACTS_AFTER, _PARTNER_OF_COMPANY).
-_CLAUSE_TRIGGER = re.compile(r"通知|发布|公布|公示|公告|组织|授予|发出|下发|决定采用|(?:和|与|及)(?:本公司|公司|我公司)")
+_CLAUSE_TRIGGER = re.compile(r"(?=[通发公组授下决和与及])(?:通知|发布|公布|公示|公告|组织|授予|发出|下发|决定采用|(?:和|与|及)(?:本公司|公司|我公司))")
 
 
 def _clause_starts(t: str) -> list[int]:
     """Clause starts that a party-naming verb follows closely enough to matter."""
-    triggers = [m.start() for m in _CLAUSE_TRIGGER.finditer(t)]
-    if not triggers:
-        return []
-    clauses = [m.end() for m in _CLAUSE_START.finditer(t)]
     starts = set()
-    for at in triggers:
+    for m in _CLAUSE_TRIGGER.finditer(t):
         # Between a name and its verb stand no clause marks (an aside or 在…，…发布 at most one):
         # the last two clause starts before the verb are the ones to read.
-        k = bisect.bisect_right(clauses, at - 1)
-        starts.update(c for c in clauses[max(0, k - 2):k] if c >= at - 130)
+        at = m.start()
+        clauses = [c.end() for c in _CLAUSE_START.finditer(t, max(0, at - 132), at) if c.end() >= at - 130]
+        starts.update(clauses[-2:])
     return sorted(starts)
 
 
@@ -220,6 +220,8 @@ def mentions(views: list[View]) -> list[Mention]:
                     out.append(Mention(view, *span, role, "label_cell", 1))
         out.extend(_table_row(view, defined))
         for m in _BARE_LABEL.finditer(t):
+            if t[m.start() - 1:m.start()] in (":", "："):
+                continue
             span = view.name_at(m.end())
             # Without a colon the role word may be a clause's subject (发包人可派员...): only full names count.
             if span and _FULL_NAME.search(t, span[0], span[1]) and span[1] - span[0] >= 6:
@@ -295,6 +297,8 @@ def mentions(views: list[View]) -> list[Mention]:
             if span:
                 out.append(Mention(view, *span, _role_of_label(m.group("label")), "named_as", 2))
         for m in _FOR_OWNER.finditer(t):
+            if not m.start() or t[m.start() - 1] in "。；，：:" or t[m.start() - 1].isspace():
+                continue
             if not t.endswith("公司", 0, m.start()) and not _OWNED_PROJECT_AHEAD.match(t, m.end()):
                 continue
             span = view.name_at(m.end())
@@ -326,9 +330,10 @@ def mentions(views: list[View]) -> list[Mention]:
             span = view.name_at(m.end())
             if span:
                 out.append(Mention(view, *span, "counterparty", "received_from", 2))
-        for m in _WITH.finditer(t):
-            # 与 and 和 are everywhere; only a signing or a consortium can follow the name.
-            span = view.name_at(m.end()) if _WITH_TRIGGER.search(t, m.end(), m.end() + 80) else None
+        # 与 and 和 are everywhere; only a signing or a consortium can follow the name, within 80 characters.
+        withs = {w.end() for s in _WITH_TRIGGER.finditer(t) for w in _WITH.finditer(t, max(0, s.start() - 79), s.start())}
+        for name_start in sorted(withs):
+            span = view.name_at(name_start)
             if not span:
                 continue
             after = t[span[1]:span[1] + 40]
