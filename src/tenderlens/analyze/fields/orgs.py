@@ -73,8 +73,7 @@ def name_at(text: str, start: int, max_len: int = 40, breaks: frozenset[int] = f
     # A stop word ends the name, unless it is inside the name itself (中国电信 is not 中标).
     for e in sorted(ends):
         # 中国能源运输有限公司（China VLCC）近期…: a stop word after the name's aside ends it too.
-        aside = _ASIDE_AT.match(s, e)
-        if e >= 2 and (_STOP.match(s, e) or aside and _STOP.match(s, aside.end())):
+        if e >= 2 and (_STOP.match(s, e) or (aside := _ASIDE_AT.match(s, e)) and _STOP.match(s, aside.end())):
             s = s[:e]
             break
     lead = _LEADING.match(s)
@@ -134,11 +133,12 @@ def name_before(text: str, end: int, max_len: int = 40, breaks: frozenset[int] =
     for m in _BEFORE_NAME.finditer(s):
         if len(s) - m.end() >= 4:
             cut = m.end()
-    depth = 0
-    for i, ch in enumerate(s):  # a closing bracket without its opening one ends what came before
-        depth += (ch in "（(") - (ch in "）)")
-        if depth < 0:
-            cut, depth = max(cut, i + 1), 0
+    if "）" in s or ")" in s:  # a closing bracket without its opening one ends what came before
+        depth = 0
+        for i, ch in enumerate(s):
+            depth += (ch in "（(") - (ch in "）)")
+            if depth < 0:
+                cut, depth = max(cut, i + 1), 0
     s2 = _LEADING.sub("", s[cut:])
     # A和B（以下简称“招标人”）: the name next to the aside is the last of the two.
     for m in _AND.finditer("" if joint else s2):
@@ -188,7 +188,9 @@ _CODE = re.compile(r"(?=.*\d)[A-Z0-9\-_/.]+")
 # A legal form abbreviated with a full stop keeps it: Co.,Ltd., B.V., A.Ş.
 _LATIN_NAME = re.compile(r"[A-Za-z][A-Za-z\u00C0-\u024F0-9.,&'\-]{3,80}(?<![.,\-])"
                          r"(?:(?:(?<=Ltd)|(?<=LTD)|(?<=Co)|(?<=CO)|(?<=Inc)|(?<=INC)|(?<=Corp)|(?<=CORP)|(?<=\.[A-Z\u00C0-\u024F]))\.)?")
-_JUNK = re.compile(r"签订|签署|签约|近日|日前|所在地|旗下|对公司|持有|(?:全资|控股)子公司$|情况|风险提示|关于|概况|概述|介绍|关联关系|公告|本公司|公司与|合同|简称|以下|中标|编号|\d+年|\d+月|联合体联合体|项目(?!部|管理|公司|有限|经理部|建设|投资)|的|目前|截止|下属|全资子|网站|详情|详见|内容|同类|相关|分别|大型|通知|确认|仍|^(?:收到|根据|通过)")
+# The lookahead holds the first character of every alternative: a position no junk word starts at
+# fails at once instead of trying each word.
+_JUNK = re.compile(r"(?=[签近日所旗对持全控情风关概介公本简以中编\d联项的目截下详内同相分大通确仍收根合网])(?:签订|签署|签约|近日|日前|所在地|旗下|对公司|持有|(?:全资|控股)子公司$|情况|风险提示|关于|概况|概述|介绍|关联关系|公告|本公司|公司与|合同|简称|以下|中标|编号|\d+年|\d+月|联合体联合体|项目(?!部|管理|公司|有限|经理部|建设|投资)|的|目前|截止|下属|全资子|网站|详情|详见|内容|同类|相关|分别|大型|通知|确认|仍|^(?:收到|根据|通过))")
 
 
 _CJK = re.compile(r"[\u4e00-\u9fff]")
