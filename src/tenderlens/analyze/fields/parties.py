@@ -31,9 +31,9 @@ AGENT_WORDS = "招标代理机构|采购代理机构|代理机构|招标代理|�
 ISSUER_ALIASES = ("公司", "本公司", "我公司", "上市公司")
 
 # Role words that name the party right after them with no colon (与发包方NAME, 招标单位NAME的...).
-# Every pattern scanned over whole pages opens with a lookahead on its first characters: re then skips
-# ahead to them instead of trying each position (a leading lookbehind would defeat that).
-_BARE_LABEL = re.compile(r"(?=[招采发业建交])(?P<label>招标人|招标单位|采购人|采购单位|发包方|发包人|业主方|业主单位|建设单位|交易对手方)"
+# A pattern scanned over whole pages opens with a literal or a lookahead on its first characters: re then
+# skips ahead to them instead of trying each position (a leading lookbehind would defeat that).
+_BARE_LABEL = re.compile(r"(?P<label>招标人|招标单位|采购人|采购单位|发包方|发包人|业主方|业主单位|建设单位|交易对手方)"
                          r"(?![:：为是])")
 _FULL_NAME = re.compile(r"(?:有限公司|有限责任公司|分公司|集团|局|委员会|管委会|政府|中心|院|办公室|处)$")
 # A role word, then 为 / 是 / a colon, or nothing (a table cell); the lookahead lets the scan skip
@@ -107,7 +107,8 @@ _CONSORTIUM_AFTER = re.compile(r"^(?:[（(][^）)]{0,40}[）)])?(?:等|共同)?(
 # NAME和本公司（联合体）, NAME与公司联合投标: a partner named before the company.
 _PARTNER_OF_COMPANY = re.compile(r"(?:和|与|及)(?:本公司|公司|我公司)(?:[（(]联合体[）)]|联合投标|组成(?:的)?(?:投标)?联合体|共同)")
 # Who ran the tender the company took part in or won: 参与了NAME组织的..., 中标NAME的...项目.
-_TOOK_PART = re.compile(r"(?:参与|参加|投标|中标|竞得|获得)(?:了)?")
+# (No name starts with what follows 中标 in 中标通知书, 中标结果, 中标的...)
+_TOOK_PART = re.compile(r"(?:参与|参加|投标|中标|竞得|获得)(?:了)?(?!通知|公告|结果|的|对公司)")
 _TOOK_PART_AFTER = re.compile(r"^(?:的|组织的|举办的|发布的|（|\(|[^。；，]{0,30}?(?:项目|工程|招标|采购|标段|包))")
 # A name opening a clause, then what the buyer does: NAME通知公司中标, NAME发布中标公告.
 _ACTS_AFTER = re.compile(r"^(?:[（(][^）)]{0,40}[）)])?(?:已|于|近日|通过)?(?:\d{4}年\d{1,2}月\d{1,2}日)?"
@@ -242,10 +243,10 @@ def mentions(views: list[View]) -> list[Mention]:
             span = view.name_at(m.end())
             if span and is_public_body(t[span[0]:span[1]]) and re.match(r"[^”》\"。]{2,60}?(?:项目|工程|采购)", t[span[1]:]):
                 out.append(Mention(view, *span, "counterparty", "project_title", 3))
-        for m in re.finditer(r"确定|确认|选定|被评为|成为", t):
-            before = re.search(r"为[^。；，]{0,30}?(?:中标|成交)(?:人|单位|供应商|候选人)", t[m.end():m.end() + 80])
-            span = view.name_at(m.end())
-            if span and before and before.start() == span[1] - m.end() and not _REFERENCE.match(t, span[0]):
+        for m in _CHOSEN.finditer(t):
+            before = _CHOSEN_AS.search(t, m.end(), m.end() + 80)
+            span = view.name_at(m.end()) if before else None
+            if span and before.start() == span[1] and not _REFERENCE.match(t, span[0]):
                 out.extend(_joint_names(view, span, defined, Mention(view, *span, "winner", "chosen", 1)))
         if vi == 0:
             title = title_span(view)
@@ -380,6 +381,9 @@ def _owned_by_other(view: View, at: int, issuer: Mention | None, related: set[st
     return not (issuer and (name in issuer.name or issuer.name in name)) and name not in related
 
 
+# 确认NAME为该项目的中标单位: the winner the buyer chose.
+_CHOSEN = re.compile(r"确定|确认|选定|被评为|成为")
+_CHOSEN_AS = re.compile(r"为[^。；，]{0,30}?(?:中标|成交)(?:人|单位|供应商|候选人)")
 # 前述联合体, 上述公司: a name given earlier, referred to.
 _REFERENCE = re.compile(r"前述|上述|该|此")
 _JOINT = re.compile(r"与|和|及|、")
