@@ -22,13 +22,15 @@ _DATE = re.compile(
     rf"|(?P<cy>[{_CN_DIGIT}]{{4}})年(?P<cm>[{_CN_DIGIT}]{{1,2}})月(?P<cd>[{_CN_DIGIT}]{{1,3}})日)")
 _MONTH = (r"(?P<mon>January|February|March|April|May|June|July|August|September|October|November|December|"
           r"Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)\.?")
-# July 20, 2015 / 20 July, 2015 / 7/20/2015 (US order)
+# July 20, 2015 / 20 July, 2015 / 7/20/2015 (US order). The lookahead (a digit or a month's initial)
+# lets the scan fail at once at other characters.
 _EN_DATE = re.compile(
-    rf"\b{_MONTH} (?P<d>\d{{1,2}}),? (?P<y>(?:19|20)\d{{2}})\b"
+    rf"(?=[\dJFMASOND])(?:\b{_MONTH} (?P<d>\d{{1,2}}),? (?P<y>(?:19|20)\d{{2}})\b"
     rf"|\b(?P<d2>\d{{1,2}}) {_MONTH.replace('mon', 'mon2')},? (?P<y2>(?:19|20)\d{{2}})\b"
-    r"|\b(?P<um>\d{1,2})/(?P<ud>\d{1,2})/(?P<uy>(?:19|20)\d{2})\b")
-# An English date needs a month name or a slash; most Chinese pages have neither.
-_EN_HINT = re.compile(r"[JFMASOND][a-z]|/")
+    r"|\b(?P<um>\d{1,2})/(?P<ud>\d{1,2})/(?P<uy>(?:19|20)\d{2})\b)")
+# An English date needs a month name (a capital, then a small letter) or a slash; most Chinese pages
+# have neither. Written to start with one character class, which `re` scans for quickly.
+_EN_HINT = re.compile(r"[/JFMASOND](?:(?<=/)|[a-z])")
 _MONTHS = {m: i for i, m in enumerate(
     "jan feb mar apr may jun jul aug sep oct nov dec".split(), start=1)}
 _CLOSING = 300

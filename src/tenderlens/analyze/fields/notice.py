@@ -24,8 +24,9 @@ NOTICE_CUES = (
 )
 _CUES = [(kind, re.compile(rx, re.I)) for kind, rx in NOTICE_CUES]
 _HEAD = 400
+# The lookahead lets the search fail at once where no label starts (most of the text).
 _PROJECT_NUMBER = re.compile(
-    r"(?:项目编号|招标编号|采购编号|项目代码|标书编号|采购项目编号|招标项目编号|Solicitation No\.?|Bid No\.?)[:：]?"
+    r"(?=[项招采标SB])(?:项目编号|招标编号|采购编号|项目代码|标书编号|采购项目编号|招标项目编号|Solicitation No\.?|Bid No\.?)[:：]?"
     r"(?P<num>[A-Za-z0-9][A-Za-z0-9\-_/\[\]〔〕（）()【】号.]{3,40})", re.I)
 
 
