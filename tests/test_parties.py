@@ -206,3 +206,21 @@ def test_partners_chosen_together_by_their_full_names():
     rec = record(HEAD + "公司全资子公司示例钢构科技有限公司（以下简称“示例钢构”）收到招标单位发来的《中标通知书》，"
                         "确认示例钢构与沪宁示例钢机股份有限公司为该项目的中标单位。")
     assert rec["suppliers"] == ["示例钢构科技有限公司", "沪宁示例钢机股份有限公司"]
+
+
+def test_a_labelled_party_that_is_anothers_subsidiary_is_not_that_other():
+    rec = record(HEAD + "公司收到示例产权交易所有限责任公司的《中标通知书》，公司以贰亿元中标了示例重型机械有限公司股权。"
+                        "由于交易对方为示例实业投资集团有限公司（以下简称“示例实业”）的全资子公司，本次交易构成关联交易。")
+    assert rec["buyer"] != "示例实业投资集团有限公司"
+
+
+def test_notice_sent_by_a_named_body_through_a_subsidiary():
+    rec = record(HEAD + "公司收到全资子公司示例园林有限责任公司（以下简称“示例园林”）发来的由贵州示例旅游文化投资有限公司"
+                        "发出的《中标通知书》，具体内容如下：1、中标人：示例园林有限责任公司。")
+    assert party_a(rec) == "贵州示例旅游文化投资有限公司"
+
+
+def test_party_named_under_its_heading():
+    rec = record(HEAD + "1、合同标的情况\n\n示例园区道路工程，共15.96公里。\n\n2、合同对方当事人情况\n\n"
+                        "双流县人民政府（双流县人民政府特别授权双流县交通局行使相关权利）。\n\n三、主要合同条款\n")
+    assert rec["buyer"] == "双流县人民政府"

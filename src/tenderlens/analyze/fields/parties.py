@@ -40,11 +40,11 @@ _FULL_NAME = re.compile(r"(?:有限公司|有限责任公司|分公司|集团|�
 # quickly over characters no role word starts with.
 _LABEL = re.compile(rf"(?=[招采代中成乙承卖供甲买需发委交合业建项用实最第])"
                     rf"(?P<label>{AGENT_WORDS}|{WINNER_WORDS}|{SIGNER_WORDS}|{BUYER_WORDS}|{OWNER_WORDS})"
-                    r"(?:名称|单位名称|全称|当事人)?(?P<colon>(?:为|是|[:：]){1,2})?")
+                    r"(?:名称|单位名称|全称|当事人)?(?:(?P<colon>(?:为|是|[:：]){1,2})|(?P<heading>的?(?:基本)?情况(?:介绍)?))?")
 # NAME（以下简称“甲方”）, and NAME（发包人）: a role in brackets after a name is the same alias.
 _ALIAS = re.compile(r"[（(](?:(?:以下|下)?(?P<joint>合并|统)?(?:简称|称)[:：为]?(?P<alias>[^）)]{1,60})"
                     rf"|[“\"]?(?P<role>{BUYER_WORDS}|{WINNER_WORDS}|{SIGNER_WORDS})[”\"]?)[）)]")
-_NOTICE_FROM = re.compile(rf"(?:收到|接到|获得|取得|获)(?:了)?(?:由)?(?:(?P<label>{AGENT_WORDS}|招标人|招标单位|采购人|业主方|业主|建设单位|发包人)[:：]?)?")
+_NOTICE_FROM = re.compile(rf"(?:收到|接到|获得|取得|获|的由)(?:了)?(?:由)?(?:(?P<label>{AGENT_WORDS}|招标人|招标单位|采购人|业主方|业主|建设单位|发包人)[:：]?)?")
 # A project named after its buyer: “天津市公安局南开分局南开区2016年视频监控网建设运维服务项目”.
 # (The lookahead only spares name reading where no 项目 follows within a name and 60 characters.)
 _PROJECT_TITLE = re.compile(r"[“《\"](?=[^”》\"。]{4,100}?(?:项目|工程|采购))")
@@ -53,6 +53,7 @@ _NOTICE_AFTER = re.compile(r"^(?:发出|签发|出具|送达|下发|发来|发�
 # a particle, a quote or the notice itself, so the sender is someone else.
 _NOT_SENDER = re.compile(r"[\u4e00-\u9fff](?<![发签出送下盖的关中成授入颁招给《])")
 _ASIDE = re.compile(r"(?:[（(][^）)]{0,60}[）)])*")
+_PART_OF = re.compile(r"的(?:全资|控股)?(?:子公司|孙公司|下属|分支机构)")
 # The company's subsidiary, affiliate or controlling shareholder: a related company that may act for it.
 _SUBSIDIARY = re.compile(r"(?=[全控二三所下子孙海本附])(?:(?:全资|控股|二级|三级|所属|下属)?(?:子公司|孙公司)|下属(?:的|公司|企业)|"
                          r"附属(?:公司|企业)|控股股东|"
@@ -211,8 +212,15 @@ def mentions(views: list[View]) -> list[Mention]:
                     out.append(replace(short, role=role, how="label", rank=1))
                 at = m.end() + len(short.alias) + 1 if short else m.end()
                 for span in _name_list(view, at) if role == "winner" or short else [view.name_at(at)]:
-                    if span:
+                    # 交易对方为NAME（…）的全资子公司: the party is NAME's subsidiary, not NAME.
+                    if span and not _PART_OF.match(t, _ASIDE.match(t, span[1]).end()):
                         out.append(Mention(view, *span, role, "label", 1))
+            elif m.group("heading"):
+                # 2、合同对方当事人情况⏎双流县人民政府（…）。: a paragraph under the heading opens with the party's full name.
+                span = view.name_at(m.end()) if m.end() in view.breaks else None
+                if span and _FULL_NAME.search(t, *span) and span[1] - span[0] >= 6 and (
+                        span[1] in view.breaks or t[span[1]:span[1] + 1] in "（(，。；"):
+                    out.append(Mention(view, *span, role, "label_heading", 1))
             elif m.end() in view.breaks:
                 # A table: the label in one cell, the name in the next.
                 span = view.name_at(m.end())
