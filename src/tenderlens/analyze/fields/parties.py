@@ -110,7 +110,7 @@ _PARTNER_OF_COMPANY = re.compile(r"(?:和|与|及)(?:本公司|公司|我公司)
 # Who ran the tender the company took part in or won: 参与了NAME组织的..., 中标NAME的...项目.
 # (No name starts with what follows 中标 in 中标通知书, 中标结果, 中标的...)
 _TOOK_PART = re.compile(r"(?:参与|参加|投标|中标|竞得|获得)(?:了)?(?!通知|公告|结果|的|对公司)")
-_TOOK_PART_AFTER = re.compile(r"^(?:的|组织的|举办的|发布的|（|\(|[^。；，]{0,30}?(?:项目|工程|招标|采购|标段|包))")
+_TOOK_PART_AFTER = re.compile(r"^(?:的|组织的|举办的|发布的|（|\(|[^。；，]{0,30}?(?:项目|工程|招标|采购|标段|包|出让|挂牌|拍卖))")
 # A name opening a clause, then what the buyer does: NAME通知公司中标, NAME发布中标公告.
 _ACTS_AFTER = re.compile(r"^(?:[（(][^）)]{0,40}[）)])?(?:已|于|近日|通过)?(?:\d{4}年\d{1,2}月\d{1,2}日)?"
                          r"(?:[^。；，]{0,24}?(?:通知|发布|公布|公示|组织|授予|发出)|决定采用|在[^。；]{0,80}?(?:发布|公布|公示|公告)"
