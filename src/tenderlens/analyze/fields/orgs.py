@@ -122,10 +122,12 @@ def name_before(text: str, end: int, max_len: int = 40, breaks: frozenset[int] =
     latin = _LATIN_BEFORE.search(text[max(0, end - 80):end])
     if latin:  # a foreign party written in Latin letters: SEALAND ENGINEERING（以下简称“甲方”）
         return end - len(latin.group()), end
-    run = _run_before(max_len).search(text[max(0, end - max_len):end])
+    # The run of name characters ending at `end`, read backwards: one pass, where a search for a run
+    # that ends there tries every start.
+    run = _run(max_len).match(text[max(0, end - max_len):end][::-1])
     if not run:
         return None
-    s = run.group()
+    s = run.group()[::-1]
     if not ends_as_name(s):
         return None
     # Drop what precedes the name in the clause: the nearest verb or particle and everything before it.
@@ -155,7 +157,7 @@ def after_break(start: int, end: int, breaks: frozenset[int], text: str = "") ->
     """Where a name really starts when a line break falls inside the span [start, end): after the
     break, unless the text after it carries on a word (深圳长城开发科技股\n份有限公司) or the text
     before it is a place the name begins with (湖南省\n娄底市人民政府)."""
-    for b in (b for b in range(end - 4, start + 2, -1) if b in breaks):
+    for b in sorted(breaks.intersection(range(start + 3, end - 3)), reverse=True):  # walks the range in C
         if (b - 1 in breaks or b - 2 in breaks and b - 1 not in breaks) and _CJK.fullmatch(text, b - 1, b):
             continue  # 中\n国葛洲坝…: a character or two on a line of their own begin the name
         if not _CARRIES_ON.match(text, b) and not _PLACE_END.search(text, start, b):
@@ -172,11 +174,6 @@ _CARRIES_ON = re.compile(r"份|有限|限公|公司|司|责任|集团|[（(]")
 @lru_cache(maxsize=None)
 def _run(max_len: int) -> re.Pattern[str]:
     return re.compile(rf"{NAME_CHARS}{{2,{max_len}}}")
-
-
-@lru_cache(maxsize=None)
-def _run_before(max_len: int) -> re.Pattern[str]:
-    return re.compile(rf"{NAME_CHARS}{{2,{max_len}}}$")
 
 
 def _balanced(s: str) -> bool:
