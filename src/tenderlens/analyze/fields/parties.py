@@ -59,6 +59,7 @@ _SUBSIDIARY = re.compile(r"(?=[全控二三所下子孙海本附])(?:(?:全资|�
                          r"附属(?:公司|企业)|控股股东|"
                          r"(?:海外)?全资公司|本公司下属的?|(?<=[）)])下属的?)[:：—-]*")
 _WITH = re.compile(r"与|和|同")
+_SUBCONTRACT = re.compile(r"分包(?:人|方)[:：）)”\"]|[（(“\"]分包(?:人|方)")
 # A subsidiary is the winner when it is the one that acts (收到, 中标, 签订 ...), not when it is
 # named in passing (a list of assets, an earlier project), nor when it bids together with its parent.
 _SUBSIDIARY_ACTS = re.compile(r"(?:[（(][^）)]{0,90}[）)]){0,2}(?:于|已|近日|日前|前期|近期|分别|顺利|成功|拟|将|共同|"
@@ -119,6 +120,7 @@ _ACTS_AFTER = re.compile(r"^(?:[（(][^）)]{0,40}[）)])?(?:已|于|近日|通�
 
 _WITH_TRIGGER = re.compile(r"签订|签署|签定|订立|签约|组成|成立")
 _CLAUSE_START = re.compile(r"(?:^|[。；，：、]|\d[、.])(?=\S)")
+_BRIDGE = re.compile(r"[（(在向、]")
 # What follows a name at a clause start when the clause is about a party (see _ACTS_AFTER, _PARTNER_OF_COMPANY).
 _CLAUSE_TRIGGER = re.compile(r"(?=[通发公组授下决和与及])(?:通知|发布|公布|公示|公告|组织|授予|发出|下发|决定采用|(?:和|与|及)(?:本公司|公司|我公司))")
 
@@ -131,7 +133,11 @@ def _clause_starts(t: str) -> list[int]:
         # the last two clause starts before the verb are the ones to read.
         at = m.start()
         clauses = [c.end() for c in _CLAUSE_START.finditer(t, max(0, at - 132), at) if c.end() >= at - 130]
-        starts.update(clauses[-2:])
+        if clauses:
+            starts.add(clauses[-1])
+        # The clause before only when something can bridge the mark: an aside, 在…, 向… or a list of names (A、B发出).
+        if len(clauses) > 1 and _BRIDGE.search(t, clauses[-2], at):
+            starts.add(clauses[-2])
     return sorted(starts)
 
 
@@ -174,7 +180,7 @@ def mentions(views: list[View]) -> list[Mention]:
     about_subsidiary = False  # the title says the notice is about a subsidiary (关于全资子公司...的公告)
     defined: list[Mention] = []  # full names with the short name the document gives them
     related: set[str] = set()  # the company's subsidiaries named so far: their own subsidiaries are the company's too
-    subcontract = any(re.search(r"分包(?:人|方)[:：）)”\"]|[（(“\"]分包(?:人|方)", v.text) for v in views)
+    subcontract = any(_SUBCONTRACT.search(v.text) for v in views)
     issuer = _issuer(views[0]) if views else None
     for vi, view in enumerate(views):
         t = view.text
@@ -554,18 +560,22 @@ def _public_client(ms: list[Mention], own: set[str]) -> Mention | None:
     return min(public, key=lambda m: (m.rank, m.view.page.n, m.start)) if public else None
 
 
-def _full_name(m: Mention | None, ms: list[Mention]) -> Mention | None:
-    """The full name a short name stands for where the document defines it:
+def _full_names(ms: list[Mention]) -> list[Mention]:
+    """Short names replaced by the full name the document defines for them, the first definition:
     温州市洞头区住房和城乡规划建设局（以下简称“洞头区住建局”）."""
-    if m is None:
-        return None
-    full = next((d for d in ms if d.role == "defined" and d.alias == m.name and len(d.name) > len(m.name)), None)
-    return replace(full, role=m.role, how=m.how, rank=m.rank) if full else m
+    defined: dict[str, list[Mention]] = {}
+    for d in ms:
+        if d.role == "defined":
+            defined.setdefault(d.alias, []).append(d)
+    out = []
+    for m in ms:
+        full = next((d for d in defined.get(m.name, ()) if len(d.name) > len(m.name)), None) if m.role != "defined" else None
+        out.append(replace(full, role=m.role, how=m.how, rank=m.rank) if full else m)
+    return out
 
 
 def find_parties(views: list[View], make: FactMaker) -> list:
-    ms = mentions(views)
-    ms = [_full_name(m, ms) if m.role != "defined" else m for m in ms]
+    ms = _full_names(mentions(views))
     facts = []
     issuer = _first(ms, "issuer")
     winners = [m for m in ms if m.role == "winner" and m.rank <= 1]
