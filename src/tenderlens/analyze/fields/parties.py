@@ -132,6 +132,8 @@ def _clause_starts(t: str) -> list[int]:
         # Between a name and its verb stand no clause marks (an aside or 在…，…发布 at most one):
         # the last two clause starts before the verb are the ones to read.
         at = m.start()
+        if m.group() == "公告" and t.rfind("在", max(0, at - 81), at) < 0:
+            continue  # 公告 is a party's verb only in 在…公告 (本公告, 公告编号 are everywhere)
         clauses = [c.end() for c in _CLAUSE_START.finditer(t, max(0, at - 132), at) if c.end() >= at - 130]
         if clauses:
             starts.add(clauses[-1])
