@@ -180,23 +180,28 @@ class Matcher:
     def __init__(self, phrases):
         self.keys = sorted({k for k in map(phrase_key, phrases) if k})
         self.automaton = ahocorasick_rs.AhoCorasick(self.keys) if self.keys else None
+        # Whether a phrase starts or ends with a character that can join a neighbour into one word:
+        # only those hits need their neighbours read (most phrases are Chinese).
+        self.edges = [(_joins(k[0], k[0]), _joins(k[-1], k[-1])) for k in self.keys]
 
     def scan(self, page_n: int, text: str) -> PageScan:
         view = fold(text)
         found = PageScan(page_n, text, view)
         if self.automaton is not None:
-            keys = self.keys
+            keys, edges = self.keys, self.edges
             for i, start, end in self.automaton.find_matches_as_indexes(view, overlapping=True):
                 key = keys[i]
+                opens, closes = edges[i]
                 # English words match on word boundaries only (iris, not irish; GB/T28181 is fine),
                 # plurals included (drones, readers).
-                if start and _joins(view[start - 1], key[0]):
+                if opens and start and _joins(view[start - 1], key[0]):
                     continue
-                after = view[end:end + 2]
-                if after[:1] == "s" and not (len(after) > 1 and _joins("s", after[1])):
-                    after = after[1:]
-                if after and _joins(key[-1], after[0]):
-                    continue
+                if closes:
+                    after = view[end:end + 2]
+                    if after[:1] == "s" and not (len(after) > 1 and _joins("s", after[1])):
+                        after = after[1:]
+                    if after and _joins(key[-1], after[0]):
+                        continue
                 found.hits.setdefault(key, []).append((start, end))
                 found.order.append((start, end, key))
         found.order.sort()
