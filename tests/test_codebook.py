@@ -108,6 +108,9 @@ def _vendors(sentence: str) -> list[tuple[str, str, str]]:
     ("The sheriff bought a cell-site simulator from Harris Corporation, not from Harris County.",
      [("harris", "Harris Corporation")]),
     ("道路施工依图纸进行。", []),
+    ("中标人：北京易华录信息技术股份有限公司。", [("ehualu", "北京易华录信息技术股份有限公司")]),
+    ("供应商：科达制造股份有限公司。", []),
+    ("The police department bought GrayKey from Grayshift.", [("grayshift", "GrayKey"), ("grayshift", "Grayshift")]),
 ])
 def test_vendor_names_resolve_and_look_alikes_do_not(sentence, expected):
     assert [(k, q) for k, q, _ in _vendors(sentence)] == expected
