@@ -67,13 +67,14 @@ ROLE_CUES = {
     "budget": "预算|概算|总投资|投资总额|投资额|项目金额|估算|budget",
 }
 # A price with no word saying whose: what was agreed, unless a specific cue says otherwise.
-GENERIC_PRICE = re.compile(r"金额|总价|总额|价款|造价|价格|费用|price|amount", re.I)
-# Amounts that describe the company or the market, not the purchase.
+GENERIC_PRICE = re.compile(r"金额|总价|总额|价款|造价|价格|费用|(?i:price|amount)")
+# Amounts that describe the company or the market, not the purchase. Every word starts with a
+# plain character (定金's lookbehind comes after it), so `re` scans for those characters quickly.
 IGNORE = re.compile(
     r"(注册资本|注册资金|开办资金|资本金|出资|营业收入|营业总收入|营业额|收入|净利润|利润|毛利|总资产|净资产|固定资产|资产总额|"
     r"股本|市值|零售总额|贸易总额|贸易额|保证金|履约保证|担保|负债|贷款|本金|利息|违约金|募集|市场规模|产值|生产总值|财政|收入的|"
     r"占.{0,12}比例|每股|权益|实际发生|单价|补助|补贴|成本|"
-    r"笔货款|预付款|首付款|进度款|尾款|质保金|拨付|付款金额|支付金额|(?<![确约规决指固核设认鉴测审限制评既])定金|订金)[^。；;]{0,14}$")
+    r"笔货款|预付款|首付款|进度款|尾款|质保金|拨付|付款金额|支付金额|定金(?<![确约规决指固核设认鉴测审限制评既]定金)|订金)[^。；;]{0,14}$")
 # A share of the price (支付合同总金额的30%，即¥27,201,000.00元): an instalment, not the price.
 SHARE = re.compile(r"的\d+(?:\.\d+)?[%％][^\d。；;]{0,8}$")
 # A payment (买方支付2000万元人民币（预付款）): an instalment, not the price.
@@ -84,11 +85,15 @@ PER_UNIT = re.compile(r"每[^\d。；;，,]{1,10}$")
 # 中标金额..., 最近三个会计年度...发生的购销金额, 已中标未开工项目), a past contract (曾签署) or a
 # comparison (比预计成交金额少...). A batch announced together (成功中标一批项目，累计中标金额...)
 # is not a period.
-AGGREGATE = re.compile(r"会计年度|曾(?:经|与|签)|未开工|在手订单|"
-                       r"(?:截至|截止|本年|今年|年初|以来|连同|前期|目前为止|迄今|已签订|已中标)[^。；;]*累计|"
-                       r"(?:最近|过去|近)(?:[一二两三四五十]|十二)(?:年|个月)|资金往来|"
-                       r"\d{4}年度?[，,]?(?:本公司|公司)?(?:向|与)[^。；;]{0,20}(?:销售|采购|交易)|"
-                       r"比[^。；;]{0,30}(?:少|多|低|高|减少|增加)$")
+# Written as alternatives that each start with a plain character (so `re` scans for those quickly):
+# a year is found from its 年 back.
+AGGREGATE = re.compile("|".join([
+    "会计年度", "曾(?:经|与|签)", "未开工", "在手订单",
+    *(rf"{since}[^。；;]*累计" for since in "截至 截止 本年 今年 年初 以来 连同 前期 目前为止 迄今 已签订 已中标".split()),
+    *(rf"{recent}(?:[一二两三四五十]|十二)(?:年|个月)" for recent in ("最近", "过去", "近")),
+    "资金往来",
+    r"年(?<=\d{4}年)度?[，,]?(?:本公司|公司)?(?:向|与)[^。；;]{0,20}(?:销售|采购|交易)",
+    r"比[^。；;]{0,30}(?:少|多|低|高|减少|增加)$"]))
 _ROLE_RE = {role: re.compile(rf"(?:{cues})", re.I) for role, cues in ROLE_CUES.items()}
 _WINDOW = 40           # how far back a cue names an amount's role
 _SENTENCE_WINDOW = 160   # how far back the sentence can say the amount is a period's figure
