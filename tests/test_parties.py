@@ -91,7 +91,8 @@ def test_name_boundaries(text, name):
     assert span is not None and text[span[0]:span[1]] == name
 
 
-@pytest.mark.parametrize("text", ["ZC-AZB17093项目", "中国移动通信集团公司全资控股子公司，具有良好的信用", "乙方另行签订"])
+@pytest.mark.parametrize("text", ["ZC-AZB17093项目", "中国移动通信集团公司全资控股子公司，具有良好的信用", "乙方另行签订",
+                                  "尚未收到国家电网公司及其代理机构的通知"])
 def test_not_names(text):
     assert name_at(text, 0) is None
 
@@ -224,3 +225,20 @@ def test_party_named_under_its_heading():
     rec = record(HEAD + "1、合同标的情况\n\n示例园区道路工程，共15.96公里。\n\n2、合同对方当事人情况\n\n"
                         "双流县人民政府（双流县人民政府特别授权双流县交通局行使相关权利）。\n\n三、主要合同条款\n")
     assert rec["buyer"] == "双流县人民政府"
+
+
+def test_notice_sender_with_the_date_it_signed():
+    rec = record(HEAD + "公司近日收到崇明县示例业管理署于2013年12月3日签发的《中标通知书》。根据《中标通知书》，公司中标示例置业有限公司投资的商品房工程。")
+    assert rec["buyer"] == "崇明县示例业管理署"
+
+
+def test_a_guarantee_obtained_is_not_a_tender():
+    rec = record(HEAD + "合同的生效条件：公司向业主示例甲烷公司提交预付款保函；示例甲烷公司获得伊朗财政部的主权担保。")
+    assert rec["buyer"] != "伊朗财政部"
+
+
+@pytest.mark.parametrize("text, name", [
+    ("招标人：中国示例水电京沪高速铁路土建工程三标段项目经理部。", "中国示例水电京沪高速铁路土建工程三标段项目经理部"),
+])
+def test_project_management_units_are_names(text, name):
+    assert record(HEAD + text)["buyer"] == name

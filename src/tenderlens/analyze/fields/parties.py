@@ -48,7 +48,7 @@ _NOTICE_FROM = re.compile(rf"(?:收到|接到|获得|取得|获|的由)(?:了)?(
 # A project named after its buyer: “天津市公安局南开分局南开区2016年视频监控网建设运维服务项目”.
 # (The lookahead only spares name reading where no 项目 follows within a name and 60 characters.)
 _PROJECT_TITLE = re.compile(r"[“《\"](?=[^”》\"。]{4,100}?(?:项目|工程|采购))")
-_NOTICE_AFTER = re.compile(r"^(?:发出|签发|出具|送达|下发|发来|发给|颁发|盖章)?的?(?:[《“]|关于)?[^。；，]{0,40}?(?:中标|成交|授标|入围)[^。；，]{0,8}?(?:通知|确认书|函)")
+_NOTICE_AFTER = re.compile(r"^(?:于\d{4}年\d{1,2}月\d{1,2}日)?(?:发出|签发|出具|送达|下发|发来|发给|颁发|盖章)?的?(?:[《“]|关于)?[^。；，]{0,40}?(?:中标|成交|授标|入围)[^。；，]{0,8}?(?:通知|确认书|函)")
 # A name cut short inside a longer noun (收到XX航站楼...项目招标单位发来的): what follows is not a verb,
 # a particle, a quote or the notice itself, so the sender is someone else.
 _NOT_SENDER = re.compile(r"[\u4e00-\u9fff](?<![发签出送下盖的关中成授入颁招给《])")
@@ -74,6 +74,8 @@ _TITLE_SUBJECT = re.compile(r"关于(?![与和同对向])")
 # The same, when the name has no suffix we know (外国政府部门, 联营体): bounded by the verb on both sides.
 _BOUNDED = re.compile(r"(?=[与和收接])(?:(?:与|和)(?:项目业主|业主)?(?P<name>[^，。；、“”《》（）()\s]{4,30}?)(?:正式)?(?:签署|签订|签定)"
                       r"|(?:收到|接到)由?(?P<sender>[^，。；、“”《》（）()\s]{4,30}?)(?:发来|发出|签发|出具)的)")
+# A place, a date or another verb inside the stretch: it is a clause, not a name (HMF收到荷兰安全与司法部签署).
+_NOT_BOUNDED = re.compile(r"在|\d+日|收到|接到|尚未")
 # NAME作为招标人, NAME为本项目的业主: a name, then the role it has.
 _NAMED_AS = re.compile(rf"(?:作为|担任|为|是)(?:本|该)?(?:项目|工程|次)?的?(?P<label>{AGENT_WORDS}|招标人|招标单位|采购人|采购单位|业主单位|业主|"
                        r"建设单位|发包人|发包方)(?![代])")
@@ -110,8 +112,9 @@ _CONSORTIUM_AFTER = re.compile(r"^(?:[（(][^）)]{0,40}[）)])?(?:等|共同)?(
 _PARTNER_OF_COMPANY = re.compile(r"(?:和|与|及)(?:本公司|公司|我公司)(?:[（(]联合体[）)]|联合投标|组成(?:的)?(?:投标)?联合体|共同)")
 # Who ran the tender the company took part in or won: 参与了NAME组织的..., 中标NAME的...项目.
 # (No name starts with what follows 中标 in 中标通知书, 中标结果, 中标的...)
-_TOOK_PART = re.compile(r"(?:参与|参加|投标|中标|竞得|获得)(?:了)?(?!通知|公告|结果|的|对公司)")
+_TOOK_PART = re.compile(r"(?:参与|参加|投标|中标|竞得|获得)(?:了)?(?!通知|公告|结果|的|对公司|为)")
 _TOOK_PART_AFTER = re.compile(r"^(?:的|组织的|举办的|发布的|（|\(|[^。；，]{0,30}?(?:项目|工程|招标|采购|标段|包|出让|挂牌|拍卖))")
+_WON_AFTER = re.compile(r"^(?:组织的|举办的|发布的|[^。；，]{0,30}?(?:项目|工程|招标|采购|标段|包|出让|挂牌|拍卖))")
 # A name opening a clause, then what the buyer does: NAME通知公司中标, NAME发布中标公告.
 _ACTS_AFTER = re.compile(r"^(?:[（(][^）)]{0,40}[）)])?(?:已|于|近日|通过)?(?:\d{4}年\d{1,2}月\d{1,2}日)?"
                          r"(?:[^。；，]{0,24}?(?:通知|发布|公布|公示|组织|授予|发出)|决定采用|在[^。；]{0,80}?(?:发布|公布|公示|公告)"
@@ -307,7 +310,7 @@ def mentions(views: list[View]) -> list[Mention]:
             # 委内瑞拉电力部所属的委内瑞拉国家电力公司: the party is the one after 所属的.
             owned = list(re.finditer(r"所属的|下属的|旗下的|之", m.group(group)))
             start = m.start(group) + (owned[-1].end() if owned else 0)
-            if plausible(t[start:m.end(group)]) and not re.search(r"在|\d+日", t[start:m.end(group)]):
+            if plausible(t[start:m.end(group)]) and not _NOT_BOUNDED.search(t, start, m.end(group)):
                 out.append(Mention(view, start, m.end(group), "counterparty", "bounded", 4))
         for m in _NAMED_AS.finditer(t):
             span = name_before(t, m.start(), breaks=view.breaks)
@@ -346,7 +349,7 @@ def mentions(views: list[View]) -> list[Mention]:
         for m in _RECEIVED.finditer(t):
             span = view.name_at(m.end())
             if span:
-                out.append(Mention(view, *span, "counterparty", "received_from", 2))
+                out.append(Mention(view, *span, "counterparty", "received_from", 3))
         # 与 and 和 are everywhere; only a signing or a consortium can follow the name, within 80 characters.
         withs = {w.end() for s in _WITH_TRIGGER.finditer(t) for w in _WITH.finditer(t, max(0, s.start() - 79), s.start())}
         for name_start in sorted(withs):
@@ -367,7 +370,9 @@ def mentions(views: list[View]) -> list[Mention]:
                 out.append(Mention(view, *span, "counterparty", "signed_with", 3))
         for m in _TOOK_PART.finditer(t):
             span = view.name_at(m.end())
-            if span and _TOOK_PART_AFTER.search(t[span[1]:span[1] + 40]):
+            # 获得NAME的 is as often a guarantee or a licence as a tender: only a project follows.
+            after = _WON_AFTER if m.group().startswith(("获得", "竞得")) else _TOOK_PART_AFTER
+            if span and after.search(t[span[1]:span[1] + 40]):
                 out.append(Mention(view, *span, "counterparty", "tender_of", 3))
         for start in _clause_starts(t):
             span = view.name_at(start)
