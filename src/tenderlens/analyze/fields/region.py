@@ -36,7 +36,9 @@ _NAME_REACH = 40  # orgs.name_before's longest name before 公司 (its Latin-let
 # Addresses of the parties (地址：娄底市娄星区...) say where an office is, not where the project is.
 _ADDRESS = re.compile(r"(?:地址|住所|住址|所在地|注册地|办公地点|通讯地址)[:：]?[^，。；：:]{0,40}")
 # The stock-exchange header: code, short name and notice number of the announcing company.
-_HEADER = re.compile(r"(?:证券|股票)(?:代码|简称)[:：]?[^:：]{0,12}?(?=(?:证券|股票|公告|编号)|$)|公告编号[:：]?[\w\-—（）()]{0,20}")
+# Each alternative opens with a plain character, so `re` scans for those characters quickly.
+_CODE_OR_NAME = r"(?:代码|简称)[:：]?[^:：]{0,12}?(?=(?:证券|股票|公告|编号)|$)"
+_HEADER = re.compile(rf"证券{_CODE_OR_NAME}|股票{_CODE_OR_NAME}|公告编号[:：]?[\w\-—（）()]{{0,20}}")
 
 
 @lru_cache(maxsize=1)
