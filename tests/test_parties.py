@@ -242,3 +242,8 @@ def test_a_guarantee_obtained_is_not_a_tender():
 ])
 def test_project_management_units_are_names(text, name):
     assert record(HEAD + text)["buyer"] == name
+
+
+def test_two_senders_of_the_award_notice():
+    rec = record(HEAD + "公司及全资子公司示例幕墙美洲有限公司近日分别收到中技示例招标公司和JDS Development Group发来的幕墙工程中标通知书。")
+    assert rec["buyer"] == "JDS Development Group" and rec["agent"] == "中技示例招标公司"

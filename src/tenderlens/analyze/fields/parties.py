@@ -250,14 +250,20 @@ def mentions(views: list[View]) -> list[Mention]:
             span = view.name_at(m.end() + (t[m.end():m.end() + 1] in "“\""))
             # NAME（以下简称“X”）发来的: the sender's alias stands between the name and the verb.
             after = _ASIDE.match(t, span[1]).end() if span else 0
-            if span and not _NOT_SENDER.match(t, after) and _NOTICE_AFTER.search(t[after:after + 60]):
+            senders = [span] if span else []
+            # 收到中技国际招标公司和NAME发来的: two senders, an agency and the client.
+            if span and t[after:after + 1] in ("和", "及", "、") and (second := view.name_at(after + 1)):
+                senders.append(second)
+                after = _ASIDE.match(t, second[1]).end()
+            if senders and not _NOT_SENDER.match(t, after) and _NOTICE_AFTER.search(t[after:after + 60]):
                 label = m.group("label") or ""
                 role = "agent" if re.fullmatch(AGENT_WORDS, label) else "buyer"
-                # 国家电网公司招投标管理中心, 江苏省电力公司物资部: the company's own tendering office sent it.
-                office = _OFFICE.search(t, span[0], span[1]) if role == "buyer" else None
-                if office and office.start() - span[0] >= 4:
-                    span = (span[0], office.start())
-                out.append(Mention(view, *span, role, "notice_from", 1))
+                for span in senders:
+                    # 国家电网公司招投标管理中心, 江苏省电力公司物资部: the company's own tendering office sent it.
+                    office = _OFFICE.search(t, span[0], span[1]) if role == "buyer" else None
+                    if office and office.start() - span[0] >= 4:
+                        span = (span[0], office.start())
+                    out.append(Mention(view, *span, role, "notice_from", 1))
         for m in _PROJECT_TITLE.finditer(t):
             span = view.name_at(m.end())
             if span and is_public_body(t[span[0]:span[1]]) and re.match(r"[^”》\"。]{2,60}?(?:项目|工程|采购)", t[span[1]:]):
