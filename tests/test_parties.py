@@ -247,3 +247,15 @@ def test_project_management_units_are_names(text, name):
 def test_two_senders_of_the_award_notice():
     rec = record(HEAD + "公司及全资子公司示例幕墙美洲有限公司近日分别收到中技示例招标公司和JDS Development Group发来的幕墙工程中标通知书。")
     assert rec["buyer"] == "JDS Development Group" and rec["agent"] == "中技示例招标公司"
+
+
+@pytest.mark.parametrize("title, sentence, winner", [
+    ("关于公司联营企业中标的公告", "近日，公司联营企业北京示例先锋科技有限公司（以下简称“示例先锋”）收到中标通知书。", "北京示例先锋科技有限公司"),
+    ("关于重大工程中标的公告", "公司控股子公司示例集团有限公司的附属公司示例木材制品有限公司近日收到WIDE GLOBAL发来的中标通知书。",
+     "示例木材制品有限公司"),
+    ("关于子公司进入国土资源部页岩气探矿权招标项目中标候选企业的公告",
+     "本公司全资子公司示例能源投资有限公司分别获得贵州页岩气二区块中标候选企业第一名。", "示例能源投资有限公司"),
+])
+def test_the_related_company_that_won(title, sentence, winner):
+    head = HEAD.replace("关于签订重大合同的公告", title)
+    assert record(head + sentence)["suppliers"] == [winner]

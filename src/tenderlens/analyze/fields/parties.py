@@ -53,10 +53,10 @@ _NOTICE_AFTER = re.compile(r"^(?:于\d{4}年\d{1,2}月\d{1,2}日)?(?:发出|签�
 # a particle, a quote or the notice itself, so the sender is someone else.
 _NOT_SENDER = re.compile(r"[\u4e00-\u9fff](?<![发签出送下盖的关中成授入颁招给《])")
 _ASIDE = re.compile(r"(?:[（(][^）)]{0,60}[）)])*")
-_PART_OF = re.compile(r"的(?:全资|控股)?(?:子公司|孙公司|下属|分支机构)")
+_PART_OF = re.compile(r"[的之](?:全资|控股)?(?:子公司|孙公司|下属|分支机构|附属公司|附属企业)")
 # The company's subsidiary, affiliate or controlling shareholder: a related company that may act for it.
-_SUBSIDIARY = re.compile(r"(?=[全控二三所下子孙海本附])(?:(?:全资|控股|二级|三级|所属|下属)?(?:子公司|孙公司)|下属(?:的|公司|企业)|"
-                         r"附属(?:公司|企业)|控股股东|"
+_SUBSIDIARY = re.compile(r"(?=[全控二三所下子孙海本附联])(?:(?:全资|控股|二级|三级|所属|下属)?(?:子公司|孙公司)|下属(?:的|公司|企业)|"
+                         r"附属(?:公司|企业)|控股股东|联营(?:企业|公司)|"
                          r"(?:海外)?全资公司|本公司下属的?|(?<=[）)])下属的?)[:：—-]*")
 _WITH = re.compile(r"与|和|同")
 _SUBCONTRACT = re.compile(r"分包(?:人|方)[:：）)”\"]|[（(“\"]分包(?:人|方)")
@@ -311,6 +311,8 @@ def mentions(views: list[View]) -> list[Mention]:
                 joint = _WITH_PARENT.search(t, max(0, m.start() - 60), m.start())
                 out.append(Mention(view_, *span, "joint" if joint else "subsidiary", "subsidiary", 2))
                 related.add(out[-1].name)
+            elif span and _PART_OF.match(t, after):
+                related.add(view_.text[span[0]:span[1]])  # 控股子公司X的附属公司Y: Y is the company's too
         for m in _BOUNDED.finditer(t):
             group = "name" if m.group("name") else "sender"
             # 委内瑞拉电力部所属的委内瑞拉国家电力公司: the party is the one after 所属的.
