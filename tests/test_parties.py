@@ -259,3 +259,9 @@ def test_two_senders_of_the_award_notice():
 def test_the_related_company_that_won(title, sentence, winner):
     head = HEAD.replace("关于签订重大合同的公告", title)
     assert record(head + sentence)["suppliers"] == [winner]
+
+
+def test_company_and_subsidiary_each_won_lots():
+    rec = record(HEAD + "近日，公司及公司全资子公司收到若干标段的中标通知书：公司成为示例高速公路土建工程施工招标第A1（中标金额162,002,821元）、"
+                        "A2（中标金额223,289,312元）标段中标人；公司全资子公司示例路桥第二工程有限公司成为上述工程A6标段中标人。")
+    assert rec["suppliers"] == ["示例科技股份有限公司", "示例路桥第二工程有限公司"]

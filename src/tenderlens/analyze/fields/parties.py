@@ -59,6 +59,8 @@ _SUBSIDIARY = re.compile(r"(?=[全控二三所下子孙海本附联])(?:(?:全�
                          r"附属(?:公司|企业)|控股股东|联营(?:企业|公司)|"
                          r"(?:海外)?全资公司|本公司下属的?|(?<=[）)])下属的?)[:：—-]*")
 _WITH = re.compile(r"与|和|同")
+# The company itself won (not its subsidiary, not a company named in full): 公司成为…标段中标人.
+_COMPANY_WON = re.compile(r"(?<![子孙属资股营分该限团总])(?:本公司|我公司|公司)(?:成为|被确定为|被确认为|为)[^。；，]{0,160}?(?:中标|成交)(?:人|单位|供应商)")
 _SUBCONTRACT = re.compile(r"分包(?:人|方)[:：）)”\"]|[（(“\"]分包(?:人|方)")
 # A subsidiary is the winner when it is the one that acts (收到, 中标, 签订 ...), not when it is
 # named in passing (a list of assets, an earlier project), nor when it bids together with its parent.
@@ -390,6 +392,7 @@ def mentions(views: list[View]) -> list[Mention]:
                 out.append(Mention(view, *span, "counterparty", "acts", 3))
     if issuer:
         out.append(issuer)
+        out.extend(Mention(v, m.start(), m.start(), "issuer_won", "issuer_won", 9) for v in views for m in _COMPANY_WON.finditer(v.text))
     return out
 
 
@@ -598,7 +601,9 @@ def find_parties(views: list[View], make: FactMaker) -> list:
         # The subsidiary named first acts for the company, unless the company acts with it:
         # then both won (公司及全资子公司X为中标单位).
         sub = _first(ms, "subsidiary", "joint")
-        if sub and sub.role == "joint" and issuer:
+        if sub and sub.role == "subsidiary" and issuer and any(m.role == "issuer_won" for m in ms):
+            winners = [issuer, sub]  # 公司成为A1标段中标人；公司全资子公司X成为A6标段中标人
+        elif sub and sub.role == "joint" and issuer:
             winners = [issuer] + [m for m in ms if m.role == "joint"]
         else:
             winner = sub or issuer
