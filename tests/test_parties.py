@@ -265,3 +265,11 @@ def test_company_and_subsidiary_each_won_lots():
     rec = record(HEAD + "近日，公司及公司全资子公司收到若干标段的中标通知书：公司成为示例高速公路土建工程施工招标第A1（中标金额162,002,821元）、"
                         "A2（中标金额223,289,312元）标段中标人；公司全资子公司示例路桥第二工程有限公司成为上述工程A6标段中标人。")
     assert rec["suppliers"] == ["示例科技股份有限公司", "示例路桥第二工程有限公司"]
+
+
+@pytest.mark.parametrize("sentence, winner", [
+    ("公司收到正式合同，合同由国华下属的国华（江苏）示例风电有限公司（下称：国华江苏）与公司签署。", "示例科技股份有限公司"),
+    ("近日，我司与下属公司示例港口机械（香港）有限公司组成的联合体成功中标示例港区PPP项目。", "示例港口机械（香港）有限公司"),
+])
+def test_whose_subsidiary_by_the_word_before_it(sentence, winner):
+    assert winner in record(HEAD + sentence)["suppliers"]
