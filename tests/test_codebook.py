@@ -151,3 +151,21 @@ def test_an_edited_codebook_is_read_again(tmp_path, monkeypatch):
                      encoding="utf-8")
     monkeypatch.setattr(codebook, "RECHECK_SECONDS", 0)
     assert codebook.load(tmp_path / "cb").version == "edited"
+
+
+@pytest.mark.parametrize("name,why", [
+    ("16498925.html", "a metro line's integrated supervisory control system (综合监控)"),
+    ("1684721.html", "substation computer monitoring (变电站计算机监控)"),
+    ("248048.html", "a motorway's toll, monitoring and communication systems"),
+    ("9889674.html", "gridded air-pollution monitoring and warning"),
+    ("19179629.html", "a steel plant's pelletising machine room (造球机室)"),
+    ("1523855.html", "a shipbuilder monitoring construction quality (监控船只建造)"),
+])
+def test_monitoring_look_alikes_in_real_announcements_get_no_category(eval_dir, name, why):
+    """FDDC announcements outside the gold labels whose 监控 or 预警 watches machines, air or ships."""
+    from tenderlens.extract import extract_document
+    from tenderlens.model import RawDoc
+    path = eval_dir / "fddc" / "html" / name
+    doc = extract_document(RawDoc(str(path), path.read_bytes(), path.name))
+    tagged = [(f.key, f.quote) for f in analyze(doc, CB) if f.kind in codebook.FAMILIES]
+    assert not tagged, why
