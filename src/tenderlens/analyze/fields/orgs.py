@@ -105,9 +105,10 @@ _LEGAL_FORM = re.compile(r"股份有限公司|有限责任公司|有限公司(?!
 
 
 # What precedes a name in its clause (the nearest verb, particle or role word ends the name's left side).
-_BEFORE_NAME = re.compile(r"概况|情况|概述|简介|介绍|与|由|受|授权|(?<=[局司会府部厅院])向|期内|收到|接到|获得|确认|确定|中标|签订|签署|委托|通过|参与|参加|子公司|参股公司|下属|旗下|所属的|以及|"
+# Each alternative opens with a plain character (lookbehinds come after it), so `re` scans for those quickly.
+_BEFORE_NAME = re.compile(r"概况|情况|概述|简介|介绍|与|由|受|授权|向(?<=[局司会府部厅院]向)|期内|收到|接到|获得|确认|确定|中标|签订|签署|委托|通过|参与|参加|子公司|参股公司|下属|旗下|所属的|以及|"
                           r"关联方|披露|公告|公示|注册在|投标了|参与了|由于|鉴于|关联企业|日同|司同|"
-                          rf"\d{{4}}年\d{{1,2}}月\d{{1,2}}日[对与和向同]?|{LABELS}")
+                          rf"年(?<=\d{{4}}年)\d{{1,2}}月\d{{1,2}}日[对与和向同]?|{LABELS}")
 _AND = re.compile(r"和|及|、")
 _LATIN_BEFORE = re.compile(r"[A-Za-z][A-Za-z0-9.,&'\-]{3,80}$")
 
