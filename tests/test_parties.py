@@ -273,3 +273,9 @@ def test_company_and_subsidiary_each_won_lots():
 ])
 def test_whose_subsidiary_by_the_word_before_it(sentence, winner):
     assert winner in record(HEAD + sentence)["suppliers"]
+
+
+def test_every_lettered_member_of_the_selling_consortium():
+    rec = record(HEAD + "1、合同交易方：\n\n买方（甲方）：示例制药集团股份有限公司卖方（乙丙丁组成的联合体）：\n\n"
+                        "乙方：辽宁省示例规划设计院有限公司丙方：广州示例工程咨询有限公司\n\n丁方：中国示例系统工程第二建设有限公司\n")
+    assert rec["suppliers"] == ["辽宁省示例规划设计院有限公司", "广州示例工程咨询有限公司", "中国示例系统工程第二建设有限公司"]

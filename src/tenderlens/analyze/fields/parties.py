@@ -59,6 +59,8 @@ _SUBSIDIARY = re.compile(r"(?=[全控二三所下子孙海本附联])(?:(?:全�
                          r"附属(?:公司|企业)|控股股东|联营(?:企业|公司)|"
                          r"(?:海外)?全资公司|本公司下属的?|(?<=[）)])下属的?)[:：—-]*")
 _WITH = re.compile(r"与|和|同")
+_LETTERED_CONSORTIUM = re.compile(r"乙丙丁?戊?方?(?:共同)?组成的?联合体|乙方[、和及]丙方(?:[、和及]丁方)?(?:共同)?组成")
+_LATER_PARTY = re.compile(r"[丙丁戊]方[:：]")
 # The company itself won (not its subsidiary, not a company named in full): 公司成为…标段中标人.
 _COMPANY_WON = re.compile(r"(?<![子孙属资股营分该限团总])(?:本公司|我公司|公司)(?:成为|被确定为|被确认为|为)[^。；，]{0,160}?(?:中标|成交)(?:人|单位|供应商)")
 _SUBCONTRACT = re.compile(r"分包(?:人|方)[:：）)”\"]|[（(“\"]分包(?:人|方)")
@@ -241,6 +243,11 @@ def mentions(views: list[View]) -> list[Mention]:
                 if span and span[1] <= cell_end:
                     out.append(Mention(view, *span, role, "label_cell", 1))
         out.extend(_table_row(view, defined))
+        if _LETTERED_CONSORTIUM.search(t):
+            # 卖方（乙丙丁组成的联合体）：乙方：A 丙方：B 丁方：C: every lettered party sells.
+            for m in _LATER_PARTY.finditer(t):
+                if span := view.name_at(m.end()):
+                    out.append(Mention(view, *span, "winner", "label", 1))
         for m in _BARE_LABEL.finditer(t):
             if t[m.start() - 1:m.start()] in (":", "："):
                 continue
