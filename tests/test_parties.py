@@ -270,6 +270,7 @@ def test_company_and_subsidiary_each_won_lots():
 @pytest.mark.parametrize("sentence, winner", [
     ("公司收到正式合同，合同由国华下属的国华（江苏）示例风电有限公司（下称：国华江苏）与公司签署。", "示例科技股份有限公司"),
     ("近日，我司与下属公司示例港口机械（香港）有限公司组成的联合体成功中标示例港区PPP项目。", "示例港口机械（香港）有限公司"),
+    ("项目交易对方为委内瑞拉农业土地部下属的委内瑞拉示例农业公司，与公司不存在关联关系。", "示例科技股份有限公司"),
 ])
 def test_whose_subsidiary_by_the_word_before_it(sentence, winner):
     assert winner in record(HEAD + sentence)["suppliers"]

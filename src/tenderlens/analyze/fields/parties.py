@@ -408,7 +408,7 @@ def mentions(views: list[View]) -> list[Mention]:
 _OWNER_LINK = re.compile(r"(?:[（(][^）)]{0,40}[）)])?(?:(?:及|和)?其)?(?:在[^，。；、]{1,12}?)?(?:的|之|属下|下属的?|所属的?|旗下的?)?$")
 
 
-_OWNER_WORD = re.compile(r"(?:^|[，。；：、由与和及])(?P<word>[\u4e00-\u9fff]{2,6})$")
+_OWNER_WORD = re.compile(r"(?:^|[，。；：、由与和及为是])(?P<word>[\u4e00-\u9fff]{2,10})$")
 _SELF_WORDS = ("公司", "司", "本", "我", "其", "与", "和", "及", "控股", "全资", "直接", "间接")
 
 
@@ -418,7 +418,7 @@ def _owned_by_other(view: View, at: int, issuer: Mention | None, related: set[st
     owner = name_before(t, link.start(), breaks=view.breaks) if link else None
     if not owner:
         # 合同由国华下属的NAME签署: an owner named by a short word that is not the company.
-        word = _OWNER_WORD.search(t, max(0, at - 8), at)
+        word = _OWNER_WORD.search(t, max(0, at - 12), at)
         return bool(word) and t.startswith(("下属", "所属", "旗下"), at) and not word.group("word").endswith(_SELF_WORDS)
     name = t[owner[0]:owner[1]]
     if name in ISSUER_ALIASES or re.search(r"[了的是为在及和与]公司$", name):
