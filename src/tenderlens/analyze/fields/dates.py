@@ -28,9 +28,10 @@ _EN_DATE = re.compile(
     rf"(?=[\dJFMASOND])(?:\b{_MONTH} (?P<d>\d{{1,2}}),? (?P<y>(?:19|20)\d{{2}})\b"
     rf"|\b(?P<d2>\d{{1,2}}) {_MONTH.replace('mon', 'mon2')},? (?P<y2>(?:19|20)\d{{2}})\b"
     r"|\b(?P<um>\d{1,2})/(?P<ud>\d{1,2})/(?P<uy>(?:19|20)\d{2})\b)")
-# An English date needs a month name (a capital, then a small letter) or a slash; most Chinese pages
-# have neither. Written to start with one character class, which `re` scans for quickly.
-_EN_HINT = re.compile(r"[/JFMASOND](?:(?<=/)|[a-z])")
+# An English date needs a month name (each starts with one of these abbreviations) or month/day/year;
+# most Chinese pages have neither. Each alternative opens with a plain character, which `re` scans
+# for quickly.
+_EN_HINT = re.compile(r"Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec|/(?<=\d/)\d{1,2}/(?:19|20)\d{2}")
 _MONTHS = {m: i for i, m in enumerate(
     "jan feb mar apr may jun jul aug sep oct nov dec".split(), start=1)}
 _CLOSING = 300
