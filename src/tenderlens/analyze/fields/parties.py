@@ -62,7 +62,7 @@ _WITH = re.compile(r"与|和|同")
 _LETTERED_CONSORTIUM = re.compile(r"乙丙丁?戊?方?(?:共同)?组成的?联合体|乙方[、和及]丙方(?:[、和及]丁方)?(?:共同)?组成")
 _LATER_PARTY = re.compile(r"[丙丁戊]方[:：]")
 # The company itself won (not its subsidiary, not a company named in full): 公司成为…标段中标人.
-_COMPANY_WON = re.compile(r"(?<![子孙属资股营分该限团总])(?:本公司|我公司|公司)(?:成为|被确定为|被确认为|为)[^。；，]{0,160}?(?:中标|成交)(?:人|单位|供应商)")
+_COMPANY_WON = re.compile(r"(?=[本我公])(?<![子孙属资股营分该限团总])(?:本公司|我公司|公司)(?:成为|被确定为|被确认为|为)[^。；，]{0,160}?(?:中标|成交)(?:人|单位|供应商)")
 _SUBCONTRACT = re.compile(r"分包(?:人|方)[:：）)”\"]|[（(“\"]分包(?:人|方)")
 # A subsidiary is the winner when it is the one that acts (收到, 中标, 签订 ...), not when it is
 # named in passing (a list of assets, an earlier project), nor when it bids together with its parent.
@@ -399,7 +399,6 @@ def mentions(views: list[View]) -> list[Mention]:
                 out.append(Mention(view, *span, "counterparty", "acts", 3))
     if issuer:
         out.append(issuer)
-        out.extend(Mention(v, m.start(), m.start(), "issuer_won", "issuer_won", 9) for v in views for m in _COMPANY_WON.finditer(v.text))
     return out
 
 
@@ -614,7 +613,7 @@ def find_parties(views: list[View], make: FactMaker) -> list:
         # The subsidiary named first acts for the company, unless the company acts with it:
         # then both won (公司及全资子公司X为中标单位).
         sub = _first(ms, "subsidiary", "joint")
-        if sub and sub.role == "subsidiary" and issuer and any(m.role == "issuer_won" for m in ms):
+        if sub and sub.role == "subsidiary" and issuer and any(_COMPANY_WON.search(v.text) for v in views):
             winners = [issuer, sub]  # 公司成为A1标段中标人；公司全资子公司X成为A6标段中标人
         elif sub and sub.role == "joint" and issuer:
             winners = [issuer] + [m for m in ms if m.role == "joint"]
