@@ -280,3 +280,11 @@ def test_every_lettered_member_of_the_selling_consortium():
     rec = record(HEAD + "1、合同交易方：\n\n买方（甲方）：示例制药集团股份有限公司卖方（乙丙丁组成的联合体）：\n\n"
                         "乙方：辽宁省示例规划设计院有限公司丙方：广州示例工程咨询有限公司\n\n丁方：中国示例系统工程第二建设有限公司\n")
     assert rec["suppliers"] == ["辽宁省示例规划设计院有限公司", "广州示例工程咨询有限公司", "中国示例系统工程第二建设有限公司"]
+
+
+def test_wins_for_several_buyers_name_no_single_buyer():
+    rec = record(HEAD + "近日，公司在示例市智能安防项目中获得多个项目成功中标，具体情况如下：\n\n"
+                        "1、中标示例市公安局花都区分局视频监控采购项目，中标金额：86,006,520元。\n\n"
+                        "2、中标示例市公安局交通指挥中心信号控制设备采购项目，中标金额：8,117,800元。\n\n"
+                        "3、中标示例市海珠区社会治安视频监控中心运维项目，中标金额：5,000,000元。\n")
+    assert rec["buyer"] is None and rec["suppliers"] == ["示例科技股份有限公司"]

@@ -641,6 +641,8 @@ def find_parties(views: list[View], make: FactMaker) -> list:
     signer = _first(ms, "signer", exclude=own)
     owner = _first(ms, "owner", exclude=own)
     buyer = _first(ms, "buyer", exclude=own) or owner or signer or _first(ms, "counterparty", exclude=own)
+    if buyer and buyer.how == "tender_of" and len({m.name for m in ms if m.how == "tender_of" and is_public_body(m.name)}) >= 3:
+        buyer = None  # 1、中标A项目 2、中标B项目 3、…: wins for several buyers, none of them the notice's
     if signer and owner and signer.name != owner.name and not is_public_body(signer.name) and is_public_body(owner.name):
         facts.append(make(signer.view, signer.start, signer.end, "contract_party", signer.shown,
                           f"fields.parties.{signer.how}"))
