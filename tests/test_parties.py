@@ -288,3 +288,9 @@ def test_wins_for_several_buyers_name_no_single_buyer():
                         "2、中标示例市公安局交通指挥中心信号控制设备采购项目，中标金额：8,117,800元。\n\n"
                         "3、中标示例市海珠区社会治安视频监控中心运维项目，中标金额：5,000,000元。\n")
     assert rec["buyer"] is None and rec["suppliers"] == ["示例科技股份有限公司"]
+
+
+def test_consortium_partners_named_in_an_aside():
+    rec = record(HEAD + "公司全资子公司北京示例兴发科技有限公司收到中标通知书。中标价格为人民币308,702,744.00元"
+                        "（北京示例兴发科技有限公司、大连示例测绘信息有限公司、辽宁示例城市建设发展有限公司联合体）。")
+    assert rec["suppliers"] == ["北京示例兴发科技有限公司", "大连示例测绘信息有限公司", "辽宁示例城市建设发展有限公司"]

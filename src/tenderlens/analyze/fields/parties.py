@@ -61,6 +61,7 @@ _SUBSIDIARY = re.compile(r"(?=[全控二三所下子孙海本附联])(?:(?:全�
 _WITH = re.compile(r"与|和|同")
 _LETTERED_CONSORTIUM = re.compile(r"乙丙丁?戊?方?(?:共同)?组成的?联合体|乙方[、和及]丙方(?:[、和及]丁方)?(?:共同)?组成")
 _LATER_PARTY = re.compile(r"[丙丁戊]方[:：]")
+_CONSORTIUM_ASIDE = re.compile(r"[（(](?P<names>[^（()）]{8,200}?)(?:共同)?(?:组成的)?联合体[）)]")
 # The company itself won (not its subsidiary, not a company named in full): 公司成为…标段中标人.
 _COMPANY_WON = re.compile(r"(?=[本我公])(?<![子孙属资股营分该限团总])(?:本公司|我公司|公司)(?:成为|被确定为|被确认为|为)[^。；，]{0,160}?(?:中标|成交)(?:人|单位|供应商)")
 _SUBCONTRACT = re.compile(r"分包(?:人|方)[:：）)”\"]|[（(“\"]分包(?:人|方)")
@@ -243,6 +244,13 @@ def mentions(views: list[View]) -> list[Mention]:
                 if span and span[1] <= cell_end:
                     out.append(Mention(view, *span, role, "label_cell", 1))
         out.extend(_table_row(view, defined))
+        for m in _CONSORTIUM_ASIDE.finditer(t):
+            # 中标价格：308,702,744元（A、B、C联合体）: the partners named in an aside.
+            spans = _name_list(view, m.start("names"))
+            if spans and spans[-1][1] == m.end() - 1 and t.endswith("联合体", 0, spans[-1][1]):
+                spans[-1] = (spans[-1][0], spans[-1][1] - 3)  # the last name read on into 联合体
+            if len(spans) > 1 and spans[-1][1] == m.end("names"):
+                out.extend(Mention(view, *span, "partner", "consortium", 1) for span in spans)
         if _LETTERED_CONSORTIUM.search(t):
             # 卖方（乙丙丁组成的联合体）：乙方：A 丙方：B 丁方：C: every lettered party sells.
             for m in _LATER_PARTY.finditer(t):
