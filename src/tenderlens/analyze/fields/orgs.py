@@ -62,16 +62,16 @@ def name_at(text: str, start: int, max_len: int = 40, breaks: frozenset[int] = f
     if not run:
         return None
     s = run.group()
-    if not SUFFIX_ANY.search(s):
-        return None  # most runs: a set of suffix ends costs more than one failed search
+    # Suffix matches do not overlap: their ends come sorted and distinct.
+    ends = [m.end() for m in SUFFIX_ANY.finditer(s)]
     # 政府采购网, 政府采购中心: 政府 opens a compound noun here, it does not end a name.
-    ends = {m.end() for m in SUFFIX_ANY.finditer(s)}
     if "政府" in s:
-        ends -= {m.end() for m in _GOVERNMENT_PURCHASING.finditer(s)}
+        compound = {m.end() for m in _GOVERNMENT_PURCHASING.finditer(s)}
+        ends = [e for e in ends if e not in compound]
     if not ends:
         return None
     # A stop word ends the name, unless it is inside the name itself (中国电信 is not 中标).
-    for e in sorted(ends):
+    for e in ends:
         # 中国能源运输有限公司（China VLCC）近期…: a stop word after the name's aside ends it too.
         if e >= 2 and (_STOP.match(s, e) or (aside := _ASIDE_AT.match(s, e)) and _STOP.match(s, aside.end())):
             s = s[:e]
@@ -80,8 +80,8 @@ def name_at(text: str, start: int, max_len: int = 40, breaks: frozenset[int] = f
     if lead and lead.end():
         s = s[lead.end():]
         start += lead.end()
-        ends = {e - lead.end() for e in ends}
-    for cut in sorted((e for e in ends if 1 < e <= len(s)), reverse=True):
+        ends = [e - lead.end() for e in ends]
+    for cut in reversed([e for e in ends if 1 < e <= len(s)]):
         head = s[:cut]
         if _balanced(head):
             # A whole name on its line (a title line, a table cell) ends at the line break.
