@@ -25,21 +25,21 @@ BUYER_WORDS = ("招标人|招标单位|招标方|采购人|采购单位|采购�
                "用户单位|项目实施机构|实施机构|需方|买方|甲方")
 SIGNER_WORDS = "甲方|买方|需方|发包人|发包方|委托方|交易对方|合同对方|合同相对方|交易对手方"
 OWNER_WORDS = "业主单位|业主方|业主|建设单位|用户单位|最终用户|项目单位|采购人|招标人"
-WINNER_WORDS = ("(?<!第[二三四五六七八九])(?:第一)?中标(?:排序)?(?:候选)?(?:人|单位|供应商|方)|成交供应商|成交单位|成交人|"
-                "(?:中标|成交)社会资本|乙方|分包人|分包方|承包人|承包方|卖方|供方|供货方")
+# Every alternative of these word lists opens with a plain character, so that re can skip ahead to
+# where one may start (a leading group or lookbehind would make it try every position).
+WINNER_WORDS = ("第一中标(?:排序)?(?:候选)?(?:人|单位|供应商|方)|中(?<!第[二三四五六七八九]中)标(?:排序)?(?:候选)?(?:人|单位|供应商|方)|"
+                "成交供应商|成交单位|成交人|中标社会资本|成交社会资本|乙方|分包人|分包方|承包人|承包方|卖方|供方|供货方")
 AGENT_WORDS = "招标代理机构|采购代理机构|代理机构|招标代理|采购代理"
 ISSUER_ALIASES = ("公司", "本公司", "我公司", "上市公司")
 
 # Role words that name the party right after them with no colon (与发包方NAME, 招标单位NAME的...).
-# A pattern scanned over whole pages opens with a literal or a lookahead on its first characters: re then
-# skips ahead to them instead of trying each position (a leading lookbehind would defeat that).
+# A pattern scanned over whole pages opens each alternative with a plain character, or with a lookahead on
+# its first characters: re then skips ahead to where it may start (a leading lookbehind would defeat that).
 _BARE_LABEL = re.compile(r"(?P<label>招标人|招标单位|采购人|采购单位|发包方|发包人|业主方|业主单位|建设单位|交易对手方)"
                          r"(?![:：为是])")
 _FULL_NAME = re.compile(r"(?:有限公司|有限责任公司|分公司|集团|局|委员会|管委会|政府|中心|院|办公室|处)$")
-# A role word, then 为 / 是 / a colon, or nothing (a table cell); the lookahead lets the scan skip
-# quickly over characters no role word starts with.
-_LABEL = re.compile(rf"(?=[招采代中成乙承卖供甲买需发委交合业建项用实最第])"
-                    rf"(?P<label>{AGENT_WORDS}|{WINNER_WORDS}|{SIGNER_WORDS}|{BUYER_WORDS}|{OWNER_WORDS})"
+# A role word, then 为 / 是 / a colon, a heading (交易对方基本情况), or nothing (a table cell).
+_LABEL = re.compile(rf"(?P<label>{AGENT_WORDS}|{WINNER_WORDS}|{SIGNER_WORDS}|{BUYER_WORDS}|{OWNER_WORDS})"
                     r"(?:名称|单位名称|全称|当事人)?(?:(?P<colon>(?:为|是|[:：]){1,2})|(?P<heading>的?(?:基本)?情况(?:介绍)?))?")
 # NAME（以下简称“甲方”）, and NAME（发包人）: a role in brackets after a name is the same alias.
 _ALIAS = re.compile(r"[（(](?:(?:以下|下)?(?P<joint>合并|统)?(?:简称|称)[:：为]?(?P<alias>[^）)]{1,60})"
@@ -55,16 +55,16 @@ _NOT_SENDER = re.compile(r"[\u4e00-\u9fff](?<![发签出送下盖的关中成授
 _ASIDE = re.compile(r"(?:[（(][^）)]{0,60}[）)])*")
 _PART_OF = re.compile(r"[的之](?:全资|控股)?(?:子公司|孙公司|下属|分支机构|附属公司|附属企业)")
 # The company's subsidiary, affiliate or controlling shareholder: a related company that may act for it.
-_SUBSIDIARY = re.compile(r"(?=[全控二三所下子孙海本附联])(?:(?:全资|控股|二级|三级|所属|下属)?(?:子公司|孙公司)|下属(?:的|公司|企业)|"
-                         r"附属(?:公司|企业)|控股股东|联营(?:企业|公司)|"
-                         r"(?:海外)?全资公司|本公司下属的?|(?<=[）)])下属的?)[:：—-]*")
+_SUBSIDIARY = re.compile(r"(?:全资子公司|全资孙公司|控股子公司|控股孙公司|二级子公司|二级孙公司|三级子公司|三级孙公司|所属子公司|所属孙公司|"
+                         r"下属子公司|下属孙公司|子公司|孙公司|下属的|下属公司|下属企业|附属公司|附属企业|控股股东|联营企业|联营公司|"
+                         r"海外全资公司|全资公司|本公司下属的|本公司下属|下(?<=[）)]下)属的|下(?<=[）)]下)属)[:：—-]*")
 _WITH = re.compile(r"与|和|同")
 _LETTERED_CONSORTIUM = re.compile(r"乙丙丁?戊?方?(?:共同)?组成的?联合体|乙方[、和及]丙方(?:[、和及]丁方)?(?:共同)?组成")
 _LATER_PARTY = re.compile(r"[丙丁戊]方[:：]")
 _CONSORTIUM_ASIDE = re.compile(r"[（(](?P<names>[^（()）]{8,200}?)(?:共同)?(?:组成的)?联合体[）)]")
 # The company itself won (not its subsidiary, not a company named in full): 公司成为…标段中标人.
 _COMPANY_WON = re.compile(r"(?=[本我公])(?<![子孙属资股营分该限团总])(?:本公司|我公司|公司)(?:成为|被确定为|被确认为|为)[^。；，]{0,160}?(?:中标|成交)(?:人|单位|供应商)")
-_SUBCONTRACT = re.compile(r"分包(?:人|方)[:：）)”\"]|[（(“\"]分包(?:人|方)")
+_SUBCONTRACT = re.compile(r"分包(?:人|方)[:：）)”\"]|（分包(?:人|方)|\(分包(?:人|方)|“分包(?:人|方)|\"分包(?:人|方)")
 # A subsidiary is the winner when it is the one that acts (收到, 中标, 签订 ...), not when it is
 # named in passing (a list of assets, an earlier project), nor when it bids together with its parent.
 _SUBSIDIARY_ACTS = re.compile(r"(?:[（(][^）)]{0,90}[）)]){0,2}(?:于|已|近日|日前|前期|近期|分别|顺利|成功|拟|将|共同|"
@@ -130,7 +130,7 @@ _WITH_TRIGGER = re.compile(r"签订|签署|签定|订立|签约|组成|成立")
 _CLAUSE_START = re.compile(r"(?:^|[。；，：、]|\d[、.])(?=\S)")
 _BRIDGE = re.compile(r"[（(在向、]")
 # What follows a name at a clause start when the clause is about a party (see _ACTS_AFTER, _PARTNER_OF_COMPANY).
-_CLAUSE_TRIGGER = re.compile(r"(?=[通发公组授下决和与及])(?:通知|发布|公布|公示|公告|组织|授予|发出|下发|决定采用|(?:和|与|及)(?:本公司|公司|我公司))")
+_CLAUSE_TRIGGER = re.compile(r"通知|发布|公布|公示|公告|组织|授予|发出|下发|决定采用|和(?:本公司|公司|我公司)|与(?:本公司|公司|我公司)|及(?:本公司|公司|我公司)")
 
 
 def _clause_starts(t: str) -> list[int]:
@@ -244,7 +244,7 @@ def mentions(views: list[View]) -> list[Mention]:
                 if span and span[1] <= cell_end:
                     out.append(Mention(view, *span, role, "label_cell", 1))
         out.extend(_table_row(view, defined))
-        for m in _CONSORTIUM_ASIDE.finditer(t):
+        for m in _CONSORTIUM_ASIDE.finditer(t) if "联合体" in t else ():
             # 中标价格：308,702,744元（A、B、C联合体）: the partners named in an aside.
             spans = _name_list(view, m.start("names"))
             if spans and spans[-1][1] == m.end() - 1 and t.endswith("联合体", 0, spans[-1][1]):
