@@ -77,8 +77,9 @@ _WITH_PARENT = re.compile(r"(?:公司|我司)(?:[（(][^）)]{0,30}[）)])?(?:�
 # The title names the company the notice is about: 关于NAME收到《中标通知书》的公告.
 _TITLE_SUBJECT = re.compile(r"关于(?![与和同对向])")
 # The same, when the name has no suffix we know (外国政府部门, 联营体): bounded by the verb on both sides.
-_BOUNDED = re.compile(r"(?=[与和收接])(?:(?:与|和)(?:项目业主|业主)?(?P<name>[^，。；、“”《》（）()\s]{4,30}?)(?:正式)?(?:签署|签订|签定)"
-                      r"|(?:收到|接到)由?(?P<sender>[^，。；、“”《》（）()\s]{4,30}?)(?:发来|发出|签发|出具)的)")
+_BOUNDED_NAME = r"([^，。；、“”《》（）()\s]{4,30}?)"
+_BOUNDED = re.compile(rf"与(?:项目业主|业主)?{_BOUNDED_NAME}(?:正式)?(?:签署|签订|签定)|和(?:项目业主|业主)?{_BOUNDED_NAME}(?:正式)?(?:签署|签订|签定)"
+                      rf"|收到由?{_BOUNDED_NAME}(?:发来|发出|签发|出具)的|接到由?{_BOUNDED_NAME}(?:发来|发出|签发|出具)的")
 # A place, a date or another verb inside the stretch: it is a clause, not a name (HMF收到荷兰安全与司法部签署).
 _NOT_BOUNDED = re.compile(r"在|\d+日|收到|接到|尚未")
 # NAME作为招标人, NAME为本项目的业主: a name, then the role it has.
@@ -331,7 +332,7 @@ def mentions(views: list[View]) -> list[Mention]:
             elif span and _PART_OF.match(t, after):
                 related.add(view_.text[span[0]:span[1]])  # 控股子公司X的附属公司Y: Y is the company's too
         for m in _BOUNDED.finditer(t):
-            group = "name" if m.group("name") else "sender"
+            group = m.lastindex  # the name signed with, or the sender
             # 委内瑞拉电力部所属的委内瑞拉国家电力公司: the party is the one after 所属的.
             owned = list(re.finditer(r"所属的|下属的|旗下的|之", m.group(group)))
             start = m.start(group) + (owned[-1].end() if owned else 0)
