@@ -12,8 +12,8 @@ contractor signs on its behalf (甲方 is a company and a public body is named a
 """
 from __future__ import annotations
 
-import bisect
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
@@ -530,10 +530,10 @@ def _name_list(view: View, start: int) -> list[tuple[int, int]]:
 _SENTENCE = re.compile(r"[。；，]")
 
 
-def _title_lines(text: str) -> list[int]:
+def _title_lines(text: str) -> Iterator[int]:
     """Line starts in the top 600 characters that lie in a paragraph without sentence punctuation: a title
-    is a paragraph of its own, not a sentence (…\nConergy AG\n公司签订了…合同。)."""
-    lines = []
+    is a paragraph of its own, not a sentence (…\nConergy AG\n公司签订了…合同。). Read lazily: the
+    first line or two usually name the company."""
     start = 0
     while start < min(600, len(text)):
         end = text.find("\n\n", start)
@@ -541,10 +541,9 @@ def _title_lines(text: str) -> list[int]:
         if not _SENTENCE.search(text, start, end):
             line = start
             while 0 <= line < min(end, 600):
-                lines.append(line)
+                yield line
                 line = text.find("\n", line, end) + 1 or -1
         start = end + 2
-    return lines
 
 
 def _issuer(view: View) -> Mention | None:
@@ -553,7 +552,7 @@ def _issuer(view: View) -> Mention | None:
     stock short name (证券简称) abbreviates."""
     text = view.page.text
     for line in _title_lines(text):
-        vs, _ = view.locate(line, line)
+        vs = view.map.to_view(line)
         span = view.name_at(vs)
         if not span:
             # 中国南车股份有限公司海外项目中标公告: the title runs on past the company's legal form.
