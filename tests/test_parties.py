@@ -92,7 +92,7 @@ def test_name_boundaries(text, name):
 
 
 @pytest.mark.parametrize("text", ["ZC-AZB17093项目", "中国移动通信集团公司全资控股子公司，具有良好的信用", "乙方另行签订",
-                                  "尚未收到国家电网公司及其代理机构的通知"])
+                                  "尚未收到国家电网公司及其代理机构的通知", "HMF为荷兰国家政府提供通信系统"])
 def test_not_names(text):
     assert name_at(text, 0) is None
 
