@@ -294,3 +294,13 @@ def test_consortium_partners_named_in_an_aside():
     rec = record(HEAD + "公司全资子公司北京示例兴发科技有限公司收到中标通知书。中标价格为人民币308,702,744.00元"
                         "（北京示例兴发科技有限公司、大连示例测绘信息有限公司、辽宁示例城市建设发展有限公司联合体）。")
     assert rec["suppliers"] == ["北京示例兴发科技有限公司", "大连示例测绘信息有限公司", "辽宁示例城市建设发展有限公司"]
+
+
+def test_numbered_parties_of_one_side():
+    rec = record(HEAD + "二、协议各方基本情况介绍\n\n甲方：长治市示例建设管理局；\n\n乙方1：示例科技股份有限公司；法定代表人：某某；\n\n"
+                        "乙方2：长治市示例晋清科技有限公司；\n")
+    assert rec["suppliers"] == ["示例科技股份有限公司", "长治市示例晋清科技有限公司"]
+
+
+def test_latin_name_with_a_bracketed_word():
+    assert name_at("OXLEY-GEM(CAMBODIA)CO.,LTD.（豪利珍宝（柬埔寨）有限公司）", 0) == (0, 27)

@@ -184,7 +184,9 @@ def _balanced(s: str) -> bool:
 # A foreign counterparty written in Latin letters (Bangladesh Power Development Board, JDS Development Group).
 _CODE = re.compile(r"(?=.*\d)[A-Z0-9\-_/.]+")
 # A legal form abbreviated with a full stop keeps it: Co.,Ltd., B.V., A.Ş.
-_LATIN_NAME = re.compile(r"[A-Za-z][A-Za-z\u00C0-\u024F0-9.,&'\-]{3,80}(?<![.,\-])"
+# OXLEY-GEM(CAMBODIA)CO.,LTD.: a bracketed word inside a Latin name is part of it.
+_LATIN_NAME = re.compile(r"[A-Za-z](?:[A-Za-z\u00C0-\u024F0-9.,&'\-]|\([A-Za-z\u00C0-\u024F0-9.,&'\-]{2,30}\)(?=[A-Za-z]))"
+                         r"{3,80}(?<![.,\-])"
                          r"(?:(?:(?<=Ltd)|(?<=LTD)|(?<=Co)|(?<=CO)|(?<=Inc)|(?<=INC)|(?<=Corp)|(?<=CORP)|(?<=\.[A-Z\u00C0-\u024F]))\.)?")
 # The lookahead holds the first character of every alternative: a position no junk word starts at
 # fails at once instead of trying each word.

@@ -38,9 +38,9 @@ ISSUER_ALIASES = ("公司", "本公司", "我公司", "上市公司")
 _BARE_LABEL = re.compile(r"(?P<label>招标人|招标单位|采购人|采购单位|发包方|发包人|业主方|业主单位|建设单位|交易对手方)"
                          r"(?![:：为是])")
 _FULL_NAME = re.compile(r"(?:有限公司|有限责任公司|分公司|集团|局|委员会|管委会|政府|中心|院|办公室|处)$")
-# A role word, then 为 / 是 / a colon, a heading (交易对方基本情况), or nothing (a table cell).
+# A role word (乙方, or 乙方1 of several), then 为 / 是 / a colon, a heading (交易对方基本情况), or nothing (a table cell).
 _LABEL = re.compile(rf"(?P<label>{AGENT_WORDS}|{WINNER_WORDS}|{SIGNER_WORDS}|{BUYER_WORDS}|{OWNER_WORDS})"
-                    r"(?:名称|单位名称|全称|当事人)?(?:(?P<colon>(?:为|是|[:：]){1,2})|(?P<heading>的?(?:基本)?情况(?:介绍)?))?")
+                    r"(?:[1-9一二三四五](?=[:：]))?(?:名称|单位名称|全称|当事人)?(?:(?P<colon>(?:为|是|[:：]){1,2})|(?P<heading>的?(?:基本)?情况(?:介绍)?))?")
 # NAME（以下简称“甲方”）, and NAME（发包人）: a role in brackets after a name is the same alias.
 _ALIAS = re.compile(r"[（(](?:(?:以下|下)?(?P<joint>合并|统)?(?:简称|称)[:：为]?(?P<alias>[^）)]{1,60})"
                     rf"|[“\"]?(?P<role>{BUYER_WORDS}|{WINNER_WORDS}|{SIGNER_WORDS})[”\"]?)[）)]")
