@@ -304,3 +304,8 @@ def test_numbered_parties_of_one_side():
 
 def test_latin_name_with_a_bracketed_word():
     assert name_at("OXLEY-GEM(CAMBODIA)CO.,LTD.（豪利珍宝（柬埔寨）有限公司）", 0) == (0, 27)
+
+
+def test_general_contractor_in_brackets_is_the_winner():
+    rec = record(HEAD + "近日公司（业主）与化学工业第二示例设计院（总承包商）签订了《甲醇项目EPC总承包合同》。")
+    assert rec["suppliers"] == ["化学工业第二示例设计院"]

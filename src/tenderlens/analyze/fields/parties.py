@@ -28,7 +28,7 @@ OWNER_WORDS = "业主单位|业主方|业主|建设单位|用户单位|最终用
 # Every alternative of these word lists opens with a plain character, so that re can skip ahead to
 # where one may start (a leading group or lookbehind would make it try every position).
 WINNER_WORDS = ("第一中标(?:排序)?(?:候选)?(?:人|单位|供应商|方)|中(?<!第[二三四五六七八九]中)标(?:排序)?(?:候选)?(?:人|单位|供应商|方)|"
-                "成交供应商|成交单位|成交人|中标社会资本|成交社会资本|乙方|分包人|分包方|承包人|承包方|卖方|供方|供货方")
+                "成交供应商|成交单位|成交人|中标社会资本|成交社会资本|乙方|分包人|分包方|承包人|承包方|总承包商|承包商|卖方|供方|供货方")
 AGENT_WORDS = "招标代理机构|采购代理机构|代理机构|招标代理|采购代理"
 ISSUER_ALIASES = ("公司", "本公司", "我公司", "上市公司")
 
