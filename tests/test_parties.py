@@ -309,3 +309,8 @@ def test_latin_name_with_a_bracketed_word():
 def test_general_contractor_in_brackets_is_the_winner():
     rec = record(HEAD + "近日公司（业主）与化学工业第二示例设计院（总承包商）签订了《甲醇项目EPC总承包合同》。")
     assert rec["suppliers"] == ["化学工业第二示例设计院"]
+
+
+def test_the_partner_named_before_with_leads_the_consortium():
+    rec = record(HEAD + "本公司二级子公司示例公路桥梁建设有限公司与本公司二级子公司示例路桥养护有限公司组成联合体投标本项目第七、八标段。")
+    assert rec["suppliers"] == ["示例公路桥梁建设有限公司", "示例路桥养护有限公司"]

@@ -59,6 +59,7 @@ _SUBSIDIARY = re.compile(r"(?:全资子公司|全资孙公司|控股子公司|�
                          r"下属子公司|下属孙公司|子公司|孙公司|下属的|下属公司|下属企业|附属公司|附属企业|控股股东|联营企业|联营公司|"
                          r"海外全资公司|全资公司|本公司下属的|本公司下属|下(?<=[）)]下)属的|下(?<=[）)]下)属)[:：—-]*")
 _WITH = re.compile(r"与|和|同")
+_BEFORE_WITH = re.compile(r"[”\"]?(?:[（(][^（()）]{0,40}[）)])*$")
 _LETTERED_CONSORTIUM = re.compile(r"乙丙丁?戊?方?(?:共同)?组成的?联合体|乙方[、和及]丙方(?:[、和及]丁方)?(?:共同)?组成")
 _LATER_PARTY = re.compile(r"[丙丁戊]方[:：]")
 _CONSORTIUM_ASIDE = re.compile(r"[（(](?P<names>[^（()）]{8,200}?)(?:共同)?(?:组成的)?联合体[）)]")
@@ -391,7 +392,10 @@ def mentions(views: list[View]) -> list[Mention]:
                 partners.append(more)
                 at = _ASIDE.match(t, more[1]).end()
             if _CONSORTIUM_AFTER.search(after) or len(partners) > 1 and _CONSORTIUM_AFTER.search(t[at:at + 40]):
-                out.extend(Mention(view, *p, "partner", "consortium", 1) for p in partners)
+                # “A”（以下简称“甲”）与B组成的联合体: A leads it, unless A is the company (公司与B).
+                lead = _BEFORE_WITH.search(t, max(0, name_start - 60), name_start - 1)
+                first = name_before(t, lead.start(), breaks=view.breaks) if lead else None
+                out.extend(Mention(view, *p, "partner", "consortium", 1) for p in ([first] if first else []) + partners)
             elif _SIGN_AFTER.search(after):
                 out.append(Mention(view, *span, "counterparty", "signed_with", 3))
         for m in _TOOK_PART.finditer(t):
