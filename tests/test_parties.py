@@ -314,3 +314,14 @@ def test_general_contractor_in_brackets_is_the_winner():
 def test_the_partner_named_before_with_leads_the_consortium():
     rec = record(HEAD + "本公司二级子公司示例公路桥梁建设有限公司与本公司二级子公司示例路桥养护有限公司组成联合体投标本项目第七、八标段。")
     assert rec["suppliers"] == ["示例公路桥梁建设有限公司", "示例路桥养护有限公司"]
+
+
+def test_each_subsidiary_that_won_a_contract():
+    rec = record(HEAD + "（1）全资子公司示例曲轴有限公司收到玉柴示例动力有限公司曲轴产品的样品订单；（2）全资子公司示例重工锻造有限公司"
+                        "与中国重汽示例动力有限公司签订了前轴产品的采购合同，总金额约为人民币5,000万元。")
+    assert rec["suppliers"] == ["示例曲轴有限公司", "示例重工锻造有限公司"]
+
+
+def test_subsidiary_of_a_foreign_group_named_without_a_suffix():
+    rec = record(HEAD + "公司与示例能源系统公司和日本神户钢铁的子公司米德示例技术公司签署了《联合开发协议》。")
+    assert "米德示例技术公司" not in rec["suppliers"]

@@ -325,10 +325,11 @@ def mentions(views: list[View]) -> list[Mention]:
                     span = None  # 下属的分（子）公司: a kind of company, not a name
                 view_, after = view, span[1] if span else 0
             shareholder = m.group().startswith("控股股东")  # acts for the company only where it acts
-            if span and (about_subsidiary and not shareholder or _SUBSIDIARY_ACTS.match(t, after)) and not (
+            acts = _SUBSIDIARY_ACTS.match(t, after)
+            if span and (about_subsidiary and not shareholder or acts) and not (
                     shareholder and issuer and view_.text[span[0]:span[1]] == issuer.name):
                 joint = _WITH_PARENT.search(t, max(0, m.start() - 60), m.start())
-                out.append(Mention(view_, *span, "joint" if joint else "subsidiary", "subsidiary", 2))
+                out.append(Mention(view_, *span, "joint" if joint else "subsidiary", "subsidiary" if acts else "subsidiary_title", 2))
                 related.add(out[-1].name)
             elif span and _PART_OF.match(t, after):
                 related.add(view_.text[span[0]:span[1]])  # 控股子公司X的附属公司Y: Y is the company's too
@@ -429,9 +430,10 @@ def _owned_by_other(view: View, at: int, issuer: Mention | None, related: set[st
     link = _OWNER_LINK.search(t, max(0, at - 50), at)
     owner = name_before(t, link.start(), breaks=view.breaks) if link else None
     if not owner:
-        # 合同由国华下属的NAME签署: an owner named by a short word that is not the company.
-        word = _OWNER_WORD.search(t, max(0, at - 12), at)
-        return bool(word) and t.startswith(("下属", "所属", "旗下"), at) and not word.group("word").endswith(_SELF_WORDS)
+        # 合同由国华下属的NAME签署, 日本神户钢铁的子公司NAME: an owner named by a word that is not the company.
+        of = t[at - 1:at] == "的"
+        word = _OWNER_WORD.search(t, max(0, at - 13), at - of)
+        return bool(word) and (of or t.startswith(("下属", "所属", "旗下"), at)) and not word.group("word").endswith(_SELF_WORDS)
     name = t[owner[0]:owner[1]]
     if name in ISSUER_ALIASES or re.search(r"[了的是为在及和与]公司$", name):
         return False  # 披露了公司二级子公司: the company itself
@@ -629,9 +631,14 @@ def find_parties(views: list[View], make: FactMaker) -> list:
             winners = [issuer, sub]  # 公司成为A1标段中标人；公司全资子公司X成为A6标段中标人
         elif sub and sub.role == "joint" and issuer:
             winners = [issuer] + [m for m in ms if m.role == "joint"]
+        elif sub:
+            # 全资子公司A收到…订单；全资子公司B与…签订了…合同: each subsidiary that acts won its own deal.
+            winners = [sub]
+            for m in ms:  # one mention a company: a name read short or long is the same subsidiary
+                if m.role == "subsidiary" and m.how == "subsidiary" and not any(w.name in m.name or m.name in w.name for w in winners):
+                    winners.append(m)
         else:
-            winner = sub or issuer
-            winners = [winner] if winner else []
+            winners = [issuer] if issuer else []
     else:
         first_rank = min(m.rank for m in winners)
         winners = [m for m in winners if m.rank == first_rank]
