@@ -24,6 +24,12 @@ def test_named_county_resolves_with_code():
     assert region["lat"] and region["lon"]
 
 
+def test_a_national_buyer_buys_for_no_one_region():
+    text = "采购人：国家示例电网公司\n示例电缆股份有限公司位于上海市浦东新区，中标电力电缆集中招标项目。"
+    assert _region(text) is None
+    assert _region(text.replace("国家示例电网公司", "江苏省示例电力公司"))["code"] == "320000"
+
+
 def test_cpca_reading_stretches_finds_what_it_finds_in_the_whole_text(eval_dir):
     # Region reading hands cpca only the stretches its place names cover (found by ahocorasick-rs);
     # over real notices, with and without some text blanked, the matches must be cpca's own.

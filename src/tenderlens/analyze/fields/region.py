@@ -28,6 +28,7 @@ from .evidence import FactMaker, View
 from .orgs import name_before
 
 _BODY = 3000
+_NATIONAL = re.compile(r"(?:国家|中国|全国|中华人民共和国)(?![\u4e00-\u9fff]{0,20}?(?:省|自治区|市|县|分公司))")
 # A provincial body (广东省公安厅) buys for its province: the towns its notice names do not narrow it.
 _PROVINCIAL = re.compile(r"(?:省|自治区)(?:人民政府|[^市县区]{0,12}(?:厅|局|委员会|办公室))$")
 _NEAR = 800  # the opening that names the project: title and first paragraph
@@ -244,6 +245,8 @@ def find_region(views: list[View], make: FactMaker, party_facts: list[Fact]) -> 
         text = view.text
         if is_party:
             found = _resolve(_segments(text[start:end], seen[id(view)].stretches(start, end)), context)
+        elif any(_NATIONAL.match(v.text, s, e) for v, s, e in places[:-1]):
+            return []  # a national body (国家电网公司, 中国环境监测总站) buys for no one region
         else:  # the opening, start 0
             found = _resolve(_masked(seen[id(first)], keep, end), context)
         if found:
