@@ -33,6 +33,7 @@ def test_a_national_buyer_buys_for_no_one_region():
 def test_a_street_named_after_a_place_is_not_that_place():
     region = _region("近日，本公司收到上海市虹口区海门路55号地块项目（地下空间）工程施工项目的中标通知书。")
     assert region and region["code"] == "310109"
+    assert _region("上海市济阳路（卢浦大桥~闵行区界）快速化改建工程1标中标候选人公示")["code"] == "310000"
 
 
 def test_cpca_reading_stretches_finds_what_it_finds_in_the_whole_text(eval_dir):
@@ -41,11 +42,11 @@ def test_cpca_reading_stretches_finds_what_it_finds_in_the_whole_text(eval_dir):
     from tenderlens.analyze.fields import region
     from tenderlens.analyze.fields.evidence import views
 
-    def whole(text):  # cpca's matches, less the one-character and placeholder rows and the streets (海门路)
+    def whole(text):  # cpca's matches, less the one-character and placeholder rows, streets and boundaries (海门路, 闵行区界)
         return [(m.start_index, m.end_index, m.origin_value) for m in region._cpca().matcher.iter(text)
                 if m.end_index + 1 - m.start_index >= 2
                 and text[m.start_index:m.end_index + 1] not in region._PLACEHOLDERS
-                and not region._STREET.match(text, m.end_index + 1)]
+                and not region._NOT_THE_PLACE.match(text, m.end_index + 1)]
 
     paths = sorted((eval_dir / "fddc" / "html").glob("*.html"))[::15]
     assert paths

@@ -28,7 +28,7 @@ from .evidence import FactMaker, View
 from .orgs import name_before
 
 _BODY = 3000
-_STREET = re.compile(r"[路街巷弄]|大道")
+_NOT_THE_PLACE = re.compile(r"[路街巷弄界]|大道")
 _NATIONAL = re.compile(r"(?:国家|中国|全国|中华人民共和国)(?![\u4e00-\u9fff]{0,20}?(?:省|自治区|市|县|分公司))")
 # A provincial body (广东省公安厅) buys for its province: the towns its notice names do not narrow it.
 _PROVINCIAL = re.compile(r"(?:省|自治区)(?:人民政府|[^市县区]{0,12}(?:厅|局|委员会|办公室))$")
@@ -66,10 +66,10 @@ def _places(segments):
     matcher = _cpca().matcher
     for lo, segment in segments:
         for match in matcher.iter(segment):
-            # 海门路55号地块, 中山路: a street named after a place is not that place.
+            # 海门路55号地块, 中山路, 闵行区界: a street named after a place, or its boundary, is not that place.
             if match.end_index + 1 - match.start_index >= 2 and \
                     segment[match.start_index:match.end_index + 1] not in _PLACEHOLDERS and \
-                    not _STREET.match(segment, match.end_index + 1):
+                    not _NOT_THE_PLACE.match(segment, match.end_index + 1):
                 match.start_index += lo
                 match.end_index += lo
                 yield match
