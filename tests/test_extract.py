@@ -87,6 +87,8 @@ def test_format_decided_by_bytes_not_name():
     assert sniff(b"%PDF-1.7\n%...", "notice.html")[0] == "pdf"
     assert sniff("<section><p>公告</p></section>".encode(), "test_data_1")[0] == "html"
     assert sniff(b'{"title": "x"}', "record")[0] == "json"
+    # A scraped record whose content is HTML is still the JSON record.
+    assert sniff('{"website": "示例", "content": "<div><p>中标结果</p></div>"}'.encode(), "x.html.json")[0] == "json"
 
 
 def test_docx_page_breaks_and_tables():

@@ -92,7 +92,8 @@ def test_name_boundaries(text, name):
 
 
 @pytest.mark.parametrize("text", ["ZC-AZB17093项目", "中国移动通信集团公司全资控股子公司，具有良好的信用", "乙方另行签订",
-                                  "尚未收到国家电网公司及其代理机构的通知", "HMF为荷兰国家政府提供通信系统"])
+                                  "尚未收到国家电网公司及其代理机构的通知", "HMF为荷兰国家政府提供通信系统",
+                                  "候选人重庆示例恒泰建筑工程有限公司"])
 def test_not_names(text):
     assert name_at(text, 0) is None
 
@@ -325,3 +326,24 @@ def test_each_subsidiary_that_won_a_contract():
 def test_subsidiary_of_a_foreign_group_named_without_a_suffix():
     rec = record(HEAD + "公司与示例能源系统公司和日本神户钢铁的子公司米德示例技术公司签署了《联合开发协议》。")
     assert "米德示例技术公司" not in rec["suppliers"]
+
+
+def test_a_government_notice_has_no_issuing_company():
+    text = ("重庆示例建设投资有限公司\n\n示例中学土石方工程施工中标公示\n\n项目名称\n\n示例中学土石方工程\n\n招 标 人\n\n重庆示例建设投资有限公司\n\n"
+            "第一中标候选人\n\n重庆示例永柱建筑工程有限公司\n\n第二中标候选人\n\n重庆示例恒泰建筑工程有限公司\n")
+    rec = record(text)
+    assert rec["buyer"] == "重庆示例建设投资有限公司" and rec["suppliers"] == ["重庆示例永柱建筑工程有限公司"]
+
+
+def test_ranked_table_gives_the_first_row_only():
+    text = ("示例大学终端采购项目中标公告\n\n采购单位名称：示例大学\n\n排序\n\n中标供应商名称\n\n中标供应商联系地址\n\n中标金额(万元)\n\n第一名\n\n"
+            "湖南示例云网科技有限公司\n\n长沙市雨花区人民东路46号\n\n113.2\n\n第二名\n\n湖南示例尊亿电子科技有限公司\n\n长沙市芙蓉区人民东路458号\n\n120.5\n")
+    assert record(text)["suppliers"] == ["湖南示例云网科技有限公司"]
+
+
+@pytest.mark.parametrize("text, name", [
+    ("A1653197700重庆示例网安信息技术有限公司", "重庆示例网安信息技术有限公司"),
+])
+def test_codes_before_a_name(text, name):
+    span = name_at(text, 0)
+    assert span and text[span[0]:span[1]] == name

@@ -63,12 +63,13 @@ def sniff(data: bytes, name: str = "") -> tuple[str, str]:
         fmt = _BY_EXT.get(ext) if ext in (".doc", ".wps", ".xls") else (fmt or "doc")
     elif fmt in (None, "text") and mime.startswith("text/"):
         head = data[:4096]
-        if _HTML_HINT.search(head):
+        # A scraped record ({"content": "<div>…"}) holds HTML but is JSON; an HTML page never opens with { or [.
+        if head.lstrip()[:1] in (b"{", b"[") and ext not in (".txt", ".csv"):
+            fmt = "json"
+        elif _HTML_HINT.search(head):
             fmt = "html"
         elif ext in (".csv", ".json"):
             fmt = _BY_EXT[ext]
-        elif head.lstrip()[:1] in (b"{", b"[") and ext != ".txt":
-            fmt = "json"
         elif mime in ("text/xml", "application/xml") and _HTML_HINT.search(head):
             fmt = "html"
         else:

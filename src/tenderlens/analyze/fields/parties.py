@@ -469,10 +469,12 @@ def _joint_names(view: View, span: tuple[int, int], defined: list[Mention], whol
 
 
 # A table written one cell a line: a header row of column titles, then the first data row.
-_COLUMN_TITLE = re.compile(r"序号|[\u4e00-\u9fff]{0,6}(?:名称|单位|人|方|类别|金额|总价|价格|备注|编号|日期|时间|地点|内容|期限|工期|数量)"
+_COLUMN_TITLE = re.compile(r"序号|排序|名次|排名|[\u4e00-\u9fff]{0,8}(?:名称|单位|人|方|供应商|类别|金额|总价|价格|备注|编号|日期|时间|地点|地址|电话|"
+                           r"联系方式|内容|期限|工期|数量)"
                            r"(?:[（(][^）)]{1,6}[）)])?")
 _COLUMN_CELL = re.compile(r"\n[ \t]*(?:采购人|招标人|客户|业主|甲方|发包人|发包方|建设单位|招标单位|采购单位|中标人|中标单位|中标供应商|"
                           r"成交供应商|成交人|中标方)[ \t]*(?:名称)?[ \t]*\n")
+_RANK_COLUMN = re.compile(r"排序|名次|排名")
 _BUYER_COLUMN = re.compile(r"(?:采购人|招标人|客户|业主|甲方|发包人|发包方|建设单位|招标单位|采购单位)(?:名称)?")
 _WINNER_COLUMN = re.compile(r"(?:中标人|中标单位|中标供应商|成交供应商|成交人|中标方)(?:名称)?")
 
@@ -494,8 +496,10 @@ def _table_row(view: View, defined: list[Mention]) -> list[Mention]:
         roles = [("buyer" if _BUYER_COLUMN.fullmatch(t, *c) else "winner" if _WINNER_COLUMN.fullmatch(t, *c) else None)
                  for c in header]
         if len(header) >= 3 and any(roles):
-            # Row after row while every role cell holds a name (a merged cell shifts the rest).
-            for r in range(j, len(cells) - len(header) + 1, len(header)):
+            # Row after row while every role cell holds a name (a merged cell shifts the rest); under a
+            # ranking column (排序 第一名, 第二名) only the first row won.
+            ranked = any(_RANK_COLUMN.fullmatch(t, *c) for c in header)
+            for r in range(j, j + len(header) if ranked else len(cells) - len(header) + 1, len(header)):
                 row = [_cell_name(view, defined, *c) for c in cells[r:r + len(header)]]
                 if not all(m for role, m in zip(roles, row) if role):
                     break
@@ -517,6 +521,7 @@ def _cell_name(view: View, defined: list[Mention], a: int, b: int) -> Mention | 
     return Mention(view, *span, "", "table", 1) if span and span[1] == b else None
 
 
+_LISTED = re.compile(r"证券代码|证券简称|股票代码|股票简称|董事会|全体董事|信息披露")
 _TITLE_COMPANY = re.compile(r"[\u4e00-\u9fff（）()]{2,30}?(?:股份有限公司|有限责任公司|有限公司)")
 _TITLE_AFTER = re.compile(r"[^。，；]{0,10}?(?:关于|重大|中标|签订|签署|合同|项目|公告|日常)|$")
 
@@ -555,7 +560,10 @@ def _title_lines(text: str) -> Iterator[int]:
 def _issuer(view: View) -> Mention | None:
     """The listed company that publishes the announcement: a company name opening a line near the top
     (on its own, or starting the title: XX股份有限公司关于...的公告); else the full name that the
-    stock short name (证券简称) abbreviates."""
+    stock short name (证券简称) abbreviates. Only a listed company's announcement has one: a government
+    notice opens with its buyer's name on a line of its own."""
+    if not _LISTED.search(view.text, 0, 800):
+        return None
     text = view.page.text
     for line in _title_lines(text):
         vs = view.map.to_view(line)
