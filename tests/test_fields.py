@@ -144,6 +144,14 @@ def test_english_record():
     assert rec["date"] == "2015-07-20"
 
 
+@pytest.mark.parametrize("text, vendor", [
+    ("are being provided with a copy of the quote from Pen-\nLink, Ltd. These are the only documents", "Pen-Link, Ltd."),
+    ("Attached to this report is an invoice from Celleﬁrite\nUSA, Corporation of Glen Rock NJ", "Cellefirite USA, Corporation"),
+])
+def test_english_vendor_wrapped_across_lines(text, vendor):
+    assert record("Chicago Police Department\n" + text, language="en")["suppliers"] == [vendor]
+
+
 @pytest.fixture(scope="module")
 def fddc_records(eval_dir):
     """Records of every FDDC document, and every field fact with the page text it points into."""

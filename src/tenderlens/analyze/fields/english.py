@@ -8,10 +8,12 @@ Contractor / Payee / Awarded to label.
 from __future__ import annotations
 
 import re
+import unicodedata
 
 from .evidence import FactMaker, View
 
-_CAP = r"[A-Z][A-Za-z&.'\-–—]*"
+# A capitalised word; OCR and layout may break it after a hyphen (Pen-⏎Link) and write ligatures (Celleﬁrite).
+_CAP = r"[A-Z](?:[A-Za-z\ufb00-\ufb06&.'\-–—]|(?<=[-–—])\n)*"
 # Tried in this order: the most explicit form of an agency name first.
 _AGENCIES = [re.compile(rx) for rx in (
     rf"\bDepartment of {_CAP}(?: (?:and|of|&) {_CAP}| {_CAP}){{0,3}} ?[-–—,] ?(?:City|County|State) of {_CAP}",
@@ -19,7 +21,8 @@ _AGENCIES = [re.compile(rx) for rx in (
     rf"\b(?:City|County|State|Town|Village) of {_CAP}(?: {_CAP})?(?: (?:Police|Sheriff'?s?|Fire) (?:Department|Office))?",
     rf"\bDepartment of {_CAP}(?: (?:and|of|&) {_CAP}| {_CAP}){{0,3}}",
 )]
-_COMPANY = re.compile(rf"\b(?:{_CAP}[ ,]{{1,2}}){{0,5}}?{_CAP}(?:,)? (?:Inc\.?|LLC|L\.L\.C\.|Ltd\.?|Limited|Corporation|Corp\.?|"
+# The words of a name may wrap onto the next line (Cellebrite⏎USA, Corporation).
+_COMPANY = re.compile(rf"\b(?:{_CAP}(?:[ ,]{{1,2}}|\n)){{0,5}}?{_CAP}(?:,)? (?:Inc\.?|LLC|L\.L\.C\.|Ltd\.?|Limited|Corporation|Corp\.?|"
                       rf"Company|Co\.|GmbH|plc|PLC|LP|L\.P\.)(?![A-Za-z])")
 _VENDOR_LABEL = re.compile(r"\b(?:Vendor|Supplier|Contractor|Payee|Awarded to|Sold by|Remit to)\s*(?:Name)?\s*[:#]?\s*", re.I)
 
@@ -46,8 +49,14 @@ def find_english_parties(views: list[View], make: FactMaker) -> list:
             vendor = (found[0], found[1].start(), found[1].end())
     if vendor:
         view, start, end = vendor
-        facts.append(make(view, start, end, "supplier", view.text[start:end].strip(), "fields.english.vendor"))
+        facts.append(make(view, start, end, "supplier", _shown(view.text[start:end]), "fields.english.vendor"))
     return facts
+
+
+def _shown(name: str) -> str:
+    """A name as one line: ligatures spelled out, a word broken after its hyphen joined."""
+    name = re.sub(r"(?<=[-–—])\n", "", unicodedata.normalize("NFKC", name))
+    return " ".join(name.split())
 
 
 def _first(views: list[View], rx: re.Pattern) -> tuple[View, re.Match] | None:
