@@ -347,3 +347,17 @@ def test_ranked_table_gives_the_first_row_only():
 def test_codes_before_a_name(text, name):
     span = name_at(text, 0)
     assert span and text[span[0]:span[1]] == name
+
+
+def test_project_owner_and_bid_comparison_winner_in_a_flattened_table():
+    text = ("示例区工程建设项目\n\n中标（比选）结果公示表\n\n项目名称\n\n示例片区主排污管网工程\n\n项目法人\n\n重庆市示例地产集团\n\n"
+            "联系人\n\n汤老师\n\n招标代理机构\n\n重庆示例工程项目管理有限公司\n\n中标（选）候选人\n\n第一中标（选）候选人\n\n"
+            "重庆示例市政交通工程有限责任公司\n\n第二中标（选）候选人\n\n重庆示例建设有限公司\n")
+    rec = record(text)
+    assert rec["buyer"] == "重庆市示例地产集团" and rec["suppliers"] == ["重庆示例市政交通工程有限责任公司"]
+
+
+def test_a_name_that_starts_a_project_title_does_not_act():
+    rec = record("示例造价咨询有限公司受上海示例客运场站管理有限公司的委托，就嘉定示例汽车站保安服务项目（项目编号：16184）组织采购，"
+                 "评标工作已经结束。\n\n成交供应商：上海示例保安服务有限公司\n")
+    assert rec["buyer"] == "上海示例客运场站管理有限公司"

@@ -22,12 +22,13 @@ from .notice import title_span
 from .orgs import after_break, is_public_body, name_before, plausible
 
 BUYER_WORDS = ("招标人|招标单位|招标方|采购人|采购单位|采购方|业主单位|业主方|业主|建设单位|发包人|发包方|委托方|委托人|项目授权主体|项目单位|"
-               "用户单位|项目实施机构|实施机构|需方|买方|甲方")
+               "用户单位|项目实施机构|实施机构|项目法人|需方|买方|甲方")
 SIGNER_WORDS = "甲方|买方|需方|发包人|发包方|委托方|交易对方|合同对方|合同相对方|交易对手方"
 OWNER_WORDS = "业主单位|业主方|业主|建设单位|用户单位|最终用户|项目单位|采购人|招标人"
 # Every alternative of these word lists opens with a plain character, so that re can skip ahead to
 # where one may start (a leading group or lookbehind would make it try every position).
-WINNER_WORDS = ("第一中标(?:排序)?(?:候选)?(?:人|单位|供应商|方)|中(?<!第[二三四五六七八九]中)标(?:排序)?(?:候选)?(?:人|单位|供应商|方)|"
+WINNER_WORDS = ("第一中标(?:[（(]选[）)])?(?:排序)?(?:候选)?(?:人|单位|供应商|方)|"
+                "中(?<!第[二三四五六七八九]中)标(?:[（(]选[）)])?(?:排序)?(?:候选)?(?:人|单位|供应商|方)|"
                 "成交供应商|成交单位|成交人|中标社会资本|成交社会资本|乙方|分包人|分包方|承包人|承包方|总承包商|承包商|卖方|供方|供货方")
 AGENT_WORDS = "招标代理机构|采购代理机构|代理机构|招标代理|采购代理"
 ISSUER_ALIASES = ("公司", "本公司", "我公司", "上市公司")
@@ -122,9 +123,10 @@ _PARTNER_OF_COMPANY = re.compile(r"(?:和|与|及)(?:本公司|公司|我公司)
 _TOOK_PART = re.compile(r"(?:参与|参加|投标|中标|竞得|获得)(?:了)?(?!通知|公告|结果|的|对公司|为)")
 _TOOK_PART_AFTER = re.compile(r"^(?:的|组织的|举办的|发布的|（|\(|[^。；，]{0,30}?(?:项目|工程|招标|采购|标段|包|出让|挂牌|拍卖))")
 _WON_AFTER = re.compile(r"^(?:组织的|举办的|发布的|[^。；，]{0,30}?(?:项目|工程|招标|采购|标段|包|出让|挂牌|拍卖))")
-# A name opening a clause, then what the buyer does: NAME通知公司中标, NAME发布中标公告.
+# A name opening a clause, then what the buyer does: NAME通知公司中标, NAME发布中标公告 (not NAME保安服务项目…组织,
+# where the name starts a project's).
 _ACTS_AFTER = re.compile(r"^(?:[（(][^）)]{0,40}[）)])?(?:已|于|近日|通过)?(?:\d{4}年\d{1,2}月\d{1,2}日)?"
-                         r"(?:[^。；，]{0,24}?(?:通知|发布|公布|公示|组织|授予|发出)|决定采用|在[^。；]{0,80}?(?:发布|公布|公示|公告)"
+                         r"(?:(?:(?!项目|工程)[^。；，]){0,24}?(?:通知|发布|公布|公示|组织|授予|发出)|决定采用|在[^。；]{0,80}?(?:发布|公布|公示|公告)"
                          r"|向[^。；]{0,60}?(?:下发|发出|发来|送达|颁发))")
 
 
