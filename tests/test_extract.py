@@ -2,12 +2,14 @@
 from __future__ import annotations
 
 import io
+import json
 import random
 import unicodedata
 
 import docx
 import openpyxl
 
+from tenderlens.analyze.fields import extract_fields
 from tenderlens.extract import extract_document
 from tenderlens.model import RawDoc
 from tenderlens.sniff import sniff
@@ -124,3 +126,12 @@ def test_json_notice_html_content_becomes_text(eval_dir):
     assert doc.format == "json" and doc.status == "ok"
     assert "<p" not in doc.pages[0].text and "<td" not in doc.pages[0].text
     assert doc.title and doc.title in doc.pages[0].text
+
+
+def test_json_record_title_opens_the_text_and_its_type_is_read():
+    record = {"website": "示例政府采购网", "content": "<div><p>竞争性谈判采购，现将结果公示如下。</p></div>",
+              "title": "示例学院交换机等设备采购结果公示"}
+    doc = extract_document(RawDoc("mem://r.json", json.dumps(record, ensure_ascii=False).encode(), "r.json"))
+    assert doc.pages[0].text.startswith("title: 示例学院交换机等设备采购结果公示")
+    facts = extract_fields(doc, "test")
+    assert [f.value for f in facts if f.key == "notice_type"] == ["award"]

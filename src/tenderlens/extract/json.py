@@ -23,11 +23,15 @@ def extract(data: bytes, name: str = "") -> Extracted:
         obj = jsonlib.loads(text)
     except ValueError as e:
         raise ExtractionError(f"invalid JSON: {e}") from e
-    lines: list[str] = []
-    _walk(obj, "", lines)
     title = None
     if isinstance(obj, dict):
-        title = next((obj[k] for k in _TITLE_KEYS if isinstance(obj.get(k), str) and obj[k].strip()), None)
+        key = next((k for k in _TITLE_KEYS if isinstance(obj.get(k), str) and obj[k].strip()), None)
+        if key:
+            # The title opens the text, as it opens a page, wherever the record keeps it.
+            title = obj[key]
+            obj = {key: title, **{k: v for k, v in obj.items() if k != key}}
+    lines: list[str] = []
+    _walk(obj, "", lines)
     return Extracted(["\n\n".join(lines)], title)
 
 

@@ -16,7 +16,7 @@ from .evidence import FactMaker, View
 NOTICE_CUES = (
     ("cancellation", r"终止公告|废标|流标|取消.{0,6}(?:招标|采购|公告)|cancell?ation|cancel"),
     ("modification", r"变更公告|更正公告|补充公告|澄清公告|变更|更正|modification|amendment|change order"),
-    ("award", r"中标|成交|中选|预中标|入围|award"),
+    ("award", r"中标|成交|中选|预中标|入围|(?:采购|招标|比选)?结果公[告示]|award"),
     ("contract", r"签订.{0,12}合同|签署.{0,12}合同|合同的公告|重大合同|合同公告|框架协议|签订.{0,10}协议|签署.{0,10}协议|"
                  r"contract|agreement|purchase order"),
     ("tender", r"招标公告|采购公告|询价|竞争性谈判|竞争性磋商|磋商公告|单一来源|招标文件|采购文件|邀请|"
