@@ -49,6 +49,7 @@ _NOTICE_FROM = re.compile(rf"(?:收到|接到|获得|取得|获|的由)(?:了)?(
 # A project named after its buyer: “天津市公安局南开分局南开区2016年视频监控网建设运维服务项目”.
 # (The lookahead only spares name reading where no 项目 follows within a name and 60 characters.)
 _PROJECT_TITLE = re.compile(r"[“《\"](?=[^”》\"。]{4,100}?(?:项目|工程|采购))")
+_TITLE_REST = re.compile(r"[^”》\"。]{2,60}?(?:项目|工程|采购)")
 _NOTICE_AFTER = re.compile(r"^(?:于\d{4}年\d{1,2}月\d{1,2}日)?(?:发出|签发|出具|送达|下发|发来|发给|颁发|盖章)?的?(?:[《“]|关于)?[^。；，]{0,40}?(?:中标|成交|授标|入围)[^。；，]{0,8}?(?:通知|确认书|函)")
 # A name cut short inside a longer noun (收到XX航站楼...项目招标单位发来的): what follows is not a verb,
 # a particle, a quote or the notice itself, so the sender is someone else.
@@ -287,7 +288,7 @@ def mentions(views: list[View]) -> list[Mention]:
                     out.append(Mention(view, *span, role, "notice_from", 1))
         for m in _PROJECT_TITLE.finditer(t):
             span = view.name_at(m.end())
-            if span and is_public_body(t[span[0]:span[1]]) and re.match(r"[^”》\"。]{2,60}?(?:项目|工程|采购)", t[span[1]:]):
+            if span and is_public_body(t[span[0]:span[1]]) and _TITLE_REST.match(t, span[1]):
                 out.append(Mention(view, *span, "counterparty", "project_title", 3))
         for m in _CHOSEN.finditer(t):
             before = _CHOSEN_AS.search(t, m.end(), m.end() + 80)
@@ -474,11 +475,12 @@ def _joint_names(view: View, span: tuple[int, int], defined: list[Mention], whol
 _COLUMN_TITLE = re.compile(r"序号|排序|名次|排名|[\u4e00-\u9fff]{0,8}(?:名称|单位|人|方|供应商|类别|金额|总价|价格|备注|编号|日期|时间|地点|地址|电话|"
                            r"联系方式|内容|期限|工期|数量)"
                            r"(?:[（(][^）)]{1,6}[）)])?")
-_COLUMN_CELL = re.compile(r"\n[ \t]*(?:采购人|招标人|客户|业主|甲方|发包人|发包方|建设单位|招标单位|采购单位|中标人|中标单位|中标供应商|"
-                          r"成交供应商|成交人|中标方)[ \t]*(?:名称)?[ \t]*\n")
+_BUYER_COLUMN_WORDS = "采购人|招标人|客户|业主|甲方|发包人|发包方|建设单位|招标单位|采购单位"
+_WINNER_COLUMN_WORDS = "中标人|中标单位|中标供应商|成交供应商|成交人|中标方"
+_COLUMN_CELL = re.compile(rf"\n[ \t]*(?:{_BUYER_COLUMN_WORDS}|{_WINNER_COLUMN_WORDS})[ \t]*(?:名称)?[ \t]*\n")
 _RANK_COLUMN = re.compile(r"排序|名次|排名")
-_BUYER_COLUMN = re.compile(r"(?:采购人|招标人|客户|业主|甲方|发包人|发包方|建设单位|招标单位|采购单位)(?:名称)?")
-_WINNER_COLUMN = re.compile(r"(?:中标人|中标单位|中标供应商|成交供应商|成交人|中标方)(?:名称)?")
+_BUYER_COLUMN = re.compile(rf"(?:{_BUYER_COLUMN_WORDS})(?:名称)?")
+_WINNER_COLUMN = re.compile(rf"(?:{_WINNER_COLUMN_WORDS})(?:名称)?")
 
 
 def _table_row(view: View, defined: list[Mention]) -> list[Mention]:
