@@ -10,6 +10,7 @@ from ..executors import make_executor
 from ..reanalyze import reanalyze
 from ..store import StoreError
 from .common import console, db_option, err_console, fail, open_store
+from .link import relink, report
 
 
 @click.command("analyze")
@@ -45,6 +46,7 @@ def command(db_path, codebook_path, engine, quiet):
         with progress:
             task = progress.add_task("analyse", total=total)
             result = reanalyze(store, executor, codebook_path, on_document=lambda _: progress.advance(task))
+        linked = relink(store, db_path)
     except (StoreError, CodebookError) as e:
         fail(str(e))
     except KeyboardInterrupt:
@@ -56,6 +58,7 @@ def command(db_path, codebook_path, engine, quiet):
     c = result.counts
     console.print(f"{c['documents']} documents analysed with codebook {result.codebook_version}: {c['facts']} facts"
                   f" -> {db_path}")
+    report(linked, db_path)
     if result.failures:
         err_console.print(f"{len(result.failures)} documents could not be analysed:")
         for doc_id, reason in result.failures[:20]:

@@ -12,6 +12,7 @@ from ..ocr import OcrSettings, OcrSettingsError, default_cache_dir
 from ..pipeline import ingest
 from ..store import StoreError
 from .common import console, db_option, err_console, fail, open_store
+from .link import relink, report
 
 
 @click.command("ingest")
@@ -78,6 +79,7 @@ def command(paths, db_path, engine, retry_failed, max_depth, max_file_mb, max_ar
 
             result = ingest(list(paths), store, executor, limits, retry_failed=retry_failed, on_document=tick,
                             codebook_path=codebook_path, ocr=ocr)
+        linked = relink(store, db_path)
     except (StoreError, CodebookError) as e:
         fail(str(e))
     except KeyboardInterrupt:
@@ -91,6 +93,7 @@ def command(paths, db_path, engine, retry_failed, max_depth, max_file_mb, max_ar
     rate = new / result.seconds if result.seconds else 0.0
     console.print(f"{c['seen']} seen, {new} new ({c['ok']} ok, {c['needs_ocr']} need OCR, {c['empty']} empty, {c['failed']} failed), "
                   f"{c['already_stored']} already stored; {result.seconds:.1f} s, {rate:.1f} docs/s -> {db_path}")
+    report(linked, db_path)
     if result.failed:
         err_console.print(f"{result.failed} documents failed; see `tenderlens stats --db {db_path}` for reasons")
         sys.exit(1)

@@ -1,0 +1,177 @@
+"""Link the documents of one procurement into purchases: pure, document views in, links out.
+
+A link needs one of these, each found inside a block of documents that share a key, so
+the work grows with the corpus, not with its square:
+  project_number    the same project number after normalisation, and no two different buyers;
+  near_duplicate    the same notice republished: MinHash LSH (datasketch) over character
+                    5-grams, Jaccard >= NEAR_DUP, same stage, and no amount, supplier or
+                    project number that differs;
+  buyer_title       the same buyer and the same title once stage words are removed (stages.yaml),
+                    different stages whose dates follow the stage order;
+  shortlist_winner  an award's winner is a bidder of a shortlist at the same price (to the cent).
+Every link keeps its reason and the value the documents share.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+from datasketch import MinHash, MinHashLSH
+
+from ..model import Link
+
+NEAR_DUP = 0.9
+NUM_PERM = 64
+SHINGLE = 5
+# Text past this many characters adds nothing to telling copies apart, only time.
+TEXT_MAX = 20_000
+# A project number shorter than this (1, 01, A) names nothing across documents.
+PROJECT_MIN = 6
+
+
+@dataclass
+class DocView:
+    """What linking reads of one document (built from its facts by purchases.build)."""
+
+    doc_id: str
+    stage: str | None = None
+    date: str | None = None
+    title: str | None = None
+    buyer: str | None = None                  # organisation id
+    suppliers: list[str] = field(default_factory=list)   # organisation ids
+    bidders: list[tuple[str, float | None]] = field(default_factory=list)  # (organisation id, price)
+    project_number: str | None = None
+    amount: float | None = None               # the award or contract price in yuan, where stated
+    text: str = ""
+
+
+@lru_cache(maxsize=1)
+def _stage_words() -> dict:
+    return yaml.safe_load(Path(__file__).with_name("stages.yaml").read_text(encoding="utf-8"))
+
+
+def project_key(number: str | None) -> str | None:
+    if not number:
+        return None
+    k = re.sub(r"[\s\u3000]", "", unicodedata.normalize("NFKC", number)).upper().replace("（", "(").replace("）", ")")
+    return k if len(k) >= PROJECT_MIN and any(c.isdigit() for c in k) else None
+
+
+def title_key(title: str | None) -> str | None:
+    """A title without its stage words and re-tender marks, or None when too little is left to name a purchase."""
+    if not title:
+        return None
+    words = _stage_words()
+    t = re.sub(r"\s+", "", unicodedata.normalize("NFKC", title))
+    t = re.sub(words["retender"], "", t)
+    changed = True
+    while changed:
+        changed = False
+        for s in sorted(words["title_suffixes"], key=len, reverse=True):
+            if t.endswith(s) and len(t) > len(s):
+                t, changed = t[: -len(s)], True
+        t = re.sub(words["retender"] + "$", "", t)
+    return t if len(t) >= 6 else None
+
+
+def _minhash(text: str) -> MinHash:
+    text = re.sub(r"\s+", "", text[:TEXT_MAX])
+    shingles = {text[i:i + SHINGLE].encode("utf-8") for i in range(max(1, len(text) - SHINGLE + 1))}
+    m = MinHash(num_perm=NUM_PERM, seed=1)
+    m.update_batch(list(shingles))
+    return m
+
+
+def _differ(a, b) -> bool:
+    return a is not None and b is not None and a != b
+
+
+def _copies(a: DocView, b: DocView) -> bool:
+    """Whether two near-identical texts can be copies of one notice: nothing they state differs."""
+    return (a.stage == b.stage and not _differ(project_key(a.project_number), project_key(b.project_number))
+            and not _differ(a.amount, b.amount) and not _differ(a.buyer, b.buyer)
+            and not (a.suppliers and b.suppliers and set(a.suppliers) != set(b.suppliers)))
+
+
+def links(docs: Iterable[DocView]) -> list[Link]:
+    docs = list(docs)
+    out: list[Link] = []
+    by_project: dict[str, list[DocView]] = defaultdict(list)
+    for d in docs:
+        k = project_key(d.project_number)
+        if k:
+            by_project[k].append(d)
+    for k, block in by_project.items():
+        for i, a in enumerate(block[1:], 1):
+            # Chain to the first document of the same buyer (or none stated): one link per document.
+            b = next((x for x in block[:i] if not _differ(x.buyer, a.buyer)), None)
+            if b:
+                out.append(Link(b.doc_id, a.doc_id, "project_number", k))
+
+    lsh = MinHashLSH(threshold=NEAR_DUP, num_perm=NUM_PERM)
+    view = {d.doc_id: d for d in docs}
+    hashes: dict[str, MinHash] = {}
+    for d in docs:
+        if len(d.text) < 50:
+            continue
+        m = _minhash(d.text)
+        for other in lsh.query(m):
+            similarity = m.jaccard(hashes[other])
+            if similarity >= NEAR_DUP and _copies(view[other], d):
+                out.append(Link(other, d.doc_id, "near_duplicate", f"jaccard {similarity:.2f}"))
+                break
+        hashes[d.doc_id] = m
+        lsh.insert(d.doc_id, m)
+
+    order = {s: i for i, s in enumerate(_stage_words()["order"])}
+    by_title: dict[tuple[str, str], list[DocView]] = defaultdict(list)
+    for d in docs:
+        t = title_key(d.title)
+        if t and d.buyer:
+            by_title[(d.buyer, t)].append(d)
+    for (_, t), block in by_title.items():
+        block.sort(key=lambda d: (d.date or "", order.get(d.stage or "", 99)))
+        for a, b in zip(block, block[1:]):
+            if a.stage != b.stage and order.get(a.stage or "", 99) <= order.get(b.stage or "", 99):
+                out.append(Link(a.doc_id, b.doc_id, "buyer_title", t))
+
+    bids: dict[tuple[str, float], list[DocView]] = defaultdict(list)
+    for d in docs:
+        if d.stage == "shortlist":
+            for org, price in d.bidders:
+                if price:
+                    bids[(org, round(price, 2))].append(d)
+    for d in docs:
+        if d.stage in ("award", "contract") and d.amount:
+            for org in d.suppliers:
+                for s in bids.get((org, round(d.amount, 2)), []):
+                    if not _differ(s.buyer, d.buyer):
+                        out.append(Link(s.doc_id, d.doc_id, "shortlist_winner", f"{org} at {d.amount:.2f}"))
+    return out
+
+
+def groups(doc_ids: Iterable[str], found: Iterable[Link]) -> list[list[str]]:
+    """The purchases: connected documents, each group sorted, groups in order of their first document."""
+    up = {d: d for d in doc_ids}
+
+    def find(x):
+        while up[x] != x:
+            up[x] = up[up[x]]
+            x = up[x]
+        return x
+
+    for link in found:
+        if link.doc_a in up and link.doc_b in up:
+            ra, rb = find(link.doc_a), find(link.doc_b)
+            if ra != rb:
+                up[max(ra, rb)] = min(ra, rb)
+    members: dict[str, list[str]] = defaultdict(list)
+    for d in up:
+        members[find(d)].append(d)
+    return sorted((sorted(g) for g in members.values()), key=lambda g: g[0])
