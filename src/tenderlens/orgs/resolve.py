@@ -140,11 +140,12 @@ def resolve(mentions: Iterable[Mention], defined: Iterable[Found] = (), codes: I
         members[groups.find(k)].append(k)
     orgs: dict[str, Organisation] = {}
     org_of_key: dict[str, str] = {}
-    for root, keys in members.items():
-        keys.sort()
-        code = groups.code.get(root)
+    for keys in sorted(sorted(ks) for ks in members.values()):
+        code = groups.code.get(groups.find(keys[0]))
         vid = next((vendor_of[k] for k in keys if k in vendor_of), None)
         oid = _id("code:" + code if code else "vendor:" + vid if vid else "name:" + keys[0])
+        if oid in orgs or split.intersection(keys):   # a name split off leaves the strong id to the rest
+            oid = _id("name:" + keys[0])
         counts = Counter()
         for k in keys:
             counts.update(written[k])
