@@ -8,7 +8,8 @@ the work grows with the corpus, not with its square:
                     project number that differs;
   buyer_title       the same buyer and the same title once stage words are removed (stages.yaml),
                     different stages whose dates follow the stage order;
-  shortlist_winner  an award's winner is a bidder of a shortlist at the same price (to the cent).
+  shortlist_winner  an award's winner is a bidder of a shortlist at the same price (to the cent);
+  shortlist_title   an award's winner is a bidder of a shortlist with the same title (stage words removed).
 Every link keeps its reason and the value the documents share.
 """
 from __future__ import annotations
@@ -142,17 +143,26 @@ def links(docs: Iterable[DocView]) -> list[Link]:
                 out.append(Link(a.doc_id, b.doc_id, "buyer_title", t))
 
     bids: dict[tuple[str, float], list[DocView]] = defaultdict(list)
+    lists: dict[str, list[DocView]] = defaultdict(list)
     for d in docs:
         if d.stage == "shortlist":
             for org, price in d.bidders:
                 if price:
                     bids[(org, round(price, 2))].append(d)
+            if title_key(d.title):
+                lists[title_key(d.title)].append(d)
     for d in docs:
-        if d.stage in ("award", "contract") and d.amount:
-            for org in d.suppliers:
-                for s in bids.get((org, round(d.amount, 2)), []):
-                    if not _differ(s.buyer, d.buyer):
-                        out.append(Link(s.doc_id, d.doc_id, "shortlist_winner", f"{org} at {d.amount:.2f}"))
+        if d.stage not in ("award", "contract"):
+            continue
+        for org in d.suppliers:
+            priced = bids.get((org, round(d.amount, 2)), []) if d.amount else []
+            for s in priced:
+                if not _differ(s.buyer, d.buyer):
+                    out.append(Link(s.doc_id, d.doc_id, "shortlist_winner", f"{org} at {d.amount:.2f}"))
+            # A shortlist often names no buyer: its title and the winner among its bidders tie it to the award.
+            for s in lists.get(title_key(d.title) or "", []):
+                if s not in priced and org in {b for b, _ in s.bidders} and not _differ(s.buyer, d.buyer):
+                    out.append(Link(s.doc_id, d.doc_id, "shortlist_title", f"{org} in {title_key(d.title)}"))
     return out
 
 
