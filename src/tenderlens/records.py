@@ -51,5 +51,6 @@ def document_records(store: Store, masked: bool = True) -> Iterator[dict]:
 
 
 def document_record(store: Store, doc_id: str, masked: bool = True) -> dict:
-    record = summarise(doc_id, facts_of(store, doc_id), store.sources(doc_id))
+    row = store.db.execute("SELECT title FROM documents WHERE id = ?", (doc_id,)).fetchone()
+    record = summarise(doc_id, facts_of(store, doc_id), store.sources(doc_id), row[0] if row else None)
     return _masked(record) if masked else record

@@ -16,7 +16,9 @@ AMOUNT_PREFERENCE = ("award", "contract", "ceiling", "budget", "unknown")
 # A tender has no award yet: its budget is the figure it announces; prices in its contract
 # template and per-lot figures repeated through the file come after.
 TENDER_PREFERENCE = ("budget", "ceiling", "award", "contract", "unknown")
-FIELDS = ("is_surveillance", "notice_type", "date", "buyer", "contract_party", "agent", "project_number", "region")
+FIELDS = ("is_surveillance", "notice_type", "method", "date", "buyer", "contract_party", "agent", "project_number",
+          "consortium", "region")
+ROLES = ("budget", "ceiling", "award", "contract")
 
 
 def _evidence(f: Fact) -> dict:
@@ -42,6 +44,11 @@ def _pick_amount(amounts: list[Fact], tender: bool = False) -> Fact | None:
     breakdown (其中：建安费..., 预备费...) are parts of the price stated before them, not the price."""
     if not amounts:
         return None
+    # A figure the notice labels with its role (中标价(元) | 180014035.01) is the notice's own statement.
+    labelled = [f for f in amounts if (f.value or {}).get("label")]
+    if labelled:
+        rank = {r: i for i, r in enumerate(TENDER_PREFERENCE if tender else AMOUNT_PREFERENCE)}
+        return min(labelled, key=lambda f: rank.get(f.value.get("role"), len(rank)))
     kept = [f for f in amounts if not (f.value or {}).get("replaced")] or amounts
     cny = [f for f in kept if not (f.value or {}).get("part")] or kept
     totals = [f for f in cny if (f.value or {}).get("total") and _sums_earlier(f, kept)]
@@ -111,7 +118,22 @@ def _sums_neighbours(at: int, values: list[float], slack: float = 0.0, most: int
     return False
 
 
-def summarise(doc_id: str, facts: Iterable[Fact], sources: list[str] | None = None) -> dict:
+def _amounts_by_role(amounts: list[Fact], evidence: dict) -> dict:
+    """Each role's amount, kept apart: the labelled one, else the first the prose gives that role; in yuan,
+    or the value dict of an amount in another currency."""
+    out = {}
+    for role in ROLES:
+        of_role = [f for f in amounts if (f.value or {}).get("role") == role and not f.value.get("replaced")
+                   and not f.value.get("part")]
+        if not of_role:
+            continue
+        f = next((f for f in of_role if f.value.get("label")), of_role[0])
+        out[role] = f.value["yuan"] if f.value.get("currency", "CNY") == "CNY" else f.value
+        evidence[f"amounts.{role}"] = _evidence(f)
+    return out
+
+
+def summarise(doc_id: str, facts: Iterable[Fact], sources: list[str] | None = None, title: str | None = None) -> dict:
     by_key: dict[str, list[Fact]] = {}
     tags = []
     for f in sorted(facts, key=lambda f: (f.page, f.start, f.key)):
@@ -120,7 +142,7 @@ def summarise(doc_id: str, facts: Iterable[Fact], sources: list[str] | None = No
         elif f.kind == "field":
             by_key.setdefault(f.key, []).append(f)
 
-    record = {"doc_id": doc_id, "sources": sources or []}
+    record = {"doc_id": doc_id, "title": title, "sources": sources or []}
     evidence: dict[str, dict] = {}
     for key in FIELDS:
         f = by_key[key][0] if key in by_key else None
@@ -140,6 +162,10 @@ def summarise(doc_id: str, facts: Iterable[Fact], sources: list[str] | None = No
     record["amount"] = value
     if amount:
         evidence["amount"] = _evidence(amount)
+    record["amounts"] = _amounts_by_role(by_key.get("amount", []), evidence)
+    record["bidders"] = [dict(f.value) for f in by_key.get("bidder", [])]
+    if record["bidders"]:
+        evidence["bidders"] = _evidence(by_key["bidder"][0])
     record["tags"] = tags
     record["evidence"] = evidence
     return record

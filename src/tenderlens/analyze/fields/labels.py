@@ -1,0 +1,371 @@
+"""Labelled values: what a notice prints after a label of the lexicon (labels.yaml), in any format.
+
+Government notices are mostly forms: `采购人：NAME` lines, the numbered sections of the national
+templates (一、项目编号：…, 八、1.采购人信息 名称：…), and tables. Extraction writes a table row as
+a line of tab-separated cells, or, where the page's source breaks lines between cells, one cell a
+line with rows apart by a blank line; both are read here as rows of cells:
+- a label opening a cell, then its value in the same cell (`招标人：NAME`) or in the next cell
+  (`中标价(元)` | `180014035.01`; a unit alone in a cell between them is the label's: `拟中标金额 | (万元) | 326.64`);
+- a row that a bidder column opens (`中标候选人名称 | A | B | C`), or a header row of bidder columns
+  (`序号 | 供应商名称 | 投标报价 | 名次`) over rows of values.
+A label opens a cell when only a section number (一、, 1.2, （三）) or an ordinal (第一中标候选人) stands
+before it. Every value keeps its span in the page text.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .evidence import View
+from .lexicon import Label, lexicon
+
+_NUMBERING = re.compile(r"(?:[一二三四五六七八九十]{1,3}[、.．]|\d{1,2}(?:[.．、]\d{1,2})*[.．、]?|[（(][一二三四五六七八九十\d]{1,3}[)）]|\s)*")
+_ORDINAL = re.compile(r"\s*第([一二三四五六七八九十\d]{1,2})\s*$")
+# After the label: its role or unit in brackets, 名称 (采购人名称), a heading word (采购人信息), a colon.
+_SUFFIX = re.compile(r"(?P<note>(?:[ \u3000]*[（(][^（()）\n]{1,12}[)）])*)[ \u3000]*(?P<name>名[ \u3000]*称)?[ \u3000]*"
+                     r"(?P<info>信息|基本情况|情况)?[ \u3000]*(?P<colon>[:：])?")
+_UNIT_CELL = re.compile(r"[（(][^（()）\n]{1,12}[)）][:：]?")
+_CELL_END = re.compile(r"[\t\n]")
+# Where a value written on a line with others stops: two spaces, or a space then another label (地址：).
+_VALUE_END = re.compile(r"\s{2,}|\s+\S{1,10}[:：]|[；;。]")
+_NAME_CELL = re.compile(r"(?:单位)?名\s*称\s*[:：]")
+_EMPTY = re.compile(r"[/／\\\-—－无空略详见同上*\s]*")
+_NUMBER = re.compile(r"(?:人民币)?[￥¥]?\s*(?P<num>\d{1,3}(?:[,，]\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)\s*(?P<unit>万元|亿元|元)?(?:整)?")
+_ORDINALS = {c: i for i, c in enumerate("一二三四五六七八九十", 1)}
+_CONSORTIUM_ROLE = re.compile(r"[（(](?:联合体)?(?:牵头人|牵头方|牵头单位|主办方|主体|成员单位|成员方|成员)[)）]"
+                              r"|(?:联合体)?(?:牵头人|牵头方|牵头单位|成员单位|成员方|成员)\s*[:：]")
+_MEMBER_SPLIT = re.compile(r"[、，,；;/]|(?<=[司院所局心队])(?:和|与|及)")
+
+
+@dataclass
+class Value:
+    label: Label
+    printed: str       # the label as the notice prints it, brackets included (中标价(元))
+    note: str          # what the brackets after the label hold: a role or unit (甲方, 元, 万元, %)
+    view: View
+    start: int         # the value's span in view positions
+    end: int
+    rank: int | None = None   # 第一中标候选人: the ordinal before the label
+
+    @property
+    def text(self) -> str:
+        """The value as shown: Chinese without the layout's whitespace, Latin with single spaces."""
+        s, e = self.view.span(self.start, self.end)
+        raw = self.view.page.text[s:e]
+        return re.sub(r"\s+", "", raw) if re.search(r"[\u4e00-\u9fff]", raw) else " ".join(raw.split())
+
+
+@dataclass
+class Bidder:
+    name: Value
+    price_text: str | None
+    price: float | None
+    rank: int | None
+
+
+@dataclass
+class Reading:
+    values: list[Value]
+    bidders: list[Bidder]
+
+    def first(self, field: str, role: str = "") -> Value | None:
+        vs = [v for v in self.values if v.label.field == field and (not role or v.label.role == role)]
+        return min(vs, key=lambda v: (v.label.order, v.view.page.n, v.start)) if vs else None
+
+
+def _cell_end(page: str, at: int) -> int:
+    m = _CELL_END.search(page, at)
+    return m.start() if m else len(page)
+
+
+def _next_cell(page: str, at: int) -> tuple[int, int] | None:
+    """The next non-empty cell after position `at` (a cell end), within one blank line."""
+    i = at
+    while i < len(page) and page[i] in " \t\n\u3000":
+        i += 1
+    if i >= len(page) or page.count("\n", at, i) > 2:
+        return None
+    return i, _cell_end(page, i)
+
+
+def _row(page: str, start: int) -> tuple[list[tuple[int, int]], int]:
+    """The cells of the row that a cell at `start` opens, as page spans, and where the row ends: the
+    line's tab-separated cells, or, on a line without tabs, the lines up to the next blank line."""
+    line_end = page.find("\n", start)
+    line_end = len(page) if line_end < 0 else line_end
+    if "\t" in page[start:line_end]:
+        end = line_end
+    else:
+        end = page.find("\n\n", start)
+        end = len(page) if end < 0 else end
+    cells, at = [], start
+    while at < end:
+        e = min(_cell_end(page, at), end)
+        if page[at:e].strip():
+            s = at + len(page[at:e]) - len(page[at:e].lstrip())
+            cells.append((s, s + len(page[s:e].rstrip())))
+        at = e + 1
+    return cells, end
+
+
+def _label_cell(page: str, s: int, e: int) -> Label | None:
+    """The bidder column label that fills a cell, with its brackets (投标报价(元/%))."""
+    lex = lexicon()
+    m = lex.pattern.match(re.sub(r"\s+", "", page[s:e]))
+    if not m:
+        return None
+    rest = re.sub(r"\s+", "", page[s:e])[m.end():]
+    if rest and not re.fullmatch(r"(?:[（(][^（()）]{1,12}[)）])*[:：]?", rest):
+        return None
+    return lex.label(m.group())
+
+
+def read(views: list[View]) -> Reading:
+    lex = lexicon()
+    values: list[Value] = []
+    bidders: list[Bidder] = []
+    listed: list[Bidder] = []
+    rows_read: set[tuple[int, int]] = set()
+    unranked = any(lex.unranked.search(v.text) for v in views)
+    for view in views:
+        page = view.page.text
+        for m in lex.pattern.finditer(view.text):
+            ts = view.map.to_text(m.start())
+            cell = max(page.rfind("\n", 0, ts), page.rfind("\t", 0, ts)) + 1
+            before = page[cell:ts]
+            rank = None
+            ordinal = _ORDINAL.search(before)
+            if ordinal:
+                before = before[:ordinal.start()]
+                rank = _ORDINALS.get(ordinal.group(1)) or (int(ordinal.group(1)) if ordinal.group(1).isdigit() else None)
+            if len(before) > 16 or not _NUMBERING.fullmatch(before):
+                continue
+            label = lex.label(m.group())
+            te = view.map.to_text(m.end() - 1) + 1
+            suffix = _SUFFIX.match(page, te)
+            note = re.sub(r"[\s（()）]+", "", suffix.group("note"))
+            after = suffix.end()
+            end = _cell_end(page, after)
+            if label.field == "bidder" and not suffix.group("colon") and not rank:
+                if not page[after:end].strip() and (view.page.n, cell) not in rows_read:
+                    bidders += _table(view, cell, rows_read)
+                continue
+            rest = page[after:end]
+            if rest.strip() and not suffix.group("colon"):
+                continue   # 采购人委托…, 采购人地址: prose or another field, not this label's value
+            span = _inline(page, after, end) if rest.strip() else None
+            if span is None and not rest.strip():
+                nxt = _next_cell(page, end)
+                if nxt and _UNIT_CELL.fullmatch(page, *nxt):     # 拟中标金额 | (万元) | 326.64
+                    note += re.sub(r"[\s（()）:：]+", "", page[nxt[0]:nxt[1]])
+                    nxt = _next_cell(page, nxt[1])
+                if nxt and suffix.group("info"):                   # 采购人信息 | 名称：NAME
+                    name = _NAME_CELL.match(page, nxt[0])
+                    nxt = (name.end(), nxt[1]) if name else None
+                if nxt and not _is_label(page, *nxt):
+                    span = _inline(page, nxt[0], nxt[1])
+            if span is None:
+                continue
+            printed = page[ts:suffix.end()].strip()
+            field = "bidder" if label.field == "bidder" else label.field
+            v = Value(label, printed, note, view, *view.locate(*span), rank=rank)
+            if field == "bidder":
+                if label.role == "name":
+                    listed += _listed(v, None if unranked else rank)
+            elif _acceptable(v):
+                values.append(v)
+    # Candidates named in a line (第一中标候选人：A; 中标候选人：A、B) where no table lists them.
+    return Reading(values, bidders or listed)
+
+
+def _listed(v: Value, rank: int | None) -> list[Bidder]:
+    """The bidders a label's value names: one, or several apart by 、 (a consortium, 联合体, stays whole)."""
+    if rank or "联合体" in v.text:
+        return [Bidder(v, None, None, rank)] if _plausible(v.text) else []
+    out, at = [], v.start
+    for part in re.split(r"(、)", v.view.text[v.start:v.end]):
+        if part != "、" and _plausible(part):
+            out.append(Bidder(Value(v.label, v.printed, v.note, v.view, at, at + len(part)), None, None, None))
+        at += len(part)
+    return out
+
+
+def _inline(page: str, start: int, end: int) -> tuple[int, int] | None:
+    """The value that starts at `start` in a cell ending at `end`, trimmed."""
+    while start < end and page[start] in " \u3000":
+        start += 1
+    stop = _VALUE_END.search(page, start, end)
+    stop = stop.start() if stop else end
+    while stop > start and page[stop - 1] in " \u3000，,。.；;":
+        stop -= 1
+    return (start, stop) if stop > start else None
+
+
+def _is_label(page: str, s: int, e: int) -> bool:
+    compact = re.sub(r"\s+", "", page[s:e])
+    m = lexicon().pattern.match(compact)
+    return bool(m) and bool(re.fullmatch(r"(?:[（(][^（()）]{1,12}[)）])*(?:名称)?[:：]?.*", compact[m.end():])) and (
+        m.end() == len(compact) or compact[m.end()] in "（(：:名")
+
+
+def _plausible(name: str) -> bool:
+    return 2 <= len(name) <= 80 and not _EMPTY.fullmatch(name) and not re.search(r"[:：]", name) and bool(
+        re.search(r"[\u4e00-\u9fffA-Za-z]", name))
+
+
+def _acceptable(v: Value) -> bool:
+    text = v.text
+    if v.label.field == "project_number":
+        return 3 <= len(text) <= 60 and bool(re.search(r"\d", text)) and not re.search(r"[\u4e00-\u9fff]{4}", text)
+    if v.label.field in ("buyer", "agent", "winner"):
+        return _plausible(text) and not text.startswith(("详见", "见", "同上"))
+    return bool(text.strip())
+
+
+def _table(view: View, cell: int, rows_read: set) -> list[Bidder]:
+    """Bidders of the table whose row opens at `cell`: rows that bidder columns open (名次 | 第一名 | 第二名,
+    中标候选人名称 | A | B), or a header row of bidder columns over rows of values."""
+    page = view.page.text
+    cells, end = _row(page, cell)
+    labels = [_label_cell(page, *c) for c in cells]
+    columns = [l.role if l and l.field == "bidder" else None for l in labels]
+    notes = [re.sub(r"[\s（()）:：]+", "", page[c[0]:c[1]])[len(l.text):] if l else "" for c, l in zip(cells, labels)]
+    series: dict[str, tuple[list[tuple[int, int]], str]] = {}
+    if sum(1 for c in columns if c) >= 2 and "name" in columns:
+        # A header row: each following row with as many cells holds one bidder.
+        rows_read.add((view.page.n, cell))
+        at = end
+        data: list[list[tuple[int, int]]] = []
+        while True:
+            nxt = _next_cell(page, at)
+            if not nxt:
+                break
+            row, row_end = _row(page, nxt[0])
+            if len(row) != len(cells):
+                break
+            data.append(row)
+            at = row_end
+        for i, col in enumerate(columns):
+            if col and col not in series:
+                series[col] = ([r[i] for r in data], notes[i])
+    else:
+        # Rows that bidder columns open, one after another (a table turned on its side).
+        at = cell
+        while True:
+            row, row_end = _row(page, at)
+            label = _label_cell(page, *row[0]) if row else None
+            if label and label.field == "bidder" and len(row) > 1:
+                rows_read.add((view.page.n, at))
+                note = re.sub(r"[\s（()）:：]+", "", page[row[0][0]:row[0][1]])[len(label.text):]
+                series.setdefault(label.role, (row[1:], note))
+            elif row and label is None and series:
+                break
+            nxt = _next_cell(page, row_end)
+            if not nxt or len(series) == 3:
+                break
+            at = nxt[0]
+    names = series.get("name", ([], ""))[0]
+    out = []
+    for i, (s, e) in enumerate(names):
+        name = Value(lexicon().label("供应商名称"), "", "", view, *view.locate(s, e))
+        if not _plausible(name.text):
+            continue
+        price_text = price = rank = None
+        if "price" in series and len(series["price"][0]) == len(names):
+            ps, pe = series["price"][0][i]
+            price_text = page[ps:pe].strip()
+            price = _price(price_text, series["price"][1])
+        if "rank" in series and len(series["rank"][0]) == len(names):
+            rs, re_ = series["rank"][0][i]
+            rank = _rank(page[rs:re_])
+        out.append(Bidder(name, price_text, price, rank))
+    return out
+
+
+def _price(text: str, note: str) -> float | None:
+    """A bid price in yuan, when the cell is a plain amount: not a rate (投标报价(%)), not free text.
+    Under a column that allows both (投标报价(元/%)) a figure of 100 or less is a rate."""
+    parsed = _figure(text, note)
+    return parsed[0] if parsed else None
+
+
+def _figure(text: str, note: str) -> tuple[float, float, str] | None:
+    """(yuan, number as printed, unit) of a plain amount, the unit from the text or else the label's note."""
+    m = _NUMBER.fullmatch(text.strip())
+    if not m:
+        return None
+    number = float(m.group("num").replace(",", "").replace("，", ""))
+    unit = m.group("unit") or ("万元" if "万元" in note else "亿元" if "亿元" in note else "元")
+    if "%" in note and ("元" not in note or number <= 100):
+        return None
+    return round(number * {"元": 1, "万元": 1e4, "亿元": 1e8}[unit], 2), number, unit
+
+
+def _rank(text: str) -> int | None:
+    m = re.search(r"\d+|[一二三四五六七八九十]", text)
+    if not m:
+        return None
+    return int(m.group()) if m.group().isdigit() else _ORDINALS[m.group()]
+
+
+def amount_of(v: Value) -> dict | None:
+    """A labelled amount as an amount value (as in amounts.py): yuan from a plain figure, the unit from
+    the label's brackets; None for a rate (中标价(%)) or free text (中标价(报价承诺))."""
+    parsed = _figure(v.text, v.note)
+    if not parsed:
+        return None
+    yuan, number, unit = parsed
+    return {"yuan": yuan, "currency": "CNY", "amount": number, "unit": unit, "role": v.label.role, "label": True}
+
+
+def consortium_members(text: str) -> list[str] | None:
+    """The members of a consortium winner as printed (A、B联合体; 联合体牵头人：A 成员：B), or None."""
+    if "联合体" not in text:
+        return None
+    body = re.sub(r"[（(]?联合体[)）]?$", "", _CONSORTIUM_ROLE.sub("、", text)).strip("、，, ")
+    members = [m.strip() for m in _MEMBER_SPLIT.split(body) if m.strip()]
+    members = [re.sub(r"^(?:联合体|牵头人|成员)", "", m) for m in members]
+    return members if len(members) >= 2 and all(len(m) >= 4 for m in members) else None
+
+
+def method_of(text: str) -> str | None:
+    """The method code a value or title names, or None."""
+    for code, rx in lexicon().methods:
+        if rx.search(text):
+            return code
+    return None
+
+
+def label_facts(reading: Reading, make) -> list:
+    """Facts of the labelled values: per field the value of the label listed first (project number,
+    buyer, agent, method, each amount role); every winner label's winners, a consortium's members each a
+    supplier and the consortium as printed; every bidder of a shortlist table."""
+    facts = []
+    for field in ("buyer", "agent", "project_number"):
+        v = reading.first(field)
+        if v:
+            facts.append(make(v.view, v.start, v.end, field, v.text, "fields.labels"))
+    method = reading.first("method")
+    if method:
+        facts.append(make(method.view, method.start, method.end, "method", method_of(method.text) or "other", "fields.labels"))
+    for role in ("budget", "ceiling", "award", "contract"):
+        for v in sorted((v for v in reading.values if v.label.field == "amount" and v.label.role == role),
+                        key=lambda v: (v.label.order, v.view.page.n, v.start)):
+            value = amount_of(v)
+            if value:
+                facts.append(make(v.view, v.start, v.end, "amount", value, "fields.labels"))
+                break
+    seen: set[str] = set()
+    for v in (v for v in reading.values if v.label.field == "winner"):
+        members = consortium_members(v.text)
+        if members:
+            facts.append(make(v.view, v.start, v.end, "consortium", v.text, "fields.labels"))
+        for name in members or [v.text]:
+            if name not in seen:
+                seen.add(name)
+                facts.append(make(v.view, v.start, v.end, "supplier", name, "fields.labels"))
+    for b in reading.bidders:
+        facts.append(make(b.name.view, b.name.start, b.name.end, "bidder",
+                          {"name": b.name.text, "price": b.price, "price_text": b.price_text, "rank": b.rank},
+                          "fields.labels"))
+    return facts
