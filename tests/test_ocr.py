@@ -295,7 +295,7 @@ def test_bad_language_is_an_error_before_any_work(eval_dir, tmp_path):
 
 def test_words_join_without_cjk_spaces_and_spans_survive_normalisation():
     """Tesseract's word stream for a mixed line: spans must index the normalised text exactly."""
-    from tenderlens.ocr.engine import LINE, NONE, PARA, Word
+    from tenderlens.ocr.words import LINE, NONE, PARA, Word
     from tenderlens.ocr.layout import assemble, normalised
 
     stream = [("采", NONE), ("购", NONE), ("ＧＰＳ", NONE), ("定位", NONE), ("，", NONE), ("金额", NONE),

@@ -32,6 +32,9 @@ from .link import relink, report
 @click.option("--ocr", "ocr_mode", type=click.Choice(["auto", "always", "never"]), default="auto", show_default=True,
               help="auto: OCR scanned PDF pages and images (pages without a usable text layer); always: every PDF"
                    " page and image, replacing the text layer; never: leave them marked as needing OCR.")
+@click.option("--ocr-engine", type=click.Choice(["auto", "tesseract", "ppocr"]), default="auto", show_default=True,
+              help="auto: PP-OCR reads Chinese and mixed pages, Tesseract English ones (chosen page by page);"
+                   " tesseract or ppocr: that engine reads every page.")
 @click.option("--ocr-lang", default="chi_sim+eng", show_default=True,
               help="Tesseract languages joined by +, e.g. eng, chi_tra+eng (see `tesseract --list-langs`).")
 @click.option("--ocr-dpi", type=int, default=300, show_default=True, help="Resolution PDF pages are rendered at for OCR.")
@@ -40,7 +43,7 @@ from .link import relink, report
               help="Folder of cached OCR results, so a re-run does not OCR again; 'off' for none (env TENDERLENS_OCR_CACHE).")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
 def command(paths, db_path, engine, retry_failed, max_depth, max_file_mb, max_archive_mb, codebook_path,
-            ocr_mode, ocr_lang, ocr_dpi, ocr_cache, quiet):
+            ocr_mode, ocr_engine, ocr_lang, ocr_dpi, ocr_cache, quiet):
     """Ingest folders, files, zip/tar(.gz)/7z archives and WARC captures into the database.
 
     Each distinct file is stored once (its id is the SHA-256 of its bytes), with
@@ -52,9 +55,11 @@ def command(paths, db_path, engine, retry_failed, max_depth, max_file_mb, max_ar
     Example:
       tenderlens ingest ~/notices/ leaks.zip crawl.warc.gz --db notices.db
       tenderlens ingest foia-scans/ --ocr-lang eng --db notices.db
+      tenderlens ingest faxed-contracts/ --ocr always --ocr-engine ppocr --db notices.db
     """
     try:
-        ocr = OcrSettings(ocr_mode, ocr_lang, ocr_dpi, cache_dir=None if ocr_cache == "off" else ocr_cache)
+        ocr = OcrSettings(ocr_mode, ocr_lang, ocr_dpi, cache_dir=None if ocr_cache == "off" else ocr_cache,
+                          engine=ocr_engine)
     except OcrSettingsError as e:
         fail(str(e))
     try:
