@@ -7,7 +7,7 @@ import click
 
 from ..evaluate import GoldError, check_floors, load_gold, part_of, score
 from ..records import document_records
-from .common import console, fail, open_store, print_json
+from .common import console, fail, open_store, plain, print_json
 
 
 def _read_export(path: str) -> dict[str, dict]:
@@ -96,22 +96,22 @@ def _row(name: str, s: dict) -> str:
 
 
 def _print(result: dict, misses: int) -> None:
-    console.print(f"[bold]{result['gold']}[/bold]: {result['matched']} of {result['documents']} gold documents found")
+    console.print(plain((result["gold"], "bold"), f": {result['matched']} of {result['documents']} gold documents found"))
     header = f"  {'measure':<34} {'n':>5} {'prec':>7} {'recall':>7} {'F1':>7}"
     console.print(header)
     for name, s in result["fields"].items():
-        console.print(_row(name, s))
+        console.print(plain(_row(name, s)))
     if result["categories"]:
         for fam, s in result["families"].items():
-            console.print(_row(f"{fam}.* micro", s["micro"]) + f"   macro-F1 {s['macro_f1']:.3f}")
+            console.print(plain(_row(f"{fam}.* micro", s["micro"]) + f"   macro-F1 {s['macro_f1']:.3f}"))
         for name, s in result["categories"].items():
-            console.print(_row(name, s))
+            console.print(plain(_row(name, s)))
     shown = result["misses"] if misses == 0 else result["misses"][:misses]
     if shown:
         console.print(f"[bold]misses[/bold] ({len(result['misses'])}, {len(shown)} shown):")
     for m in shown:
         quote = f"“{m['quote']}”" if m.get("quote") else "(no quote)"
         reason = m.get("reason") or f"gold {m['gold']!r}, found {m['predicted']!r}"
-        console.print(f"  {m['doc']}  {m['field']}: {reason}  {quote}", markup=False)
+        console.print(plain(f"  {m['doc']}  {m['field']}: {reason}  {quote}"))
     for msg in result["failed_floors"]:
-        console.print(f"[red]below floor:[/red] {msg}")
+        console.print(plain(("below floor:", "red"), f" {msg}"))

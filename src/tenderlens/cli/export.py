@@ -1,12 +1,12 @@
 from __future__ import annotations
 
-import csv
 import json
 import sys
 
 import click
 
 from ..records import document_records
+from ..spreadsheet import write_csv
 from .common import db_option, fail, mask_option, open_store
 
 CSV_COLUMNS = ("doc_id", "sources", "is_surveillance", "notice_type", "date", "buyer", "contract_party", "agent",
@@ -57,11 +57,7 @@ def command(db_path, fmt, out_path, no_mask):
     try:
         records = document_records(store, masked=not no_mask)
         if fmt == "csv":
-            writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS)
-            writer.writeheader()
-            for rec in records:
-                writer.writerow(csv_row(rec))
-                n += 1
+            n = write_csv(out, CSV_COLUMNS, (csv_row(rec) for rec in records))
         elif fmt == "jsonl":
             for rec in records:
                 out.write(json.dumps(rec, ensure_ascii=False) + "\n")

@@ -11,7 +11,7 @@ from ..executors import make_executor
 from ..ocr import OcrSettings, OcrSettingsError, default_cache_dir
 from ..pipeline import ingest
 from ..store import StoreError
-from .common import console, db_option, err_console, fail, open_store
+from .common import console, db_option, err_console, fail, open_store, plain
 from .link import relink, report
 
 
@@ -96,9 +96,9 @@ def command(paths, db_path, engine, retry_failed, max_depth, max_file_mb, max_ar
     c = result.counts
     new = c["ok"] + c["needs_ocr"] + c["empty"] + c["failed"]
     rate = new / result.seconds if result.seconds else 0.0
-    console.print(f"{c['seen']} seen, {new} new ({c['ok']} ok, {c['needs_ocr']} need OCR, {c['empty']} empty, {c['failed']} failed), "
-                  f"{c['already_stored']} already stored; {result.seconds:.1f} s, {rate:.1f} docs/s -> {db_path}")
+    console.print(plain(f"{c['seen']} seen, {new} new ({c['ok']} ok, {c['needs_ocr']} need OCR, {c['empty']} empty, {c['failed']} failed), "
+                  f"{c['already_stored']} already stored; {result.seconds:.1f} s, {rate:.1f} docs/s -> {db_path}"))
     report(linked, db_path)
     if result.failed:
-        err_console.print(f"{result.failed} documents failed; see `tenderlens stats --db {db_path}` for reasons")
+        err_console.print(plain(f"{result.failed} documents failed; see `tenderlens stats --db {db_path}` for reasons"))
         sys.exit(1)

@@ -3,12 +3,11 @@ from __future__ import annotations
 import click
 
 from .. import codebook
-from ..privacy import mask
 from ..store import StoreError
 from ..store.filters import conditions
 from ..store.fts import QueryError
 from ..store.search import MARK_CLOSE, MARK_OPEN, search
-from .common import console, db_option, fail, json_option, mask_option, open_store, print_json
+from .common import console, db_option, fail, json_option, marked, mask_option, open_store, plain, print_json
 
 
 @click.command("search")
@@ -46,22 +45,18 @@ def command(query, db_path, limit, offset, category, region, buyer, vendor, year
     where = conditions(category, region, buyer, vendor, year, min_amount, max_amount, surveillance or None,
                        codebook.load())
     try:
-        hits = search(store, query, limit=limit, offset=offset, conditions=where)
+        hits = search(store, query, limit=limit, offset=offset, conditions=where, masked=not no_mask)
     except QueryError as e:
         fail(str(e))
     except StoreError as e:
         fail(f"{e} (filters need analysed documents: run `tenderlens analyze --db {db_path}`)")
-    for h in hits:
-        if not no_mask:
-            h.snippet = mask(h.snippet)
     if as_json:
         print_json([h.to_dict() for h in hits])
         return
     if not hits:
-        console.print(f"no hits for {query}")
+        console.print(plain(f"no hits for {query}"))
         return
     for h in hits:
-        snippet = h.snippet.replace("[", r"\[").replace(MARK_OPEN, "[bold yellow]").replace(MARK_CLOSE, "[/bold yellow]")
-        console.print(f"[bold]{h.doc_id[:12]}[/bold] p.{h.page}  [dim]{h.source}[/dim]")
-        console.print(f"    {snippet}")
+        console.print(plain((h.doc_id[:12], "bold"), f" p.{h.page}  ", (h.source, "dim")))
+        console.print(plain("    ") + marked(h.snippet, MARK_OPEN, MARK_CLOSE))
     console.print(f"[dim]{len(hits)} hits shown (offset {offset})[/dim]")

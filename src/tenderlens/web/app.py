@@ -6,6 +6,13 @@ filtered result is computed once per request into a temporary table
 document text reaches the browser through Jinja2 autoescaping or JSON inside
 <script type="application/json">, and the Content-Security-Policy allows only
 the app's own script files, so text in a document never runs as code.
+
+Only requests whose Host header names the address the app serves are answered
+(DNS rebinding: a page on another site that points its own name at 127.0.0.1
+must not read the dataset). Personal identifiers are masked in everything shown
+(page text, titles, sources, metadata, facts, messages) unless the server was
+started with --no-mask. Every parameter is checked: a bad one is a 400 that says
+what is wrong, never a 500.
 """
 from __future__ import annotations
 
@@ -17,13 +24,14 @@ from collections.abc import Iterator
 from importlib.resources import files
 
 from fastapi import Depends, FastAPI, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from jinja2 import Environment, PackageLoader, select_autoescape
 from starlette.exceptions import HTTPException
 
 from .. import __version__, codebook
-from ..privacy import mask
+from ..privacy import mask, mask_tree
 from ..records import facts_of
 from ..store import Store, StoreError
 from ..store.fts import QueryError, parse_query
@@ -33,14 +41,15 @@ from . import export, results
 from .facets import facets
 from .filters import conditions
 from .labels import Labels
-from .originals import masked_boxes, original_path, page_png
-from .state import PER_PAGE, SearchState, StateError
+from .originals import RenderError, masked_boxes, original_path, page_png
+from .state import MAX_PAGE, PER_PAGE, SearchState, StateError
 from .views import map_data, timeline_data
 
 DOC_ID = re.compile(r"^[0-9a-f]{64}$")
 FACT_KINDS = ("field", "tech", "target", "source", "vendor", "exempt")
 # Reads map the file instead of copying it, keep pages between requests, and sort in memory.
 TUNING = ("PRAGMA mmap_size = 1073741824", "PRAGMA cache_size = -32768", "PRAGMA temp_store = MEMORY")
+LOCAL_HOSTS = ("127.0.0.1", "localhost", "::1")
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:;"
        " object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
 
@@ -53,8 +62,23 @@ class UserError(Exception):
         self.status = status
 
 
-def create_app(db_path: str, masked: bool = True, codebook_path: str | None = None) -> FastAPI:
-    """The app on one database; labels come from the codebook at `codebook_path` (default: the shipped one)."""
+def host_name(header: str) -> str:
+    """The name in a Host header, without port or IPv6 brackets, lower case."""
+    header = header.strip().lower()
+    if header.startswith("["):
+        return header[1:header.find("]")] if "]" in header else ""
+    return header.rsplit(":", 1)[0] if header.count(":") == 1 else header
+
+
+def create_app(db_path: str, masked: bool = True, codebook_path: str | None = None,
+               allowed_hosts: tuple[str, ...] = ()) -> FastAPI:
+    """The app on one database; labels come from the codebook at `codebook_path` (default: the shipped one).
+
+    Requests are answered only when their Host header names 127.0.0.1, localhost, ::1 or
+    one of `allowed_hosts` (the address the server listens on, and names given with
+    --allowed-host).
+    """
+    hosts = frozenset(LOCAL_HOSTS) | {host_name(h) for h in allowed_hosts}
     Store(db_path, readonly=True).close()  # fail now, with the store's own message, if it cannot be opened
     app = FastAPI(title="tenderlens", docs_url=None, redoc_url=None, openapi_url=None)
     app.mount("/static", StaticFiles(directory=str(files("tenderlens") / "web" / "static")), name="static")
@@ -109,23 +133,39 @@ def create_app(db_path: str, masked: bool = True, codebook_path: str | None = No
 
     @app.middleware("http")
     async def security_headers(request: Request, call_next):
-        response = await call_next(request)
+        # Starlette's TrustedHostMiddleware cuts "[::1]:8765" at the first colon, so IPv6 hosts would be refused.
+        name = host_name(request.headers.get("host", ""))
+        if name not in hosts:
+            response = Response(f"tenderlens answers only requests addressed to {', '.join(sorted(hosts))}, not"
+                                f" {name or 'a request without a Host header'!r}; start the server with"
+                                " --allowed-host NAME to add a name\n", status_code=400, media_type="text/plain")
+        else:
+            response = await call_next(request)
         response.headers["Content-Security-Policy"] = CSP
         response.headers["X-Content-Type-Options"] = "nosniff"
         response.headers["Referrer-Policy"] = "no-referrer"
         return response
 
+    shown = mask if masked else (lambda t: t)
+
     @app.exception_handler(UserError)
     async def user_error(request: Request, e: UserError):
-        return render(request, "error.html", status=e.status, message=str(e), state=SearchState())
+        return render(request, "error.html", status=e.status, message=shown(str(e)), state=SearchState())
+
+    @app.exception_handler(RequestValidationError)
+    async def bad_parameter(request: Request, e: RequestValidationError):
+        problems = "; ".join(f"{'.'.join(str(p) for p in err.get('loc', ())[1:])}: {err.get('msg', 'invalid')}"
+                             for err in e.errors())
+        return render(request, "error.html", status=400, message=shown(f"bad parameter: {problems}"),
+                      state=SearchState())
 
     @app.exception_handler(StoreError)
     async def store_error(request: Request, e: StoreError):
-        return render(request, "error.html", status=500, message=f"database problem: {e}", state=SearchState())
+        return render(request, "error.html", status=500, message=shown(f"database problem: {e}"), state=SearchState())
 
     @app.exception_handler(HTTPException)
     async def http_error(request: Request, e: HTTPException):
-        return render(request, "error.html", status=e.status_code, message=str(e.detail), state=SearchState())
+        return render(request, "error.html", status=e.status_code, message=shown(str(e.detail)), state=SearchState())
 
     @app.exception_handler(Exception)
     async def unexpected(request: Request, e: Exception):
@@ -191,7 +231,6 @@ def create_app(db_path: str, masked: bool = True, codebook_path: str | None = No
     def document_page(request: Request, doc_id: str, s: Store = Depends(store)):
         doc = document_or_404(s, doc_id)
         results.ensure_analysis_tables(s)
-        shown = mask if masked else (lambda t: t)
         rows = list(s.pages(doc_id))
         terms = _terms(request.query_params.get("q", ""))
         pages = [{"n": p["n"], "parts": hit_parts(shown(p["text"]), terms), "needs_ocr": bool(p["needs_ocr"])}
@@ -206,14 +245,21 @@ def create_app(db_path: str, masked: bool = True, codebook_path: str | None = No
                  "quote": shown(f.quote or ""), "extractor": f.extractor})
         original = original_path(s, doc_id)
         withheld = masked and any(mask(p["text"]) != p["text"] for p in rows)
-        return render(request, "doc.html", doc=doc, sources=s.sources(doc_id), pages=pages, word_boxes=word_boxes,
-                      facts={k: v for k, v in grouped.items() if v}, has_original=original is not None,
-                      withheld=withheld,
+        meta = json.loads(doc["meta"] or "{}")
+        doc = {k: doc[k] for k in doc.keys()}
+        if masked:
+            doc = mask_tree(doc)
+            meta = mask_tree(meta, keep=())
+        return render(request, "doc.html", doc=doc, sources=[shown(u) for u in s.sources(doc_id)], pages=pages,
+                      word_boxes=word_boxes, facts={k: v for k, v in grouped.items() if v},
+                      has_original=original is not None, withheld=withheld,
                       has_images=original is not None and doc["format"] in ("pdf", "image"),
-                      meta=json.loads(doc["meta"] or "{}"), state=SearchState())
+                      meta=meta, state=SearchState())
 
     @app.get("/doc/{doc_id}/page/{n}.png")
     def page_image(doc_id: str, n: int, s: Store = Depends(store)):
+        if not 1 <= n <= MAX_PAGE:
+            raise UserError(f"page must be a number from 1 to {MAX_PAGE}, not {n}")
         doc = document_or_404(s, doc_id)
         path = original_path(s, doc["id"])
         row = s.page(doc["id"], n)
@@ -223,7 +269,10 @@ def create_app(db_path: str, masked: bool = True, codebook_path: str | None = No
         if cover is None:
             raise UserError(f"the image of page {n} is withheld: it shows personal identifiers that are masked"
                             " in the text and cannot be located on the image", 403)
-        png = page_png(path, doc["format"], n, cover) if path else None
+        try:
+            png = page_png(path, doc["format"], n, cover) if path else None
+        except RenderError as e:
+            raise UserError(f"no image of page {n}: {e}", 422) from e
         if png is None:
             raise UserError(f"no image of page {n}: the original file is not at its source path any more", 404)
         return Response(png, media_type="image/png", headers={"Cache-Control": "max-age=3600"})

@@ -126,7 +126,7 @@ def page_of_results(store: Store, state: SearchState, terms: list[str], masked: 
         sources = store.sources(doc_id)
         categories = [c for (c,) in store.db.execute(
             "SELECT category FROM doc_tags WHERE doc_id = ? ORDER BY family, category", (doc_id,))]
-        out.append(Result(doc_id, r["title"], r["format"], sources[0] if sources else "",
+        out.append(Result(doc_id, shown(r["title"]), r["format"], shown(sources[0]) if sources else "",
                           r["page"], sorted(int(n) for n in (r["pages"] or "").split(",") if n),
                           parts, {k: r[k] for k in SUMMARY}, categories))
     return out
