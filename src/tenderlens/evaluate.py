@@ -125,9 +125,21 @@ def _load_labels(path: str) -> list[GoldDoc]:
             fields = {"is_surveillance": g.get("is_surveillance"), "notice_type": g.get("notice_type"),
                       "date": g.get("date"), "buyer": g.get("buyer"), "suppliers": g.get("suppliers"),
                       "amount_cny": g.get("amount_cny"), "region_code": region.get("code")}
-            docs.append(GoldDoc(doc, file_id(os.path.join(base, doc)), fields,
+            docs.append(GoldDoc(doc, file_id(_resolve(base, doc)), fields,
                                 {t["id"] for t in g.get("tags") or []}))
     return docs
+
+
+def _resolve(base: str, doc: str) -> str:
+    """A document path relative to the gold file's folder or, for a gold file kept in a
+    subfolder of its collection (ccgp-titles/labels.jsonl naming ccgp-titles/docs/...), to
+    the nearest folder above it where the path exists."""
+    folder = base
+    while True:
+        path = os.path.join(folder, doc)
+        if os.path.exists(path) or os.path.dirname(folder) == folder:
+            return path if os.path.exists(path) else os.path.join(base, doc)
+        folder = os.path.dirname(folder)
 
 
 def _load_fddc(path: str) -> list[GoldDoc]:
