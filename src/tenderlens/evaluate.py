@@ -130,19 +130,16 @@ def _load_labels(path: str) -> list[GoldDoc]:
             fields = {"is_surveillance": g.get("is_surveillance"), "notice_type": g.get("notice_type"),
                       "date": g.get("date"), "buyer": g.get("buyer"), "suppliers": g.get("suppliers"),
                       "amount_cny": g.get("amount_cny"), "region_code": region.get("code")}
-            docs.append(GoldDoc(doc, file_id(os.path.join(base, doc)), fields,
+            docs.append(GoldDoc(doc, file_id(_resolve(base, doc)), fields,
                                 {t["id"] for t in g.get("tags") or []}))
     return docs
 
 
 def _portal_table_gold(g: dict, base: str) -> GoldDoc:
     """A notice of yichang/gold.jsonl: fields scraped from the notice's own table, its type from the
-    portal's title. Null there means not labelled (tags None: not scored). The stored path starts with
-    the gold's own folder name (yichang/html/...)."""
+    portal's title. Null there means not labelled (tags None: not scored)."""
     doc = g["doc"]
-    path = os.path.join(base, doc)
-    if not os.path.exists(path):
-        path = os.path.join(os.path.dirname(base), doc)
+    path = _resolve(base, doc)
     winner = g.get("winner")
     fields = {"notice_type": g.get("stage"), "buyer": g.get("buyer"), "agent": g.get("agent"),
               "project_number": g.get("project_number"),
@@ -150,6 +147,18 @@ def _portal_table_gold(g: dict, base: str) -> GoldDoc:
               "amount_cny": g.get("amount_cny"), "bidders": g.get("bidders"),
               "bidder_ranks": [b.get("rank") for b in g["bidders"]] if g.get("bidders") else None}
     return GoldDoc(doc, file_id(path), fields)
+
+
+def _resolve(base: str, doc: str) -> str:
+    """A document path relative to the gold file's folder or, for a gold file kept in a
+    subfolder of its collection (ccgp-titles/labels.jsonl naming ccgp-titles/docs/...), to
+    the nearest folder above it where the path exists."""
+    folder = base
+    while True:
+        path = os.path.join(folder, doc)
+        if os.path.exists(path) or os.path.dirname(folder) == folder:
+            return path if os.path.exists(path) else os.path.join(base, doc)
+        folder = os.path.dirname(folder)
 
 
 def _load_fddc(path: str) -> list[GoldDoc]:

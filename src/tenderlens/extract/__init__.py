@@ -16,6 +16,7 @@ from ..model import EMPTY, FAILED, NEEDS_OCR, OK, Document, ExtractionError, Pag
 from ..ocr import OcrSettings, ocr_pages
 from ..sniff import sniff
 from ..textnorm import normalise
+from . import titles
 
 # format -> module name in this package
 FORMATS = {
@@ -65,7 +66,6 @@ def extract_document(raw: RawDoc, id: str | None = None, ocr: OcrSettings | None
     except Exception as e:  # a library choking on hostile bytes is still one bad file
         doc.status, doc.error = FAILED, f"{fmt} extraction failed: {type(e).__name__}: {e}"
         return doc
-    doc.title = normalise(got.title)[0] if got.title else None
     doc.meta = got.meta
     for n, text in enumerate(got.pages, start=1):
         if text is None:
@@ -75,6 +75,8 @@ def extract_document(raw: RawDoc, id: str | None = None, ocr: OcrSettings | None
             doc.pages.append(Page(n, norm, offsets))
     if ocr and ocr.active and fmt in ("pdf", "image"):
         _read_scans(doc, raw.data, ocr, got.bad_layers)
+    doc.title = titles.choose(got.title and normalise(got.title)[0], doc.pages[0].text if doc.pages else "",
+                              stated_first=fmt != "pdf")
     doc.language = guess_language("".join(p.text[:2000] for p in doc.pages[:3]))
     if any(p.needs_ocr for p in doc.pages):
         doc.status = NEEDS_OCR
