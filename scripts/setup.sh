@@ -5,8 +5,10 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 # System packages: catdoc (.doc files), libmagic (format sniffing), Tesseract
-# with Chinese and English data (OCR), Chromium and a CJK font (browser tests of the web app).
+# with Chinese and English data (OCR), ICU and a compiler (PyICU, which followthemoney needs, is
+# built from source), Chromium and a CJK font (browser tests of the web app).
 APT_PACKAGES="catdoc libmagic1 tesseract-ocr tesseract-ocr-chi-sim tesseract-ocr-chi-tra tesseract-ocr-eng tesseract-ocr-osd"
+APT_PACKAGES="$APT_PACKAGES libicu-dev pkg-config g++ python3-dev"
 if [ "${TENDERLENS_BROWSER_TESTS:-1}" = "1" ]; then APT_PACKAGES="$APT_PACKAGES chromium fonts-wqy-zenhei"; fi
 missing=""
 for p in $APT_PACKAGES; do dpkg -s "$p" >/dev/null 2>&1 || missing="$missing $p"; done
