@@ -29,7 +29,16 @@ def test_project_number_links_unless_buyers_differ():
             DocView("c", "award", "2025-02-01", buyer="b2", project_number="YC-2025-001")]
     found = links(docs)
     assert _reasons(found) == [("a", "b", "project_number")]
-    assert groups(["a", "b", "c"], found) == [["a", "b"], ["c"]]
+    assert groups(docs, found) == [["a", "b"], ["c"]]
+
+
+def test_a_batch_number_does_not_join_awards_to_different_suppliers():
+    docs = [DocView("t", "tender", project_number="0711-17OTL03922000"),
+            DocView("a", "award", suppliers=["x"], project_number="0711-17OTL03922000"),
+            DocView("b", "award", suppliers=["y"], project_number="0711-17OTL03922000"),
+            DocView("c", "award", suppliers=["x"], project_number="0711-17OTL03922000"),
+            DocView("d", "contract", suppliers=["y"], project_number="0711-17OTL03922000")]
+    assert groups(docs, links(docs)) == [["a", "c", "t"], ["b", "d"]]
 
 
 def test_republished_copy_links_but_a_template_twin_with_another_amount_does_not():

@@ -73,7 +73,8 @@ def fold(views: list[DocView], records: dict[str, dict], facts: dict[str, list[F
     for link in found:
         if link.doc_a in ids and link.doc_b in ids:
             for d in (link.doc_a, link.doc_b):
-                reasons[d].append(f"{link.reason}: {link.evidence}")
+                if f"{link.reason}: {link.evidence}" not in reasons[d]:
+                    reasons[d].append(f"{link.reason}: {link.evidence}")
     p = Purchase(purchase_id(views), next((v.title for v in views if v.title), None), None)
     p.docs = [PurchaseDoc(v.doc_id, v.stage or "other", v.date, reasons[v.doc_id]) for v in views]
     buyers = Counter(v.buyer for v in views if v.buyer)

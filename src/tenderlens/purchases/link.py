@@ -36,6 +36,10 @@ TEXT_MAX = 20_000
 PROJECT_MIN = 6
 
 
+# Stronger links are followed first, so a weaker one cannot join what a stronger one keeps apart.
+RANK = {"project_number": 0, "shortlist_winner": 1, "near_duplicate": 2, "shortlist_title": 3, "buyer_title": 4}
+
+
 @dataclass
 class DocView:
     """What linking reads of one document (built from its facts by purchases.build)."""
@@ -93,6 +97,12 @@ def _differ(a, b) -> bool:
     return a is not None and b is not None and a != b
 
 
+def _other_winners(a: DocView, b: DocView) -> bool:
+    """Two awards (or contracts) to different suppliers: two lots, not one purchase."""
+    winners = lambda d: set(d.suppliers) if d.stage in ("award", "contract") else set()  # noqa: E731
+    return bool(winners(a) and winners(b) and not winners(a) & winners(b))
+
+
 def _copies(a: DocView, b: DocView) -> bool:
     """Whether two near-identical texts can be copies of one notice: nothing they state differs."""
     return (a.stage == b.stage and not _differ(project_key(a.project_number), project_key(b.project_number))
@@ -110,8 +120,8 @@ def links(docs: Iterable[DocView]) -> list[Link]:
             by_project[k].append(d)
     for k, block in by_project.items():
         for i, a in enumerate(block[1:], 1):
-            # Chain to the first document of the same buyer (or none stated): one link per document.
-            b = next((x for x in block[:i] if not _differ(x.buyer, a.buyer)), None)
+            # Chain to the first document that can be the same purchase: one link per document.
+            b = next((x for x in block[:i] if not _differ(x.buyer, a.buyer) and not _other_winners(x, a)), None)
             if b:
                 out.append(Link(b.doc_id, a.doc_id, "project_number", k))
 
@@ -166,9 +176,14 @@ def links(docs: Iterable[DocView]) -> list[Link]:
     return out
 
 
-def groups(doc_ids: Iterable[str], found: Iterable[Link]) -> list[list[str]]:
-    """The purchases: connected documents, each group sorted, groups in order of their first document."""
-    up = {d: d for d in doc_ids}
+def groups(views: Iterable[DocView], found: Iterable[Link]) -> list[list[str]]:
+    """The purchases: connected documents, each group sorted, groups in order of their first document.
+
+    A link is not followed when it would put two awards to different suppliers into one purchase: a
+    batch tender's number (国家电网 0711-17OTL039...) covers many lots, each awarded on its own."""
+    views = list(views)
+    up = {v.doc_id: v.doc_id for v in views}
+    winners = {v.doc_id: set(v.suppliers) if v.stage in ("award", "contract") else set() for v in views}
 
     def find(x):
         while up[x] != x:
@@ -176,11 +191,14 @@ def groups(doc_ids: Iterable[str], found: Iterable[Link]) -> list[list[str]]:
             x = up[x]
         return x
 
-    for link in found:
+    for link in sorted(found, key=lambda k: RANK.get(k.reason, 99)):
         if link.doc_a in up and link.doc_b in up:
             ra, rb = find(link.doc_a), find(link.doc_b)
-            if ra != rb:
-                up[max(ra, rb)] = min(ra, rb)
+            if ra == rb or (winners[ra] and winners[rb] and not winners[ra] & winners[rb]):
+                continue
+            root, child = min(ra, rb), max(ra, rb)
+            up[child] = root
+            winners[root] |= winners.pop(child)
     members: dict[str, list[str]] = defaultdict(list)
     for d in up:
         members[find(d)].append(d)

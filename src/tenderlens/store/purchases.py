@@ -100,7 +100,7 @@ def derive(db, merges: merges_mod.Merges) -> tuple[Resolution, list[Purchase]]:
     views = {d: build.view(records[d], facts.get(d, []), titles.get(d), texts.get(d, ""), res.of) for d in records}
     found = link.links(views.values())
     purchases = [build.fold([views[d] for d in group], records, facts, res.of, found)
-                 for group in link.groups(views, found)]
+                 for group in link.groups(views.values(), found)]
     flags.flag(purchases)
     for org_id, region in _regions(purchases).items():
         res.orgs[org_id].region = region
