@@ -121,7 +121,9 @@ def links(docs: Iterable[DocView]) -> list[Link]:
     for k, block in by_project.items():
         for i, a in enumerate(block[1:], 1):
             # Chain to the first document that can be the same purchase: one link per document.
-            b = next((x for x in block[:i] if not _differ(x.buyer, a.buyer) and not _other_winners(x, a)), None)
+            fits = [x for x in block[:i] if not _differ(x.buyer, a.buyer) and not _other_winners(x, a)]
+            # An award links to an earlier notice of its own winner first: the lot it belongs to.
+            b = next((x for x in fits if set(x.suppliers) & set(a.suppliers)), fits[0] if fits else None)
             if b:
                 out.append(Link(b.doc_id, a.doc_id, "project_number", k))
 

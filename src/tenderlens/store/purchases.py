@@ -97,10 +97,15 @@ def derive(db, merges: merges_mod.Merges) -> tuple[Resolution, list[Purchase]]:
     res = resolve(mentions, defined, codes, vendors, merges)
     texts = {d: "\n".join(t for _, t in pages) for d, pages in _pages(db).items()}
     records = {d: summarise(d, facts.get(d, [])) for d in version_of}
+    # A document that names no notice type, party or amount (a README, a licence) is no purchase.
+    records = {d: r for d, r in records.items() if build.is_procurement(r)}
     views = {d: build.view(records[d], facts.get(d, []), titles.get(d), texts.get(d, ""), res.of) for d in records}
     found = link.links(views.values())
-    purchases = [build.fold([views[d] for d in group], records, facts, res.of, found)
-                 for group in link.groups(views.values(), found)]
+    purchases: list[Purchase] = []
+    taken: set[str] = set()
+    for group in link.groups(views.values(), found):
+        purchases.append(build.fold([views[d] for d in group], records, facts, res.of, found, taken))
+        taken.add(purchases[-1].id)
     flags.flag(purchases)
     for org_id, region in _regions(purchases).items():
         res.orgs[org_id].region = region
