@@ -7,11 +7,14 @@ from dataclasses import dataclass
 
 from stdnum.cn import uscc
 
-from .names import kind
+from .names import kind, words
 
-# NAME（以下简称“SHORT”） and its variants (…，以下简称：SHORT；以下简称"A"或"B").
-_DEFINED = re.compile(r"([^\s，。；：:、,（(）)“”\"]{4,60})[（(][^（()）]{0,40}?以下(?:简称|称)[：:为]?\s*[“\"「]?"
-                      r"([^”\"」）)，,、。；\s]{1,20})[”\"」]?(?:[或、][“\"「]([^”\"」）)，,、]{1,20})[”\"」])?")
+# NAME（以下简称“SHORT”） and its variants: （系授权人，以下简称“A”或“B”）, (以下简称：SHORT).
+_DEFINED = re.compile(r"[（(][^（()）]{0,40}?以下(?:简称|称)([^（()）]{0,60})[）)]")
+_QUOTED = re.compile(r"[“\"「『]\s*([^”\"」』“]{2,20}?)\s*[”\"」』]")
+# Where the text before the bracket stops being the name: punctuation, or the words that
+# introduce a party (与, 收到, 全资子公司 ...; names.yaml: defined_name_starts).
+_NAME_END = re.compile(r"[\s，。；：:、,（(）)“”\"《》]")
 _CODE = re.compile(r"(?<![0-9A-Z])[0-9A-HJ-NPQRTUWXY]{2}\d{6}[0-9A-HJ-NPQRTUWXY]{10}(?![0-9A-Z])")
 # How far before a code its organisation's name may stand (名称：X \n 统一社会信用代码：Y).
 _CODE_REACH = 200
@@ -31,16 +34,27 @@ class Found:
 def defined_aliases(doc_id: str, pages: list[tuple[int, str]]) -> list[Found]:
     """Short names a document defines for an organisation it names in full."""
     out = []
+    starts = words()["defined_name_starts"]
     for n, text in pages:
         if "以下" not in text:
             continue
         for m in _DEFINED.finditer(text):
-            full = m.group(1)
-            if kind(full) == "other":
+            before = _NAME_END.split(text[max(0, m.start() - 80):m.start()])[-1]
+            for word in starts:   # the name begins after the last word that introduces it
+                at = before.rfind(word)
+                if at >= 0 and len(before) - at - len(word) >= 4:
+                    before = before[at + len(word):]
+            full = before.lstrip("0123456789.、-—")
+            if len(full) < 4 or kind(full) == "other" or full in words()["company"]["zh"]:
                 continue
-            for short in filter(None, (m.group(2), m.group(3))):
+            shorts = _QUOTED.findall(m.group(1))
+            if not shorts:
+                bare = re.split(r"[，,、或]", m.group(1).strip(" ：:为"))[0].strip()
+                shorts = [bare] if 2 <= len(bare) <= 20 else []
+            start = m.start() - len(before) + (len(before) - len(full))
+            for short in shorts:
                 if short != full:
-                    out.append(Found(doc_id, full, short, n, m.start(), m.end(), m.group(0)))
+                    out.append(Found(doc_id, full, short, n, start, m.end(), text[start:m.end()]))
     return out
 
 
