@@ -105,3 +105,18 @@ def test_vendor_share_needs_enough_purchases_and_counts_per_currency():
     assert [p.id for p in ps if any(f["id"] == "vendor_share" for f in p.flags)] == ["p0", "p1", "p2"]
     flags.flag(ps[:2])
     assert not any(p.flags for p in ps[:2])
+
+
+def test_a_figure_restated_in_one_announcement_is_no_price_near_its_budget():
+    facts = {"a": [_fact("a", "amount", {"role": "budget", "amount": 2.09, "unit": "亿元", "yuan": 209000000.0,
+                                         "currency": "CNY"}, "人民币 2.09 亿元"),
+                   _fact("a", "amount", {"role": "award", "amount": 208728652.0, "yuan": 208728652.0,
+                                         "currency": "CNY"}, "人民币 208,728,652.00 元")]}
+    p = build.fold([DocView("a", "award", suppliers=["w"])], {"a": {"doc_id": "a", "tags": []}}, facts, {}, [])
+    flags.flag([p])
+    assert p.amount == 208728652.0 and p.flags == []
+    facts["a"][0] = _fact("a", "amount", {"role": "ceiling", "amount": 2.1, "unit": "亿元", "yuan": 210000000.0,
+                                          "currency": "CNY"}, "最高限价 2.1 亿元")
+    p = build.fold([DocView("a", "award", suppliers=["w"])], {"a": {"doc_id": "a", "tags": []}}, facts, {}, [])
+    flags.flag([p])
+    assert [f["id"] for f in p.flags] == ["award_near_estimate"]

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import click
 
+from ..store.aggregates import has_purchases, summary
 from .common import console, db_option, json_option, open_store, print_json
 
 
@@ -9,13 +10,17 @@ from .common import console, db_option, json_option, open_store, print_json
 @db_option
 @json_option
 def command(db_path, as_json):
-    """Counts by status, format and language, with every failure and its reason.
+    """Counts by status, format and language, with every failure and its reason; purchases and
+    organisations, each purchase counted once with its amount summed once (per currency).
 
     \b
     Example:
       tenderlens stats --db notices.db --json
     """
-    st = open_store(db_path).stats()
+    store = open_store(db_path)
+    st = store.stats()
+    if has_purchases(store.db):
+        st["purchases"] = summary(store.db)
     if as_json:
         print_json(st)
         return
@@ -23,6 +28,13 @@ def command(db_path, as_json):
                   f"({st['pages_needing_ocr']} need OCR), {st['sources']} sources, {st['facts']} facts")
     for key in ("by_status", "by_format", "by_language"):
         console.print(f"{key.replace('_', ' ')}: " + ", ".join(f"{k} {v}" for k, v in st[key].items()))
+    if "purchases" in st:
+        p = st["purchases"]
+        console.print(f"[bold]{p['purchases']}[/bold] purchases from {p['documents']} documents "
+                      f"({p['linked_documents']} linked to another), {p['organisations']} organisations; amounts: "
+                      + (", ".join(f"{v:,.0f} {c}" for c, v in p["totals"].items()) or "-"))
+        if p["flags"]:
+            console.print("red flags: " + ", ".join(f"{k} {v}" for k, v in p["flags"].items()))
     if st["failures"]:
         console.print(f"[red]{len(st['failures'])} failed:[/red]")
         for f in st["failures"]:

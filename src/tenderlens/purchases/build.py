@@ -61,6 +61,16 @@ def view(record: dict, facts: list[Fact], title: str | None, text: str, of: dict
                    record.get("project_number"), price, text)
 
 
+def _precision(value: dict) -> float:
+    """Half a unit of the last digit the amount is written to, in its currency: 2.09亿元 stands for
+    2.085亿 to 2.095亿."""
+    number, total = value.get("amount"), amount_value(value)
+    if not number or not total:
+        return 0.0
+    decimals = repr(float(number)).rstrip("0").partition(".")[2]
+    return 0.5 * 10 ** -len(decimals) * total / number
+
+
 def purchase_id(views: list[DocView], taken: set[str] = frozenset()) -> str:
     """From the strongest key of the purchase: its project number with its buyer and winners (one batch
     number covers many lots), else its first document, so re-analysis that finds the same evidence gives
@@ -111,7 +121,8 @@ def fold(views: list[DocView], records: dict[str, dict], facts: dict[str, list[F
             role = value.get("role")
             if role in FINAL and role not in p.amounts and not value.get("replaced") and not value.get("part"):
                 p.amounts[role] = {"amount": amount_value(value), "currency": value.get("currency", "CNY"),
-                                   "doc_id": v.doc_id, "quote": f.quote, "page": f.page}
+                                   "doc_id": v.doc_id, "stage": v.stage, "quote": f.quote, "page": f.page, "start": f.start,
+                                   "end": f.end, "precision": _precision(value)}
         for f in _fields(fs, "bidder"):
             b = f.value if isinstance(f.value, dict) else {"name": f.value}
             org = of.get((v.doc_id, _name(f)))

@@ -215,3 +215,15 @@ def _add(cell: dict, p: dict, n_suppliers: int) -> None:
     cell["purchases"] += 1
     if p["amount"] is not None:
         cell["totals"][p["currency"]] += p["amount"] / max(1, n_suppliers)
+
+
+def summary(db: sqlite3.Connection) -> dict:
+    """Purchases and organisations in the store: each purchase once, its amount once, per currency."""
+    q = lambda sql: db.execute(sql).fetchone()[0]  # noqa: E731
+    return {**count(db),
+            "documents": q("SELECT count(*) FROM purchase_docs"),
+            "linked_documents": q("SELECT coalesce(sum(n_docs), 0) FROM purchases WHERE n_docs > 1"),
+            "organisations": q("SELECT count(*) FROM organisations"),
+            "by_kind": dict(db.execute("SELECT kind, count(*) FROM organisations GROUP BY 1 ORDER BY 2 DESC")),
+            "flags": dict(db.execute("SELECT flag, count(DISTINCT purchase_id) FROM purchase_flags GROUP BY 1"
+                                     " ORDER BY 2 DESC"))}
