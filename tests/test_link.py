@@ -115,8 +115,8 @@ def test_a_figure_restated_in_one_announcement_is_no_price_near_its_budget():
     p = build.fold([DocView("a", "award", suppliers=["w"])], {"a": {"doc_id": "a", "tags": []}}, facts, {}, [])
     flags.flag([p])
     assert p.amount == 208728652.0 and p.flags == []
-    facts["a"][0] = _fact("a", "amount", {"role": "ceiling", "amount": 2.1, "unit": "亿元", "yuan": 210000000.0,
-                                          "currency": "CNY"}, "最高限价 2.1 亿元")
+    facts["a"][0] = _fact("a", "amount", {"role": "ceiling", "amount": 209500000.0, "yuan": 209500000.0,
+                                          "currency": "CNY"}, "最高限价 209,500,000 元")
     p = build.fold([DocView("a", "award", suppliers=["w"])], {"a": {"doc_id": "a", "tags": []}}, facts, {}, [])
     flags.flag([p])
     assert [f["id"] for f in p.flags] == ["award_near_estimate"]
