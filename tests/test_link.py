@@ -41,6 +41,19 @@ def test_a_batch_number_does_not_join_awards_to_different_suppliers():
     assert groups(docs, links(docs)) == [["a", "c", "t"], ["b", "d"]]
 
 
+def test_a_lot_awarded_again_to_another_winner_is_one_purchase():
+    title = "宜化碳一化工年产30万吨项目安装工程中标结果公告"
+    docs = [DocView("a", "award", "2025-04-01", title, "buyer", ["x"], project_number="YCA010152-202501-01"),
+            DocView("b", "award", "2025-05-01", title, "buyer", ["y"], project_number="YCA010152-202501-01"),
+            # a generic title that many numbers use names no lot
+            DocView("c", "award", "2017-01-01", "关于重大经营合同中标的公告", "grid", ["x"], project_number="0711-17OTL039"),
+            DocView("d", "award", "2017-01-02", "关于重大经营合同中标的公告", "grid", ["y"], project_number="0711-17OTL039"),
+            DocView("e", "award", "2016-01-02", "关于重大经营合同中标的公告", "grid", ["y"], project_number="0711-16OTL001")]
+    found = links(docs)
+    assert _reasons(found) == [("a", "b", "reaward")]
+    assert groups(docs, found) == [["a", "b"], ["c"], ["d"], ["e"]]
+
+
 def test_republished_copy_links_but_a_template_twin_with_another_amount_does_not():
     docs = [DocView("a", "award", amount=1230000.0, text=NOTICE),
             DocView("b", "award", amount=1230000.0, text=NOTICE + " "),

@@ -2,7 +2,10 @@
 
 A link needs one of these, each found inside a block of documents that share a key, so
 the work grows with the corpus, not with its square:
-  project_number    the same project number after normalisation, and no two different buyers;
+  project_number    the same project number after normalisation, no two different buyers, and
+                    no two awards to different winners (a batch number covers many lots);
+  reaward           the same project number, buyer and title, where the title names one
+                    procurement only: a lot awarded again to another winner;
   near_duplicate    the same notice republished: MinHash LSH (datasketch) over character
                     5-grams, Jaccard >= NEAR_DUP, same stage, and no amount, supplier or
                     project number that differs;
@@ -37,7 +40,8 @@ PROJECT_MIN = 6
 
 
 # Stronger links are followed first, so a weaker one cannot join what a stronger one keeps apart.
-RANK = {"project_number": 0, "shortlist_winner": 1, "near_duplicate": 2, "shortlist_title": 3, "buyer_title": 4}
+RANK = {"project_number": 0, "reaward": 0, "shortlist_winner": 1, "near_duplicate": 2, "shortlist_title": 3,
+        "buyer_title": 4}
 
 
 @dataclass
@@ -118,6 +122,13 @@ def links(docs: Iterable[DocView]) -> list[Link]:
         k = project_key(d.project_number)
         if k:
             by_project[k].append(d)
+    # A title names one procurement when no other buyer or project number uses it; 关于重大经营合同中标的公告,
+    # the title of many companies' announcements, names none.
+    named_by: dict[str, set] = defaultdict(set)
+    for d in docs:
+        if title_key(d.title):
+            named_by[title_key(d.title)].add((d.buyer, project_key(d.project_number)))
+    specific = {t for t, uses in named_by.items() if len(uses) == 1}
     for k, block in by_project.items():
         for i, a in enumerate(block[1:], 1):
             # Chain to the first document that can be the same purchase: one link per document.
@@ -126,6 +137,13 @@ def links(docs: Iterable[DocView]) -> list[Link]:
             b = next((x for x in fits if set(x.suppliers) & set(a.suppliers)), fits[0] if fits else None)
             if b:
                 out.append(Link(b.doc_id, a.doc_id, "project_number", k))
+                continue
+            # The same lot awarded again to another winner: the same number, buyer and specific title.
+            t = title_key(a.title)
+            again = next((x for x in block[:i] if t in specific and title_key(x.title) == t
+                          and not _differ(x.buyer, a.buyer)), None)
+            if again:
+                out.append(Link(again.doc_id, a.doc_id, "reaward", f"{k} {t}"))
 
     lsh = MinHashLSH(threshold=NEAR_DUP, num_perm=NUM_PERM)
     view = {d.doc_id: d for d in docs}
@@ -196,7 +214,8 @@ def groups(views: Iterable[DocView], found: Iterable[Link]) -> list[list[str]]:
     for link in sorted(found, key=lambda k: RANK.get(k.reason, 99)):
         if link.doc_a in up and link.doc_b in up:
             ra, rb = find(link.doc_a), find(link.doc_b)
-            if ra == rb or (winners[ra] and winners[rb] and not winners[ra] & winners[rb]):
+            if ra == rb or (link.reason != "reaward" and winners[ra] and winners[rb]
+                            and not winners[ra] & winners[rb]):
                 continue
             root, child = min(ra, rb), max(ra, rb)
             up[child] = root
