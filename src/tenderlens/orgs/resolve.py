@@ -166,9 +166,14 @@ def resolve(mentions: Iterable[Mention], defined: Iterable[Found] = (), codes: I
         orgs[oid] = Organisation(oid, name, kind(name), credit_code=code, aliases=aliases)
         for k in keys:
             org_of_key[k] = oid
+    keys_of: dict[str, list[str]] = defaultdict(list)
+    for k, oid in org_of_key.items():
+        keys_of[oid].append(k)
     for org in orgs.values():
-        rename = merges.rename.get(org.id) or next((merges.rename[a.name] for a in org.aliases
-                                                    if a.name in merges.rename), None)
+        # A rename names the organisation by its id, by the id one of its names had before a merge, or by a name.
+        ids = [org.id] + [_id("name:" + k) for k in sorted(keys_of[org.id])]
+        rename = next((merges.rename[i] for i in ids if i in merges.rename), None) or next(
+            (merges.rename[a.name] for a in org.aliases if a.name in merges.rename), None)
         if rename:
             org.name = rename
 
