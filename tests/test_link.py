@@ -29,7 +29,29 @@ def test_project_number_links_unless_buyers_differ():
             DocView("c", "award", "2025-02-01", buyer="b2", project_number="YC-2025-001")]
     found = links(docs)
     assert _reasons(found) == [("a", "b", "project_number")]
-    assert groups(["a", "b", "c"], found) == [["a", "b"], ["c"]]
+    assert groups(docs, found) == [["a", "b"], ["c"]]
+
+
+def test_a_batch_number_does_not_join_awards_to_different_suppliers():
+    docs = [DocView("t", "tender", project_number="0711-17OTL03922000"),
+            DocView("a", "award", suppliers=["x"], project_number="0711-17OTL03922000"),
+            DocView("b", "award", suppliers=["y"], project_number="0711-17OTL03922000"),
+            DocView("c", "award", suppliers=["x"], project_number="0711-17OTL03922000"),
+            DocView("d", "contract", suppliers=["y"], project_number="0711-17OTL03922000")]
+    assert groups(docs, links(docs)) == [["a", "c", "t"], ["b", "d"]]
+
+
+def test_a_lot_awarded_again_to_another_winner_is_one_purchase():
+    title = "宜化碳一化工年产30万吨项目安装工程中标结果公告"
+    docs = [DocView("a", "award", "2025-04-01", title, "buyer", ["x"], project_number="YCA010152-202501-01"),
+            DocView("b", "award", "2025-05-01", title, "buyer", ["y"], project_number="YCA010152-202501-01"),
+            # a generic title that many numbers use names no lot
+            DocView("c", "award", "2017-01-01", "关于重大经营合同中标的公告", "grid", ["x"], project_number="0711-17OTL039"),
+            DocView("d", "award", "2017-01-02", "关于重大经营合同中标的公告", "grid", ["y"], project_number="0711-17OTL039"),
+            DocView("e", "award", "2016-01-02", "关于重大经营合同中标的公告", "grid", ["y"], project_number="0711-16OTL001")]
+    found = links(docs)
+    assert _reasons(found) == [("a", "b", "reaward")]
+    assert groups(docs, found) == [["a", "b"], ["c"], ["d"], ["e"]]
 
 
 def test_republished_copy_links_but_a_template_twin_with_another_amount_does_not():
@@ -96,3 +118,18 @@ def test_vendor_share_needs_enough_purchases_and_counts_per_currency():
     assert [p.id for p in ps if any(f["id"] == "vendor_share" for f in p.flags)] == ["p0", "p1", "p2"]
     flags.flag(ps[:2])
     assert not any(p.flags for p in ps[:2])
+
+
+def test_a_figure_restated_in_one_announcement_is_no_price_near_its_budget():
+    facts = {"a": [_fact("a", "amount", {"role": "budget", "amount": 2.09, "unit": "亿元", "yuan": 209000000.0,
+                                         "currency": "CNY"}, "人民币 2.09 亿元"),
+                   _fact("a", "amount", {"role": "award", "amount": 208728652.0, "yuan": 208728652.0,
+                                         "currency": "CNY"}, "人民币 208,728,652.00 元")]}
+    p = build.fold([DocView("a", "award", suppliers=["w"])], {"a": {"doc_id": "a", "tags": []}}, facts, {}, [])
+    flags.flag([p])
+    assert p.amount == 208728652.0 and p.flags == []
+    facts["a"][0] = _fact("a", "amount", {"role": "ceiling", "amount": 209500000.0, "yuan": 209500000.0,
+                                          "currency": "CNY"}, "最高限价 209,500,000 元")
+    p = build.fold([DocView("a", "award", suppliers=["w"])], {"a": {"doc_id": "a", "tags": []}}, facts, {}, [])
+    flags.flag([p])
+    assert [f["id"] for f in p.flags] == ["award_near_estimate"]

@@ -91,3 +91,22 @@ def test_merges_file_merges_splits_renames_and_ids_stay(tmp_path):
     with pytest.raises(MergesError, match="two or more"):
         load(path)
     assert load(tmp_path / "missing.yaml") == Merges()
+
+
+def test_renames_a_document_states_join_and_subsidiaries_stay_apart():
+    text = ("乙方：东睦新材料集团股份有限公司（原宁波东睦新材料股份有限公司）。佳都新太科技股份有限公司（以下简称“公司”）"
+            "的全资子公司广州新科佳都科技有限公司中标。")
+    pages = [(1, text)]
+    renamed = evidence.renames("a", pages)
+    assert [(f.name, f.value) for f in renamed] == [("东睦新材料集团股份有限公司", "宁波东睦新材料股份有限公司")]
+    assert all(text[f.start:f.end] == f.quote for f in renamed)
+    names = ["佳都新太科技股份有限公司", "广州新科佳都科技有限公司"]
+    owned = evidence.subsidiaries("a", pages, names, evidence.defined_aliases("a", pages))
+    assert [(f.name, f.value) for f in owned] == [("广州新科佳都科技有限公司", "佳都新太科技股份有限公司")]
+    ms = [Mention("a", "supplier", n) for n in names] + [
+        Mention("b", "supplier", "东睦新材料集团股份有限公司"), Mention("c", "supplier", "宁波东睦新材料股份有限公司")]
+    # The codebook lists the subsidiary among the vendor's names; the document's own word keeps them apart.
+    res = resolve(ms, vendors=[("pci", names)], subsidiaries=owned, renames=renamed)
+    parent, child = _org(res, "a", names[0]), _org(res, "a", names[1])
+    assert parent != child and res.orgs[child].part_of == parent
+    assert _org(res, "b", "东睦新材料集团股份有限公司") == _org(res, "c", "宁波东睦新材料股份有限公司")

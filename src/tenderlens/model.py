@@ -88,7 +88,7 @@ class ExtractionError(Exception):
 
 ORG_KINDS = ("public_body", "company", "other")
 # How an alias came to its organisation, strongest first: a false merge is worse than a missed one.
-ALIAS_REASONS = ("credit_code", "name", "defined", "codebook", "fuzzy", "merges")
+ALIAS_REASONS = ("credit_code", "renamed", "name", "defined", "codebook", "fuzzy", "merges")
 STAGES = ("tender", "shortlist", "award", "contract", "modification", "cancellation", "other")
 
 
@@ -129,7 +129,7 @@ class Link:
 
     doc_a: str
     doc_b: str
-    reason: str              # project_number, near_duplicate, buyer_title, shortlist_winner, merges
+    reason: str              # project_number, shortlist_winner, near_duplicate, shortlist_title, buyer_title
     evidence: str
 
 

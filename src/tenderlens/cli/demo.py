@@ -9,6 +9,7 @@ from ..pipeline import ingest
 from ..store import Store, StoreError
 from ..store.search import MARK_CLOSE, MARK_OPEN, search
 from .common import console, fail, marked, plain
+from .link import relink, report
 from .serve import host_option, port_option, run_server
 
 SAMPLE_QUERIES = ("雪亮", "人脸识别", '"license plate"')
@@ -38,12 +39,14 @@ def command(db_path, serve, host, port):
     try:
         store = Store(db_path)
         result = ingest([demo_corpus()], store, SerialExecutor())
+        linked = relink(store, db_path)
     except StoreError as e:
         fail(str(e))
     c = result.counts
     console.print(plain(("demo corpus", "bold"), f" {demo_corpus()}"))
     console.print(f"{c['seen']} documents seen, {c['ok']} ok, {c['needs_ocr']} need OCR, "
                   f"{c['failed']} failed, {c['already_stored']} already stored -> {db_path}", markup=False, highlight=False)
+    report(linked, db_path)
     st = store.stats()
     console.print(plain("formats: " + ", ".join(f"{k} {v}" for k, v in st["by_format"].items())))
     for q in SAMPLE_QUERIES:
@@ -52,6 +55,7 @@ def command(db_path, serve, host, port):
         for h in hits:
             console.print(plain(f"  {h.doc_id[:12]} p.{h.page} ", (h.source.rsplit('/', 1)[-1], "dim"), "\n    ")
                           + marked(h.snippet, MARK_OPEN, MARK_CLOSE))
+    console.print(plain("\n", (f"tenderlens purchases --group-by buyer --db {db_path}", "bold"), "  (and `tenderlens orgs`)"))
     store.close()
     if serve:
         run_server(db_path, host, port)

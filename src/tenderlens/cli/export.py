@@ -5,8 +5,13 @@ import sys
 
 import click
 
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from ..privacy import mask_tree
 from ..records import document_records
 from ..spreadsheet import write_csv
+from ..store.aggregates import ORG_COLUMNS, PURCHASE_COLUMNS, has_purchases, organisation_rows, purchase_rows
 from .common import db_option, fail, mask_option, open_store
 
 CSV_COLUMNS = ("doc_id", "sources", "is_surveillance", "notice_type", "date", "buyer", "contract_party", "agent",
@@ -29,35 +34,63 @@ def csv_row(rec: dict) -> dict:
 
 @click.command("export")
 @db_option
-@click.option("--format", "fmt", type=click.Choice(["jsonl", "json", "csv"]), default="jsonl", show_default=True,
-              help="jsonl: one JSON object a line; json: one array; csv: one row a document, tags as ids.")
+@click.option("--table", type=click.Choice(["documents", "purchases", "organisations"]), default="documents",
+              show_default=True, help="documents: one record a document; purchases: one a procurement across its "
+              "notices; organisations: one a buyer, supplier or agent under all its names.")
+@click.option("--format", "fmt", type=click.Choice(["jsonl", "json", "csv", "parquet"]), default="jsonl",
+              show_default=True, help="jsonl: one JSON object a line; json: one array; csv and parquet: one flat row "
+              "a record, lists joined by '; ' (parquet needs --out).")
 @click.option("--out", "out_path", type=click.Path(dir_okay=False, writable=True),
               help="Write to this file instead of standard output.")
 @mask_option
-def command(db_path, fmt, out_path, no_mask):
-    """Write one record per document, in the field names of labels.jsonl.
+def command(db_path, table, fmt, out_path, no_mask):
+    """Write one record per document, purchase or organisation.
 
-    Fields: doc_id, sources, is_surveillance, notice_type, date, buyer,
-    contract_party, agent, project_number, suppliers, amount_cny, amount,
-    region {province, prefecture, county, code, lat, lon}, tags [{id, quote,
-    page, start, end}] and evidence (quote and span of each field). The JSON
-    forms can be scored with `tenderlens eval GOLD --export FILE`.
+    Documents use the field names of labels.jsonl: doc_id, sources,
+    is_surveillance, notice_type, date, buyer, contract_party, agent,
+    project_number, suppliers, amount_cny, amount, region {province, prefecture,
+    county, code, lat, lon}, tags [{id, quote, page, start, end}] and evidence
+    (quote and span of each field); the JSON forms can be scored with
+    `tenderlens eval GOLD --export FILE`. Purchases and organisations are those
+    `tenderlens link` built (docs/purchases.md, docs/json.md).
 
     \b
     Example:
       tenderlens export --db notices.db --out notices.jsonl
       tenderlens export --format csv --db notices.db --out notices.csv
+      tenderlens export --table purchases --format parquet --db notices.db --out purchases.parquet
     """
     store = open_store(db_path)
+    if fmt == "parquet" and not out_path:
+        fail("parquet is binary: give --out FILE")
+    if table != "documents" and not has_purchases(store.db):
+        fail(f"no purchases in {db_path} yet: run `tenderlens link --db {db_path}`")
+    flat = fmt in ("csv", "parquet")
+    if table == "documents":
+        records = document_records(store, masked=not no_mask)
+        columns = CSV_COLUMNS
+        if flat:
+            records = map(csv_row, records)
+    else:
+        rows = (purchase_rows if table == "purchases" else organisation_rows)(store.db, flat)
+        records = rows if no_mask else [mask_tree(r, keep=("id", "doc_id", "documents")) for r in rows]
+        columns = PURCHASE_COLUMNS if table == "purchases" else ORG_COLUMNS
+    if fmt == "parquet":
+        data = list(records)
+        try:
+            pq.write_table(pa.Table.from_pylist(data, schema=_schema(data, columns)), out_path)
+        except OSError as e:
+            fail(f"cannot write {out_path}: {e}")
+        click.echo(f"{len(data)} {table} written to {out_path}", err=True)
+        return
     try:
         out = open(out_path, "w", encoding="utf-8", newline="") if out_path else sys.stdout
     except OSError as e:
         fail(f"cannot write {out_path}: {e.strerror}")
     n = 0
     try:
-        records = document_records(store, masked=not no_mask)
         if fmt == "csv":
-            n = write_csv(out, CSV_COLUMNS, (csv_row(rec) for rec in records))
+            n = write_csv(out, columns, records)
         elif fmt == "jsonl":
             for rec in records:
                 out.write(json.dumps(rec, ensure_ascii=False) + "\n")
@@ -72,4 +105,12 @@ def command(db_path, fmt, out_path, no_mask):
         if out_path:
             out.close()
     if out_path:
-        click.echo(f"{n} documents written to {out_path}", err=True)
+        click.echo(f"{n} {table} written to {out_path}", err=True)
+
+
+
+def _schema(data: list[dict], columns: tuple[str, ...]) -> pa.Schema:
+    """Column types inferred from the rows; all-null columns as strings, so an empty table keeps its columns."""
+    inferred = pa.Table.from_pylist(data).schema if data else pa.schema([])
+    return pa.schema([(c, inferred.field(c).type if c in inferred.names and inferred.field(c).type != pa.null()
+                       else pa.string()) for c in columns])

@@ -1,12 +1,12 @@
 """Resolve party mentions to organisations: pure, mentions and evidence in, organisations out.
 
-Names join one organisation, strongest evidence first: the same credit code; the same
-normalised name (names.key); an alias the document itself defines (以下简称, only
+Names join one organisation, strongest evidence first: the same credit code, or a former
+name a document states (（原…）, 更名为); the same normalised name (names.key); an alias the document itself defines (以下简称, only
 inside that document); a name the codebook lists for a vendor; for English names only,
 a near-identical name (rapidfuzz, within blocks of names sharing a word). Two names
-printed with different credit codes are never joined, a branch (分公司, 分局) is its own
-organisation part of its parent, and a consortium is its own organisation with its
-members. The merges file is applied last: its merges join, its splits stand alone.
+printed with different credit codes are never joined, nor a subsidiary and the company a
+document calls its parent; a branch (分公司, 分局) is its own organisation part of its
+parent, and a consortium is its own organisation with its members. The merges file is applied last: its merges join, its splits stand alone.
 """
 from __future__ import annotations
 
@@ -36,12 +36,14 @@ class Resolution:
 
 
 class _Groups:
-    """Union-find over name keys that refuses to join two different credit codes."""
+    """Union-find over name keys that refuses to join two different credit codes, or a subsidiary with
+    its parent."""
 
     def __init__(self):
         self.up: dict[str, str] = {}
         self.code: dict[str, str] = {}
         self.why: dict[str, str] = {}
+        self.apart: list[tuple[str, str]] = []
 
     def add(self, k: str) -> None:
         self.up.setdefault(k, k)
@@ -60,6 +62,8 @@ class _Groups:
         ca, cb = self.code.get(ra), self.code.get(rb)
         if ca and cb and ca != cb:
             return False
+        if any({self.find(x), self.find(y)} == {ra, rb} for x, y in self.apart):
+            return False
         self.up[rb] = ra
         self.code[ra] = ca or cb
         self.why.setdefault(b, reason)
@@ -71,9 +75,10 @@ def _id(strongest: str) -> str:
 
 
 def resolve(mentions: Iterable[Mention], defined: Iterable[Found] = (), codes: Iterable[Found] = (),
-            vendors: Iterable[tuple[str, list[str]]] = (), merges: Merges | None = None) -> Resolution:
-    """Organisations for `mentions`. `defined` and `codes` come from orgs.evidence, `vendors` are
-    (vendor id, names) from the codebook."""
+            vendors: Iterable[tuple[str, list[str]]] = (), merges: Merges | None = None,
+            subsidiaries: Iterable[Found] = (), renames: Iterable[Found] = ()) -> Resolution:
+    """Organisations for `mentions`. `defined`, `codes`, `subsidiaries` and `renames` come from
+    orgs.evidence, `vendors` are (vendor id, names) from the codebook."""
     merges = merges or Merges()
     mentions = list(mentions)
     doc_names: dict[str, set[str]] = defaultdict(set)
@@ -108,6 +113,8 @@ def resolve(mentions: Iterable[Mention], defined: Iterable[Found] = (), codes: I
     split = {key(n) for n in merges.split}
     for k in written:
         groups.add(k)
+    subsidiaries = [f for f in subsidiaries if key(f.name) in written and key(f.value) in written]
+    groups.apart = [(key(f.name), key(f.value)) for f in subsidiaries]
     for f in codes:
         k = key(f.name)
         if k in written and k not in split:
@@ -119,6 +126,10 @@ def resolve(mentions: Iterable[Mention], defined: Iterable[Found] = (), codes: I
         code = groups.code.get(groups.find(k))
         if code and k not in split:
             groups.join(by_code.setdefault(code, k), k, "credit_code")
+    for f in renames:   # a document that states a former name: as strong as a shared credit code
+        now, old = key(f.name), key(f.value)
+        if now in written and old in written and not split.intersection((now, old)):
+            groups.join(now, old, "renamed")
     vendor_of: dict[str, str] = {}
     for vid, names in vendors:
         keys = [key(n) for n in names if key(n)]
@@ -155,9 +166,14 @@ def resolve(mentions: Iterable[Mention], defined: Iterable[Found] = (), codes: I
         orgs[oid] = Organisation(oid, name, kind(name), credit_code=code, aliases=aliases)
         for k in keys:
             org_of_key[k] = oid
+    keys_of: dict[str, list[str]] = defaultdict(list)
+    for k, oid in org_of_key.items():
+        keys_of[oid].append(k)
     for org in orgs.values():
-        rename = merges.rename.get(org.id) or next((merges.rename[a.name] for a in org.aliases
-                                                    if a.name in merges.rename), None)
+        # A rename names the organisation by its id, by the id one of its names had before a merge, or by a name.
+        ids = [org.id] + [_id("name:" + k) for k in sorted(keys_of[org.id])]
+        rename = next((merges.rename[i] for i in ids if i in merges.rename), None) or next(
+            (merges.rename[a.name] for a in org.aliases if a.name in merges.rename), None)
         if rename:
             org.name = rename
 
@@ -170,6 +186,12 @@ def resolve(mentions: Iterable[Mention], defined: Iterable[Found] = (), codes: I
         for member in consortium_members(org.name):
             if org_of_key.get(key(member)) not in (None, org.id):
                 relations.append((org_of_key[key(member)], org.id, "member"))
+    for f in subsidiaries:
+        child, parent_id = org_of_key[key(f.name)], org_of_key[key(f.value)]
+        if child != parent_id and (child, parent_id, "subsidiary") not in relations:
+            relations.append((child, parent_id, "subsidiary"))
+            res_org = orgs[child]
+            res_org.part_of = res_org.part_of or parent_id
     of = {dk: org_of_key[k] for dk, k in how.items()}
     return Resolution(orgs, of, relations)
 

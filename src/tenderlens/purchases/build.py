@@ -2,6 +2,7 @@
 document, and the purchase record folded from its documents. Pure: facts in, model objects out."""
 from __future__ import annotations
 
+import hashlib
 from collections import Counter
 from collections.abc import Iterable
 
@@ -33,6 +34,12 @@ def mentions(doc_id: str, facts: Iterable[Fact]) -> list[Mention]:
     return out
 
 
+def is_procurement(record: dict) -> bool:
+    """Whether a document's record (summary.summarise) says anything a purchase is made of."""
+    return bool(record.get("notice_type") or record.get("buyer") or record.get("contract_party")
+                or record.get("suppliers") or record.get("amount"))
+
+
 def _fields(facts: Iterable[Fact], key: str) -> list[Fact]:
     return [f for f in facts if f.kind == "field" and f.key == key]
 
@@ -54,17 +61,34 @@ def view(record: dict, facts: list[Fact], title: str | None, text: str, of: dict
                    record.get("project_number"), price, text)
 
 
-def purchase_id(views: list[DocView]) -> str:
-    """From the strongest key of the purchase: its project number with its buyer, else its first document,
-    so re-analysis that finds the same evidence gives the same id."""
-    import hashlib
-    keys = sorted(f"{v.buyer or ''}|{project_key(v.project_number)}" for v in views if project_key(v.project_number))
-    strongest = "project:" + keys[0] if keys else "doc:" + min(v.doc_id for v in views)
+def _precision(value: dict) -> float:
+    """Half a unit of the last digit the amount is written to, in its currency: 2.09亿元 stands for
+    2.085亿 to 2.095亿."""
+    number, total = value.get("amount"), amount_value(value)
+    if not number or not total:
+        return 0.0
+    decimals = repr(float(number)).rstrip("0").partition(".")[2]
+    return 0.5 * 10 ** -len(decimals) * total / number
+
+
+def purchase_id(views: list[DocView], taken: set[str] = frozenset()) -> str:
+    """From the strongest key of the purchase: its project number with its buyer and winners (one batch
+    number covers many lots), else its first document, so re-analysis that finds the same evidence gives
+    the same id. An id in `taken` gives way to the first document's."""
+    winners = ",".join(sorted({s for v in views if v.stage in ("award", "contract") for s in v.suppliers}))
+    keys = sorted(f"{v.buyer or ''}|{project_key(v.project_number)}|{winners}" for v in views
+                  if project_key(v.project_number))
+    first = "doc:" + min(v.doc_id for v in views)
+    pid = _hash("project:" + keys[0] if keys else first)
+    return _hash(first) if pid in taken else pid
+
+
+def _hash(strongest: str) -> str:
     return "pur-" + hashlib.sha1(strongest.encode("utf-8")).hexdigest()[:12]
 
 
 def fold(views: list[DocView], records: dict[str, dict], facts: dict[str, list[Fact]], of: dict,
-         found: list[Link]) -> Purchase:
+         found: list[Link], taken: set[str] = frozenset()) -> Purchase:
     """One purchase from its documents (views), their records and facts, and the links that joined them."""
     order = {s: i for i, s in enumerate(STAGES)}
     views = sorted(views, key=lambda v: (order.get(v.stage or "other", 99), v.date or "", v.doc_id))
@@ -73,8 +97,9 @@ def fold(views: list[DocView], records: dict[str, dict], facts: dict[str, list[F
     for link in found:
         if link.doc_a in ids and link.doc_b in ids:
             for d in (link.doc_a, link.doc_b):
-                reasons[d].append(f"{link.reason}: {link.evidence}")
-    p = Purchase(purchase_id(views), next((v.title for v in views if v.title), None), None)
+                if f"{link.reason}: {link.evidence}" not in reasons[d]:
+                    reasons[d].append(f"{link.reason}: {link.evidence}")
+    p = Purchase(purchase_id(views, taken), next((v.title for v in views if v.title), None), None)
     p.docs = [PurchaseDoc(v.doc_id, v.stage or "other", v.date, reasons[v.doc_id]) for v in views]
     buyers = Counter(v.buyer for v in views if v.buyer)
     p.buyer = buyers.most_common(1)[0][0] if buyers else None
@@ -96,7 +121,8 @@ def fold(views: list[DocView], records: dict[str, dict], facts: dict[str, list[F
             role = value.get("role")
             if role in FINAL and role not in p.amounts and not value.get("replaced") and not value.get("part"):
                 p.amounts[role] = {"amount": amount_value(value), "currency": value.get("currency", "CNY"),
-                                   "doc_id": v.doc_id, "quote": f.quote, "page": f.page}
+                                   "doc_id": v.doc_id, "stage": v.stage, "quote": f.quote, "page": f.page, "start": f.start,
+                                   "end": f.end, "precision": _precision(value)}
         for f in _fields(fs, "bidder"):
             b = f.value if isinstance(f.value, dict) else {"name": f.value}
             org = of.get((v.doc_id, _name(f)))

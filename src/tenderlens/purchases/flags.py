@@ -36,14 +36,25 @@ def _award_near_estimate(p: Purchase) -> dict | None:
     for role in ("ceiling", "budget"):
         estimate = p.amounts.get(role)
         if (price and estimate and price["amount"] and estimate["amount"] and price["currency"] == estimate["currency"]
-                and abs(price["amount"] - estimate["amount"]) <= tolerance * estimate["amount"]):
+                and _compared(price, estimate) and abs(price["amount"] - estimate["amount"]) <= tolerance * estimate["amount"]):
             return {"price": _cited(price), role: _cited(estimate),
                     "difference": round(1 - price["amount"] / estimate["amount"], 5)}
     return None
 
 
 def _cited(amount: dict) -> dict:
-    return {k: amount[k] for k in ("amount", "currency", "doc_id", "quote", "page")}
+    return {k: amount.get(k) for k in ("amount", "currency", "doc_id", "stage", "quote", "page", "start", "end")}
+
+
+def _compared(price: dict, estimate: dict) -> bool:
+    """Whether two amounts are a price and an estimate, not one figure read twice. A budget a tender
+    announced is an estimate; otherwise the two must differ by more than the precision they are written
+    to, since a winner's announcement restates its price (项目金额 6,499万元, 2.09亿元 for 208,728,652元)
+    in words that read as a budget."""
+    if estimate.get("stage") in ("tender", "modification") and estimate.get("doc_id") != price.get("doc_id"):
+        return True
+    slack = max(price.get("precision") or 0.0, estimate.get("precision") or 0.0, 0.01)
+    return abs(price["amount"] - estimate["amount"]) > slack
 
 
 def _winner_not_first(p: Purchase) -> dict | None:

@@ -2,7 +2,10 @@
 
 A link needs one of these, each found inside a block of documents that share a key, so
 the work grows with the corpus, not with its square:
-  project_number    the same project number after normalisation, and no two different buyers;
+  project_number    the same project number after normalisation, no two different buyers, and
+                    no two awards to different winners (a batch number covers many lots);
+  reaward           the same project number, buyer and title, where the title names one
+                    procurement only: a lot awarded again to another winner;
   near_duplicate    the same notice republished: MinHash LSH (datasketch) over character
                     5-grams, Jaccard >= NEAR_DUP, same stage, and no amount, supplier or
                     project number that differs;
@@ -34,6 +37,11 @@ SHINGLE = 5
 TEXT_MAX = 20_000
 # A project number shorter than this (1, 01, A) names nothing across documents.
 PROJECT_MIN = 6
+
+
+# Stronger links are followed first, so a weaker one cannot join what a stronger one keeps apart.
+RANK = {"project_number": 0, "reaward": 0, "shortlist_winner": 1, "near_duplicate": 2, "shortlist_title": 3,
+        "buyer_title": 4}
 
 
 @dataclass
@@ -93,6 +101,12 @@ def _differ(a, b) -> bool:
     return a is not None and b is not None and a != b
 
 
+def _other_winners(a: DocView, b: DocView) -> bool:
+    """Two awards (or contracts) to different suppliers: two lots, not one purchase."""
+    winners = lambda d: set(d.suppliers) if d.stage in ("award", "contract") else set()  # noqa: E731
+    return bool(winners(a) and winners(b) and not winners(a) & winners(b))
+
+
 def _copies(a: DocView, b: DocView) -> bool:
     """Whether two near-identical texts can be copies of one notice: nothing they state differs."""
     return (a.stage == b.stage and not _differ(project_key(a.project_number), project_key(b.project_number))
@@ -108,12 +122,28 @@ def links(docs: Iterable[DocView]) -> list[Link]:
         k = project_key(d.project_number)
         if k:
             by_project[k].append(d)
+    # A title names one procurement when no other buyer or project number uses it; 关于重大经营合同中标的公告,
+    # the title of many companies' announcements, names none.
+    named_by: dict[str, set] = defaultdict(set)
+    for d in docs:
+        if title_key(d.title):
+            named_by[title_key(d.title)].add((d.buyer, project_key(d.project_number)))
+    specific = {t for t, uses in named_by.items() if len(uses) == 1}
     for k, block in by_project.items():
         for i, a in enumerate(block[1:], 1):
-            # Chain to the first document of the same buyer (or none stated): one link per document.
-            b = next((x for x in block[:i] if not _differ(x.buyer, a.buyer)), None)
+            # Chain to the first document that can be the same purchase: one link per document.
+            fits = [x for x in block[:i] if not _differ(x.buyer, a.buyer) and not _other_winners(x, a)]
+            # An award links to an earlier notice of its own winner first: the lot it belongs to.
+            b = next((x for x in fits if set(x.suppliers) & set(a.suppliers)), fits[0] if fits else None)
             if b:
                 out.append(Link(b.doc_id, a.doc_id, "project_number", k))
+                continue
+            # The same lot awarded again to another winner: the same number, buyer and specific title.
+            t = title_key(a.title)
+            again = next((x for x in block[:i] if t in specific and title_key(x.title) == t
+                          and not _differ(x.buyer, a.buyer)), None)
+            if again:
+                out.append(Link(again.doc_id, a.doc_id, "reaward", f"{k} {t}"))
 
     lsh = MinHashLSH(threshold=NEAR_DUP, num_perm=NUM_PERM)
     view = {d.doc_id: d for d in docs}
@@ -166,9 +196,14 @@ def links(docs: Iterable[DocView]) -> list[Link]:
     return out
 
 
-def groups(doc_ids: Iterable[str], found: Iterable[Link]) -> list[list[str]]:
-    """The purchases: connected documents, each group sorted, groups in order of their first document."""
-    up = {d: d for d in doc_ids}
+def groups(views: Iterable[DocView], found: Iterable[Link]) -> list[list[str]]:
+    """The purchases: connected documents, each group sorted, groups in order of their first document.
+
+    A link is not followed when it would put two awards to different suppliers into one purchase: a
+    batch tender's number (国家电网 0711-17OTL039...) covers many lots, each awarded on its own."""
+    views = list(views)
+    up = {v.doc_id: v.doc_id for v in views}
+    winners = {v.doc_id: set(v.suppliers) if v.stage in ("award", "contract") else set() for v in views}
 
     def find(x):
         while up[x] != x:
@@ -176,11 +211,15 @@ def groups(doc_ids: Iterable[str], found: Iterable[Link]) -> list[list[str]]:
             x = up[x]
         return x
 
-    for link in found:
+    for link in sorted(found, key=lambda k: RANK.get(k.reason, 99)):
         if link.doc_a in up and link.doc_b in up:
             ra, rb = find(link.doc_a), find(link.doc_b)
-            if ra != rb:
-                up[max(ra, rb)] = min(ra, rb)
+            if ra == rb or (link.reason != "reaward" and winners[ra] and winners[rb]
+                            and not winners[ra] & winners[rb]):
+                continue
+            root, child = min(ra, rb), max(ra, rb)
+            up[child] = root
+            winners[root] |= winners.pop(child)
     members: dict[str, list[str]] = defaultdict(list)
     for d in up:
         members[find(d)].append(d)

@@ -215,3 +215,65 @@ def _add(cell: dict, p: dict, n_suppliers: int) -> None:
     cell["purchases"] += 1
     if p["amount"] is not None:
         cell["totals"][p["currency"]] += p["amount"] / max(1, n_suppliers)
+
+
+def summary(db: sqlite3.Connection) -> dict:
+    """Purchases and organisations in the store: each purchase once, its amount once, per currency."""
+    q = lambda sql: db.execute(sql).fetchone()[0]  # noqa: E731
+    return {**count(db),
+            "documents": q("SELECT count(*) FROM purchase_docs"),
+            "linked_documents": q("SELECT coalesce(sum(n_docs), 0) FROM purchases WHERE n_docs > 1"),
+            "organisations": q("SELECT count(*) FROM organisations"),
+            "by_kind": dict(db.execute("SELECT kind, count(*) FROM organisations GROUP BY 1 ORDER BY 2 DESC")),
+            "flags": dict(db.execute("SELECT flag, count(DISTINCT purchase_id) FROM purchase_flags GROUP BY 1"
+                                     " ORDER BY 2 DESC"))}
+
+
+PURCHASE_COLUMNS = ("id", "title", "buyer", "buyer_name", "suppliers", "supplier_names", "agent", "agent_name",
+                    "method", "amount", "currency", "budget", "ceiling", "award", "contract", "first_date",
+                    "last_date", "province", "prefecture", "county", "region_code", "categories", "flags",
+                    "n_documents", "documents")
+ORG_COLUMNS = ("id", "name", "kind", "region", "credit_code", "part_of", "aliases", "bought", "sold",
+               "totals_bought", "totals_sold")
+
+
+def purchase_rows(db: sqlite3.Connection, flat: bool = True) -> list[dict]:
+    """Every purchase, as the JSON record (flat=False) or one flat row with lists joined by '; ' (CSV, Parquet)."""
+    records = purchases(db, limit=None, sort="id")
+    if not flat:
+        return records
+    rows = []
+    for r in records:
+        region = r["region"] or {}
+        dates = sorted(r["dates"].values())
+        stage = {k: (v or {}).get("amount") for k, v in r["amounts"].items()}
+        rows.append({"id": r["id"], "title": r["title"], "buyer": r["buyer"], "buyer_name": r["buyer_name"],
+                     "suppliers": "; ".join(r["suppliers"]),
+                     "supplier_names": "; ".join(n or "" for n in r["supplier_names"]),
+                     "agent": r["agent"], "agent_name": r["agent_name"], "method": r["method"], "amount": r["amount"],
+                     "currency": r["currency"], **{k: stage.get(k) for k in ("budget", "ceiling", "award", "contract")},
+                     "first_date": dates[0] if dates else None, "last_date": dates[-1] if dates else None,
+                     "province": region.get("province"), "prefecture": region.get("prefecture"),
+                     "county": region.get("county"), "region_code": region.get("code"),
+                     "categories": "; ".join(r["categories"]), "flags": "; ".join(f["id"] for f in r["flags"]),
+                     "n_documents": len(r["documents"]), "documents": "; ".join(d["doc_id"] for d in r["documents"])})
+    return rows
+
+
+def organisation_rows(db: sqlite3.Connection, flat: bool = True) -> list[dict]:
+    """Every organisation with its aliases and purchase counts and totals (per currency)."""
+    rows = organisations(db, limit=None)
+    aliases: dict[str, list] = defaultdict(list)
+    for org_id, name, reason in db.execute("SELECT org_id, name, reason FROM aliases ORDER BY org_id, name"):
+        aliases[org_id].append({"name": name, "reason": reason})
+    out = []
+    for r in rows:
+        row = {k: r[k] for k in ("id", "name", "kind", "region", "credit_code", "part_of", "bought", "sold")}
+        if flat:
+            row["aliases"] = "; ".join(a["name"] for a in aliases[r["id"]])
+            row["totals_bought"] = "; ".join(f"{v:.2f} {c}" for c, v in r["totals_bought"].items())
+            row["totals_sold"] = "; ".join(f"{v:.2f} {c}" for c, v in r["totals_sold"].items())
+        else:
+            row.update(aliases=aliases[r["id"]], totals_bought=r["totals_bought"], totals_sold=r["totals_sold"])
+        out.append(row)
+    return out

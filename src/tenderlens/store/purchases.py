@@ -4,7 +4,8 @@ CLI (and the web app) read.
 Tables (rebuilt whole from facts by `rebuild`; never edited by hand, only through the merges file)
   organisations   id, canonical name, kind, region, credit code, part_of
   aliases         every name as written with why it is this organisation and the documents using it
-  org_relations   child, parent, relation (branch: 分公司/分局 of its parent; member: of a consortium)
+  org_relations   child, parent, relation (branch: 分公司/分局 of its parent; subsidiary: a document says so;
+                  member: of a consortium)
   org_mentions    doc_id, role, name as written, organisation
   purchases       one row per procurement: parties, method, final amount and currency, year, region
   purchase_docs   its documents with stage, date and the reasons of the links that hold each
@@ -89,18 +90,28 @@ def derive(db, merges: merges_mod.Merges) -> tuple[Resolution, list[Purchase]]:
     names_in = defaultdict(list)
     for m in mentions:
         names_in[m.doc_id].append(m.name)
-    marked = _pages(db, "WHERE instr(text, '以下') > 0 OR instr(text, '信用代码') > 0")
+    marked = _pages(db, "WHERE instr(text, '以下') > 0 OR instr(text, '信用代码') > 0 OR instr(text, '（原') > 0"
+                        " OR instr(text, '(原') > 0 OR instr(text, '更名') > 0")
     defined = [f for d, pages in marked.items() for f in evidence.defined_aliases(d, pages)]
     codes = [f for d, pages in marked.items() for f in evidence.credit_codes(d, pages, names_in.get(d, []))]
+    owned = _pages(db, "WHERE instr(text, '子公司') > 0 OR instr(text, '孙公司') > 0")
+    subsidiaries = [f for d, pages in owned.items() for f in evidence.subsidiaries(d, pages, names_in.get(d, []),
+                                                                                   defined)]
     book = codebook.load()
     vendors = [(v.id, list(v.names)) for v in book.vendors.values()]
-    res = resolve(mentions, defined, codes, vendors, merges)
+    renamed = [f for d, pages in marked.items() for f in evidence.renames(d, pages)]
+    res = resolve(mentions, defined, codes, vendors, merges, subsidiaries, renamed)
     texts = {d: "\n".join(t for _, t in pages) for d, pages in _pages(db).items()}
     records = {d: summarise(d, facts.get(d, [])) for d in version_of}
+    # A document that names no notice type, party or amount (a README, a licence) is no purchase.
+    records = {d: r for d, r in records.items() if build.is_procurement(r)}
     views = {d: build.view(records[d], facts.get(d, []), titles.get(d), texts.get(d, ""), res.of) for d in records}
     found = link.links(views.values())
-    purchases = [build.fold([views[d] for d in group], records, facts, res.of, found)
-                 for group in link.groups(views, found)]
+    purchases: list[Purchase] = []
+    taken: set[str] = set()
+    for group in link.groups(views.values(), found):
+        purchases.append(build.fold([views[d] for d in group], records, facts, res.of, found, taken))
+        taken.add(purchases[-1].id)
     flags.flag(purchases)
     for org_id, region in _regions(purchases).items():
         res.orgs[org_id].region = region
