@@ -45,10 +45,14 @@ def _pick_amount(amounts: list[Fact], tender: bool = False) -> Fact | None:
     if not amounts:
         return None
     # A figure the notice labels with its role (中标价(元) | 180014035.01) is the notice's own statement.
+    # When it labels several (the lots of one notice), their total is worked out as for prose.
     labelled = [f for f in amounts if (f.value or {}).get("label")]
     if labelled:
         rank = {r: i for i, r in enumerate(TENDER_PREFERENCE if tender else AMOUNT_PREFERENCE)}
-        return min(labelled, key=lambda f: rank.get(f.value.get("role"), len(rank)))
+        best = min(rank.get(f.value.get("role"), len(rank)) for f in labelled)
+        of_role = [f for f in labelled if rank.get(f.value.get("role"), len(rank)) == best]
+        if len({f.value["yuan"] for f in of_role}) == 1:
+            return of_role[0]
     kept = [f for f in amounts if not (f.value or {}).get("replaced")] or amounts
     cny = [f for f in kept if not (f.value or {}).get("part")] or kept
     totals = [f for f in cny if (f.value or {}).get("total") and _sums_earlier(f, kept)]

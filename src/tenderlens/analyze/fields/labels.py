@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 from .evidence import View
 from .lexicon import Label, lexicon
+from .orgs import ends_as_name
 
 _NUMBERING = re.compile(r"(?:[一二三四五六七八九十]{1,3}[、.．]|\d{1,2}(?:[.．、]\d{1,2})*[.．、]?|[（(][一二三四五六七八九十\d]{1,3}[)）]|\s)*")
 _ORDINAL = re.compile(r"\s*第([一二三四五六七八九十\d]{1,2})\s*$")
@@ -25,6 +26,11 @@ _ORDINAL = re.compile(r"\s*第([一二三四五六七八九十\d]{1,2})\s*$")
 _SUFFIX = re.compile(r"(?P<note>(?:[ \u3000]*[（(][^（()）\n]{1,12}[)）])*)[ \u3000]*(?P<name>名[ \u3000]*称)?[ \u3000]*"
                      r"(?P<info>信息|基本情况|情况)?[ \u3000]*(?P<colon>[:：])?")
 _UNIT_CELL = re.compile(r"[（(][^（()）\n]{1,12}[)）][:：]?")
+# A cell that titles a column (中标项目名称, 中标金额（万元）, 备注): the label beside it heads a column too.
+_COLUMN_TITLE = re.compile(r"序号|备注|[^\d]{0,10}(?:名称|金额|编号|日期|时间|地点|地址|电话|报价|价格|数量|内容)(?:[（(][^）)]{1,8}[)）])?[:：]?")
+_ASIDE_END = re.compile(r"[（(][^（()）]{1,20}[)）]$")
+_NOT_TOTAL = re.compile(r"\s*(?:[\d.%％/每]|元?/)")
+_UNIT_AFTER = re.compile(r"\s{0,3}(?:万元|亿元|元)")
 _CELL_END = re.compile(r"[\t\n]")
 # Where a value written on a line with others stops: two spaces, or a space then another label (地址：).
 _VALUE_END = re.compile(r"\s{2,}|\s+\S{1,10}[:：]|[；;。]")
@@ -162,10 +168,13 @@ def read(views: list[View]) -> Reading:
                 if nxt and suffix.group("info"):                   # 采购人信息 | 名称：NAME
                     name = _NAME_CELL.match(page, nxt[0])
                     nxt = (name.end(), nxt[1]) if name else None
-                if nxt and not _is_label(page, *nxt):
+                if nxt and not _is_label(page, *nxt) and not _COLUMN_TITLE.fullmatch(re.sub(r"\s+", "", page[nxt[0]:nxt[1]])):
                     span = _inline(page, nxt[0], nxt[1])
             if span is None:
                 continue
+            if label.field == "amount":   # 2,958⏎万元: the unit on the next line of a converted PDF
+                unit = _UNIT_AFTER.match(page, span[1])
+                span = (span[0], unit.end()) if unit else span
             printed = page[ts:suffix.end()].strip()
             field = "bidder" if label.field == "bidder" else label.field
             v = Value(label, printed, note, view, *view.locate(*span), rank=rank)
@@ -181,10 +190,10 @@ def read(views: list[View]) -> Reading:
 def _listed(v: Value, rank: int | None) -> list[Bidder]:
     """The bidders a label's value names: one, or several apart by 、 (a consortium, 联合体, stays whole)."""
     if rank or "联合体" in v.text:
-        return [Bidder(v, None, None, rank)] if _plausible(v.text) else []
+        return [Bidder(v, None, None, rank)] if _organisation(v.text) else []
     out, at = [], v.start
     for part in re.split(r"(、)", v.view.text[v.start:v.end]):
-        if part != "、" and _plausible(part):
+        if part != "、" and _organisation(part):
             out.append(Bidder(Value(v.label, v.printed, v.note, v.view, at, at + len(part)), None, None, None))
         at += len(part)
     return out
@@ -208,6 +217,12 @@ def _is_label(page: str, s: int, e: int) -> bool:
         m.end() == len(compact) or compact[m.end()] in "（(：:名")
 
 
+def _organisation(name: str) -> bool:
+    """A party's value names an organisation (its suffix, or a consortium), a Latin name, or one masked with *."""
+    return _plausible(name) and (ends_as_name(_ASIDE_END.sub("", name)) or "联合体" in name or "*" in name
+                                 or not re.search(r"[\u4e00-\u9fff]", name))
+
+
 def _plausible(name: str) -> bool:
     return 2 <= len(name) <= 80 and not _EMPTY.fullmatch(name) and not re.search(r"[:：]", name) and bool(
         re.search(r"[\u4e00-\u9fffA-Za-z]", name))
@@ -218,7 +233,7 @@ def _acceptable(v: Value) -> bool:
     if v.label.field == "project_number":
         return 3 <= len(text) <= 60 and bool(re.search(r"\d", text)) and not re.search(r"[\u4e00-\u9fff]{4}", text)
     if v.label.field in ("buyer", "agent", "winner"):
-        return _plausible(text) and not text.startswith(("详见", "见", "同上"))
+        return _organisation(text) and not text.startswith(("详见", "见", "同上"))
     return bool(text.strip())
 
 
@@ -264,11 +279,13 @@ def _table(view: View, cell: int, rows_read: set) -> list[Bidder]:
             if not nxt or len(series) == 3:
                 break
             at = nxt[0]
-    names = series.get("name", ([], ""))[0]
+    if "name" not in series or not ({"price", "rank"} & set(series)):
+        return []   # a table of bidders has their names and a price or a rank
+    names = series["name"][0]
     out = []
     for i, (s, e) in enumerate(names):
         name = Value(lexicon().label("供应商名称"), "", "", view, *view.locate(s, e))
-        if not _plausible(name.text):
+        if not _organisation(name.text):
             continue
         price_text = price = rank = None
         if "price" in series and len(series["price"][0]) == len(names):
@@ -309,9 +326,13 @@ def _rank(text: str) -> int | None:
 
 
 def amount_of(v: Value) -> dict | None:
-    """A labelled amount as an amount value (as in amounts.py): yuan from a plain figure, the unit from
-    the label's brackets; None for a rate (中标价(%)) or free text (中标价(报价承诺))."""
-    parsed = _figure(v.text, v.note)
+    """A labelled amount as an amount value (as in amounts.py): yuan from the figure that opens the value
+    (23,770,786.75元（大写…）), its unit from the text or the label's brackets; None for a rate
+    (中标价(%)), a unit price (元/吨) or free text (中标价(报价承诺) | 拟投本项目…)."""
+    m = _NUMBER.match(v.text)
+    if not m or _NOT_TOTAL.match(v.text, m.end()):
+        return None
+    parsed = _figure(m.group(), v.note)
     if not parsed:
         return None
     yuan, number, unit = parsed
@@ -348,13 +369,10 @@ def label_facts(reading: Reading, make) -> list:
     method = reading.first("method")
     if method:
         facts.append(make(method.view, method.start, method.end, "method", method_of(method.text) or "other", "fields.labels"))
-    for role in ("budget", "ceiling", "award", "contract"):
-        for v in sorted((v for v in reading.values if v.label.field == "amount" and v.label.role == role),
-                        key=lambda v: (v.label.order, v.view.page.n, v.start)):
-            value = amount_of(v)
-            if value:
-                facts.append(make(v.view, v.start, v.end, "amount", value, "fields.labels"))
-                break
+    for v in reading.values:   # every labelled amount: a notice of several lots labels each lot's price
+        value = amount_of(v) if v.label.field == "amount" else None
+        if value:
+            facts.append(make(v.view, v.start, v.end, "amount", value, "fields.labels"))
     seen: set[str] = set()
     for v in (v for v in reading.values if v.label.field == "winner"):
         members = consortium_members(v.text)
