@@ -95,12 +95,13 @@ def _next_cell(page: str, at: int) -> tuple[int, int] | None:
 
 
 def _row(page: str, start: int) -> tuple[list[tuple[int, int]], int]:
-    """The cells of the row that a cell at `start` opens, as page spans, and where the row ends: the
-    line's tab-separated cells, or, on a line without tabs, the lines up to the next blank line."""
+    """The cells of the row of the cell at `start`, as page spans, and where the row ends: the line's
+    tab-separated cells, or, on a line without tabs, the lines from `start` up to the next blank line."""
     line_end = page.find("\n", start)
     line_end = len(page) if line_end < 0 else line_end
-    if "\t" in page[start:line_end]:
-        end = line_end
+    line_start = page.rfind("\n", 0, start) + 1
+    if "\t" in page[line_start:line_end]:
+        start, end = line_start, line_end
     else:
         end = page.find("\n\n", start)
         end = len(page) if end < 0 else end
@@ -153,7 +154,7 @@ def read(views: list[View]) -> Reading:
             after = suffix.end()
             end = _cell_end(page, after)
             if label.field == "bidder" and not suffix.group("colon") and not rank:
-                if not page[after:end].strip() and (view.page.n, cell) not in rows_read:
+                if not page[after:end].strip():
                     bidders += _table(view, cell, rows_read)
                 continue
             rest = page[after:end]
@@ -242,13 +243,15 @@ def _table(view: View, cell: int, rows_read: set) -> list[Bidder]:
     中标候选人名称 | A | B), or a header row of bidder columns over rows of values."""
     page = view.page.text
     cells, end = _row(page, cell)
+    if not cells or (view.page.n, cells[0][0]) in rows_read:
+        return []   # read already, from another of its labels
     labels = [_label_cell(page, *c) for c in cells]
     columns = [l.role if l and l.field == "bidder" else None for l in labels]
     notes = [re.sub(r"[\s（()）:：]+", "", page[c[0]:c[1]])[len(l.text):] if l else "" for c, l in zip(cells, labels)]
     series: dict[str, tuple[list[tuple[int, int]], str]] = {}
     if sum(1 for c in columns if c) >= 2 and "name" in columns:
         # A header row: each following row with as many cells holds one bidder.
-        rows_read.add((view.page.n, cell))
+        rows_read.add((view.page.n, cells[0][0]))
         at = end
         data: list[list[tuple[int, int]]] = []
         while True:
@@ -270,7 +273,7 @@ def _table(view: View, cell: int, rows_read: set) -> list[Bidder]:
             row, row_end = _row(page, at)
             label = _label_cell(page, *row[0]) if row else None
             if label and label.field == "bidder" and len(row) > 1:
-                rows_read.add((view.page.n, at))
+                rows_read.add((view.page.n, row[0][0]))
                 note = re.sub(r"[\s（()）:：]+", "", page[row[0][0]:row[0][1]])[len(label.text):]
                 series.setdefault(label.role, (row[1:], note))
             elif row and label is None and series:
