@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 from .evidence import View
 from .lexicon import Label, lexicon
-from .orgs import ends_as_name
+from .orgs import ends_as_name, name_at
 
 _NUMBERING = re.compile(r"(?:[一二三四五六七八九十]{1,3}[、.．]|\d{1,2}(?:[.．、]\d{1,2})*[.．、]?|[（(][一二三四五六七八九十\d]{1,3}[)）]|\s)*")
 _ORDINAL = re.compile(r"\s*第([一二三四五六七八九十\d]{1,2})\s*$")
@@ -29,7 +29,7 @@ _UNIT_CELL = re.compile(r"[（(][^（()）\n]{1,12}[)）][:：]?")
 # A cell that titles a column (中标项目名称, 中标金额（万元）, 备注): the label beside it heads a column too.
 _COLUMN_TITLE = re.compile(r"序号|备注|[^\d]{0,10}(?:名称|金额|编号|日期|时间|地点|地址|电话|报价|价格|数量|内容)(?:[（(][^）)]{1,8}[)）])?[:：]?")
 _ASIDE_END = re.compile(r"[（(][^（()）]{1,20}[)）]$")
-_NOT_TOTAL = re.compile(r"\s*(?:[\d.%％/每]|元?/)")
+_NOT_TOTAL = re.compile(r"\s*(?:[\d.%％/每多余]|元?/)")
 _UNIT_AFTER = re.compile(r"\s{0,3}(?:万元|亿元|元)")
 _CELL_END = re.compile(r"[\t\n]")
 # Where a value written on a line with others stops: two spaces, or a space then another label (地址：).
@@ -39,8 +39,8 @@ _EMPTY = re.compile(r"[/／\\\-—－无空略详见同上*\s]*")
 _NUMBER = re.compile(r"(?:人民币)?[￥¥]?\s*(?P<num>\d{1,3}(?:[,，]\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)\s*(?P<unit>万元|亿元|元)?(?:整)?")
 _ORDINALS = {c: i for i, c in enumerate("一二三四五六七八九十", 1)}
 _CONSORTIUM_ROLE = re.compile(r"[（(](?:联合体)?(?:牵头人|牵头方|牵头单位|主办方|主体|成员单位|成员方|成员)[)）]"
-                              r"|(?:联合体)?(?:牵头人|牵头方|牵头单位|成员单位|成员方|成员)\s*[:：]")
-_MEMBER_SPLIT = re.compile(r"[、，,；;/]|(?<=[司院所局心队])(?:和|与|及)")
+                              r"|(?:联合体)?(?:牵头人|牵头方|牵头单位|成员单位|成员方|成员)\s*(?:[:：]|——|—|--)")
+_MEMBER_SPLIT = re.compile(r"[、，,；;/]|--|——|(?<=[司院所局心队)）])(?:和|与|及|以及)")
 
 
 @dataclass
@@ -191,7 +191,7 @@ def read(views: list[View]) -> Reading:
 def _listed(v: Value, rank: int | None) -> list[Bidder]:
     """The bidders a label's value names: one, or several apart by 、 (a consortium, 联合体, stays whole)."""
     if rank or "联合体" in v.text:
-        return [Bidder(v, None, None, rank)] if _organisation(v.text) else []
+        return [Bidder(v, None, None, rank)] if winners(v.text) else []
     out, at = [], v.start
     for part in re.split(r"(、)", v.view.text[v.start:v.end]):
         if part != "、" and _organisation(part):
@@ -219,9 +219,15 @@ def _is_label(page: str, s: int, e: int) -> bool:
 
 
 def _organisation(name: str) -> bool:
-    """A party's value names an organisation (its suffix, or a consortium), a Latin name, or one masked with *."""
-    return _plausible(name) and (ends_as_name(_ASIDE_END.sub("", name)) or "联合体" in name or "*" in name
-                                 or not re.search(r"[\u4e00-\u9fff]", name))
+    """A party's value is one organisation's name, whole (an aside after it allowed: 某某分局(本部)), a
+    name masked with *, or a Latin name: not a sentence that holds one (本公司及子公司X组成的联合体)."""
+    if not _plausible(name):
+        return False
+    core = _ASIDE_END.sub("", name)
+    if not re.search(r"[\u4e00-\u9fff]", core):
+        return True
+    span = name_at(core, 0)
+    return bool(span and span[1] == len(core)) or ("*" in core and ends_as_name(core))
 
 
 def _plausible(name: str) -> bool:
@@ -233,8 +239,13 @@ def _acceptable(v: Value) -> bool:
     text = v.text
     if v.label.field == "project_number":
         return 3 <= len(text) <= 60 and bool(re.search(r"\d", text)) and not re.search(r"[\u4e00-\u9fff]{4}", text)
-    if v.label.field in ("buyer", "agent", "winner"):
-        return _organisation(text) and not text.startswith(("详见", "见", "同上"))
+    if v.label.field == "winner":
+        return bool(winners(text))
+    if v.label.field in ("buyer", "owner", "agent"):
+        # A buyer's name may hold words that end a company's name in prose (枝江市建设项目中心).
+        core = _ASIDE_END.sub("", text)
+        return (_organisation(text) or (_plausible(text) and ends_as_name(core) and len(core) <= 30
+                                        and not re.search(r"[，。；、,;]", core))) and not text.startswith(("详见", "见", "同上"))
     return bool(text.strip())
 
 
@@ -288,7 +299,7 @@ def _table(view: View, cell: int, rows_read: set) -> list[Bidder]:
     out = []
     for i, (s, e) in enumerate(names):
         name = Value(lexicon().label("供应商名称"), "", "", view, *view.locate(s, e))
-        if not _organisation(name.text):
+        if not winners(name.text):
             continue
         price_text = price = rank = None
         if "price" in series and len(series["price"][0]) == len(names):
@@ -333,7 +344,10 @@ def amount_of(v: Value) -> dict | None:
     (23,770,786.75元（大写…）), its unit from the text or the label's brackets; None for a rate
     (中标价(%)), a unit price (元/吨) or free text (中标价(报价承诺) | 拟投本项目…)."""
     m = _NUMBER.match(v.text)
-    if not m or _NOT_TOTAL.match(v.text, m.end()):
+    rest = v.text[m.end():] if m else ""
+    # The figure is the value, or opens it with its unit (…元（大写…）); 1、…, 7,500多万元, 508.29万欧元,
+    # 6400元/吨 are a list, a rough figure, another currency, a unit price: left to the prose rules.
+    if not m or (rest and not (m.group("unit") and not _NOT_TOTAL.match(rest)) and not rest.startswith(("（", "("))):
         return None
     parsed = _figure(m.group(), v.note)
     if not parsed:
@@ -343,13 +357,26 @@ def amount_of(v: Value) -> dict | None:
 
 
 def consortium_members(text: str) -> list[str] | None:
-    """The members of a consortium winner as printed (A、B联合体; 联合体牵头人：A 成员：B), or None."""
-    if "联合体" not in text:
+    """The members of a consortium winner as printed (A、B联合体; 联合体牵头人：A 成员：B; A（牵头方）、B（成员方）),
+    or None when the text is not a consortium of named members."""
+    if "联合体" not in text and not _CONSORTIUM_ROLE.search(text):
         return None
     body = re.sub(r"[（(]?联合体[)）]?$", "", _CONSORTIUM_ROLE.sub("、", text)).strip("、，, ")
     members = [m.strip() for m in _MEMBER_SPLIT.split(body) if m.strip()]
     members = [re.sub(r"^(?:联合体|牵头人|成员)", "", m) for m in members]
     return members if len(members) >= 2 and all(len(m) >= 4 for m in members) else None
+
+
+def winners(text: str) -> list[str]:
+    """The winners a winner label's value names: a consortium's members, or organisations listed
+    (A、B; A和B), each a whole name; nothing when the value is not names."""
+    members = consortium_members(text)
+    if members:
+        return members if all(_organisation(m) for m in members) else []
+    if _organisation(text):
+        return [text]
+    parts = [p for p in _MEMBER_SPLIT.split(text) if p]
+    return parts if len(parts) >= 2 and all(_organisation(p) for p in parts) else []
 
 
 def method_of(text: str) -> str | None:
@@ -378,10 +405,10 @@ def label_facts(reading: Reading, make) -> list:
             facts.append(make(v.view, v.start, v.end, "amount", value, "fields.labels"))
     seen: set[str] = set()
     for v in (v for v in reading.values if v.label.field == "winner"):
-        members = consortium_members(v.text)
-        if members:
+        names = winners(v.text)
+        if len(names) > 1 and consortium_members(v.text):
             facts.append(make(v.view, v.start, v.end, "consortium", v.text, "fields.labels"))
-        for name in members or [v.text]:
+        for name in names:
             if name not in seen:
                 seen.add(name)
                 facts.append(make(v.view, v.start, v.end, "supplier", name, "fields.labels"))
