@@ -40,6 +40,7 @@ _NUMBER = re.compile(r"(?:人民币)?[￥¥]?\s*(?P<num>\d{1,3}(?:[,，]\d{3})+(
 _ORDINALS = {c: i for i, c in enumerate("一二三四五六七八九十", 1)}
 _CONSORTIUM_ROLE = re.compile(r"[（(](?:联合体)?(?:牵头人|牵头方|牵头单位|主办方|主体|成员单位|成员方|成员)[)）]"
                               r"|(?:联合体)?(?:牵头人|牵头方|牵头单位|成员单位|成员方|成员)\s*(?:[:：]|——|—|--)")
+_ROLE_END = re.compile(r"[（(](?:联合体)?(?:牵头人|牵头方|牵头单位|主办方|成员单位|成员方|成员)[)）]$")
 _MEMBER_SPLIT = re.compile(r"[、，,；;/]|--|——|(?<=[司院所局心队)）])(?:和|与|及|以及)")
 
 
@@ -225,9 +226,8 @@ def _organisation(name: str) -> bool:
         return False
     core = _ASIDE_END.sub("", name)
     if not re.search(r"[\u4e00-\u9fff]", core):
-        return True
-    span = name_at(core, 0)
-    return bool(span and span[1] == len(core)) or ("*" in core and ends_as_name(core))
+        return bool(re.search(r"[A-Za-z]{2}", core))
+    return name_at(core, 0) == (0, len(core)) or ("*" in core and ends_as_name(core))
 
 
 def _plausible(name: str) -> bool:
@@ -349,6 +349,8 @@ def amount_of(v: Value) -> dict | None:
     # 6400元/吨 are a list, a rough figure, another currency, a unit price: left to the prose rules.
     if not m or (rest and not (m.group("unit") and not _NOT_TOTAL.match(rest)) and not rest.startswith(("（", "("))):
         return None
+    if not m.group("unit") and not re.search("元", v.note):
+        return None   # a figure with no unit in the value or the label (中标金额 | 1) is not money
     parsed = _figure(m.group(), v.note)
     if not parsed:
         return None
@@ -373,6 +375,7 @@ def winners(text: str) -> list[str]:
     members = consortium_members(text)
     if members:
         return members if all(_organisation(m) for m in members) else []
+    text = _ROLE_END.sub("", text)   # NAME（牵头人）: a consortium's lead named alone
     if _organisation(text):
         return [text]
     parts = [p for p in _MEMBER_SPLIT.split(text) if p]
