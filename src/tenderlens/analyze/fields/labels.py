@@ -29,6 +29,7 @@ _UNIT_CELL = re.compile(r"[（(][^（()）\n]{1,12}[)）][:：]?")
 # A cell that titles a column (中标项目名称, 中标金额（万元）, 备注): the label beside it heads a column too.
 _COLUMN_TITLE = re.compile(r"序号|备注|[^\d]{0,10}(?:名称|金额|编号|日期|时间|地点|地址|电话|报价|价格|数量|内容)(?:[（(][^）)]{1,8}[)）])?[:：]?")
 _ASIDE_END = re.compile(r"[（(][^（()）]{1,20}[)）]$")
+_ABBREVIATION = re.compile(r"[（(][A-Za-z]{2,10}[)）]$")   # NAME（EUCL）: the short name it goes by
 _NOT_TOTAL = re.compile(r"\s*(?:[\d.%％/每多余]|元?/)")
 _UNIT_AFTER = re.compile(r"\s{0,3}(?:万元|亿元|元)")
 _CELL_END = re.compile(r"[\t\n]")
@@ -56,10 +57,14 @@ class Value:
 
     @property
     def text(self) -> str:
-        """The value as shown: Chinese without the layout's whitespace, Latin with single spaces."""
+        """The value as shown: Chinese without the layout's whitespace, Latin with single spaces; a party
+        without the Latin short name after it (NAME（EUCL）)."""
         s, e = self.view.span(self.start, self.end)
         raw = self.view.page.text[s:e]
-        return re.sub(r"\s+", "", raw) if re.search(r"[\u4e00-\u9fff]", raw) else " ".join(raw.split())
+        if not re.search(r"[\u4e00-\u9fff]", raw):
+            return " ".join(raw.split())
+        text = re.sub(r"\s+", "", raw)
+        return _ABBREVIATION.sub("", text) if self.label.field in ("buyer", "owner", "agent", "winner") else text
 
 
 @dataclass
@@ -83,6 +88,19 @@ class Reading:
 def _cell_end(page: str, at: int) -> int:
     m = _CELL_END.search(page, at)
     return m.start() if m else len(page)
+
+
+def _heads_column(page: str, cell: int) -> bool:
+    """Whether the cell at `cell` stands in a header row: the cell before it, in the same row, titles a
+    column too (序号 | 中标金额（元）, then 1 | …: the 1 is a row number, not the amount)."""
+    j = cell - 1
+    while j >= 0 and page[j] in " \t\n":
+        j -= 1
+    if j < 0 or page.count("\n", j + 1, cell) > 1:
+        return False   # the row's first cell
+    start = max(page.rfind("\n", 0, j + 1), page.rfind("\t", 0, j + 1)) + 1
+    prev = re.sub(r"\s+", "", page[start:j + 1])
+    return bool(_COLUMN_TITLE.fullmatch(prev)) or _is_label(page, start, j + 1)
 
 
 def _next_cell(page: str, at: int) -> tuple[int, int] | None:
@@ -162,7 +180,7 @@ def read(views: list[View]) -> Reading:
             if rest.strip() and not suffix.group("colon"):
                 continue   # 采购人委托…, 采购人地址: prose or another field, not this label's value
             span = _inline(page, after, end) if rest.strip() else None
-            if span is None and not rest.strip():
+            if span is None and not rest.strip() and not _heads_column(page, cell):
                 nxt = _next_cell(page, end)
                 if nxt and _UNIT_CELL.fullmatch(page, *nxt):     # 拟中标金额 | (万元) | 326.64
                     note += re.sub(r"[\s（()）:：]+", "", page[nxt[0]:nxt[1]])
