@@ -159,7 +159,7 @@ def test_a_researcher_extends_the_lexicon_and_a_broken_one_is_refused(tmp_path):
 
 # Measured on both seeded halves of yichang (docs/fields.md); floors sit about one document lower.
 YICHANG_FLOORS = {"notice_type": 0.99, "buyer": 0.99, "agent": 0.99, "project_number": 0.99, "suppliers": 0.99,
-                  "amount_cny": 0.99, "bidders": 0.98, "bidder_ranks": 0.98}
+                  "amount_cny": 0.99, "bidders": 0.93, "bidder_ranks": 0.93}   # 25 and 32 shortlists a half
 
 
 @pytest.fixture(scope="module")

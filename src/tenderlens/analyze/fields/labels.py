@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from .amounts import parse_amount
 from .evidence import View
 from .lexicon import Label, lexicon
 from .orgs import ends_as_name, name_at
@@ -225,7 +226,7 @@ def _inline(page: str, start: int, end: int) -> tuple[int, int] | None:
         start += 1
     stop = _VALUE_END.search(page, start, end)
     stop = stop.start() if stop else end
-    while stop > start and page[stop - 1] in " \u3000，,。.；;":
+    while stop > start and page[stop - 1] in " \u3000，,。；;":
         stop -= 1
     return (start, stop) if stop > start else None
 
@@ -245,7 +246,12 @@ def _organisation(name: str) -> bool:
     core = _ASIDE_END.sub("", name)
     if not re.search(r"[\u4e00-\u9fff]", core):
         return bool(re.search(r"[A-Za-z]{2}", core))
-    return name_at(core, 0) == (0, len(core)) or ("*" in core and ends_as_name(core))
+    span = name_at(core, 0)
+    if span == (0, len(core)) or ("*" in core and ends_as_name(core)):
+        return True
+    # A name whose first part reads as a whole name (重庆交通大学|工程设计研究院有限公司): still one name
+    # when it ends as one and holds no clause marks.
+    return bool(span) and span[0] == 0 and ends_as_name(core) and len(core) <= 40 and not re.search(r"[，。；、,;—\-]", core)
 
 
 def _plausible(name: str) -> bool:
@@ -362,7 +368,11 @@ def amount_of(v: Value) -> dict | None:
     (23,770,786.75元（大写…）), its unit from the text or the label's brackets; None for a rate
     (中标价(%)), a unit price (元/吨) or free text (中标价(报价承诺) | 拟投本项目…)."""
     m = _NUMBER.match(v.text)
-    rest = v.text[m.end():] if m else ""
+    if not m:   # 肆佰叁拾柒万元整, 人民币壹佰万元（¥1,000,000.00）: figures in words
+        words = parse_amount(re.split(r"[（(]", v.text, maxsplit=1)[0])
+        return {"yuan": round(words.value, 2), "currency": "CNY", "amount": words.number, "unit": words.unit,
+                "role": v.label.role, "label": True} if words and words.currency == "CNY" else None
+    rest = v.text[m.end():]
     # The figure is the value, or opens it with its unit (…元（大写…）); 1、…, 7,500多万元, 508.29万欧元,
     # 6400元/吨 are a list, a rough figure, another currency, a unit price: left to the prose rules.
     if not m or (rest and not (m.group("unit") and not _NOT_TOTAL.match(rest)) and not rest.startswith(("（", "("))):
