@@ -156,8 +156,8 @@ def read(views: list[View]) -> Reading:
     unranked = any(lex.unranked.search(v.text) for v in views)
     for view in views:
         page = view.page.text
-        for m in lex.pattern.finditer(view.text):
-            ts = view.map.to_text(m.start())
+        for m_start, m_end in lex.find(view.text, spaced=view.text is page):
+            ts = view.map.to_text(m_start)
             cell = max(page.rfind("\n", 0, ts), page.rfind("\t", 0, ts)) + 1
             before = page[cell:ts]
             rank = None
@@ -167,8 +167,8 @@ def read(views: list[View]) -> Reading:
                 rank = _ORDINALS.get(ordinal.group(1)) or (int(ordinal.group(1)) if ordinal.group(1).isdigit() else None)
             if len(before) > 16 or not _NUMBERING.fullmatch(before):
                 continue
-            label = lex.label(m.group())
-            te = view.map.to_text(m.end() - 1) + 1
+            label = lex.label(view.text[m_start:m_end])
+            te = view.map.to_text(m_end - 1) + 1
             suffix = _SUFFIX.match(page, te)
             note = re.sub(r"[\s（()）]+", "", suffix.group("note"))
             after = suffix.end()
