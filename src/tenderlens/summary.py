@@ -33,6 +33,8 @@ def amount_value(value: dict) -> float | None:
 def _pick_amount(amounts: list[Fact], tender: bool = False) -> Fact | None:
     """The amount the document is about.
 
+    A stated total comes first, then a figure the document labels (中标价(元)：…), then the prose.
+
     An amount the document restates (a foreign amount with its own yuan figure, 约合人民币...;
     a figure it revises, 由X调整为Y) gives way to the restatement. A stated total of several
     lots wins, and so does (outside tenders) an amount that is the sum of the amounts stated
@@ -44,11 +46,6 @@ def _pick_amount(amounts: list[Fact], tender: bool = False) -> Fact | None:
     breakdown (其中：建安费..., 预备费...) are parts of the price stated before them, not the price."""
     if not amounts:
         return None
-    # A figure the notice labels with its role (中标价(元) | 180014035.01) is the notice's own statement.
-    labelled = [f for f in amounts if (f.value or {}).get("label")]
-    if labelled:
-        rank = {r: i for i, r in enumerate(TENDER_PREFERENCE if tender else AMOUNT_PREFERENCE)}
-        return min(labelled, key=lambda f: rank.get(f.value.get("role"), len(rank)))
     kept = [f for f in amounts if not (f.value or {}).get("replaced")] or amounts
     cny = [f for f in kept if not (f.value or {}).get("part")] or kept
     totals = [f for f in cny if (f.value or {}).get("total") and _sums_earlier(f, kept)]
@@ -59,6 +56,14 @@ def _pick_amount(amounts: list[Fact], tender: bool = False) -> Fact | None:
     if totals:   # a total of totals (三湖共计..., 项目整体总投资...) is the largest
         return max(totals, key=lambda f: f.value["yuan"])
     rank = {r: i for i, r in enumerate(TENDER_PREFERENCE if tender else AMOUNT_PREFERENCE)}
+    # A figure the notice labels with its role (中标价(元) | 180014035.01) is its own statement; where it
+    # labels several of the strongest role (the lots of one notice), the prose order decides.
+    labelled = [f for f in cny if f.value.get("label")]
+    if labelled:
+        best = min(rank.get(f.value.get("role"), len(rank)) for f in labelled)
+        of_role = [f for f in labelled if rank.get(f.value.get("role"), len(rank)) == best]
+        if len({f.value["yuan"] for f in of_role}) == 1:
+            return of_role[0]
     role_of = lambda f: rank.get((f.value or {}).get("role", "unknown"), len(rank))  # noqa: E731
     value_of = lambda f: amount_value(f.value or {})  # noqa: E731
     count: dict = {}

@@ -9,18 +9,45 @@ shows is decided later, by tenderlens.summary.
 """
 from __future__ import annotations
 
+import re
+from dataclasses import replace
+
 from ...model import Document, Fact
 from .amounts import find_amounts
 from .evidence import FactMaker, views
 from .dates import find_date
 from .labels import label_facts, read
+from .orgs import is_public_body
 from .notice import find_method, find_notice_type
 from .english import find_english_parties
 from .parties import find_parties
 from .region import find_region
 
 # Fields a labelled value settles: the prose rules' candidates for them give way.
-_LABELLED = ("buyer", "agent", "supplier", "method")
+_LABELLED = ("buyer", "agent", "supplier", "method", "contract_party")
+_PLACE_PREFIX = re.compile(r"[\u4e00-\u9fff]{2,8}?(?:省|自治区|市)")
+
+
+def _settle_buyer(labelled: list[Fact], prose: list[Fact], reading, make) -> list[Fact]:
+    """The labelled buyer, checked against the rest of the notice. A labelled buyer that the notice
+    also names as its winner is no buyer. An owner (建设单位, 业主) is the buyer when no buyer label
+    names one and it is a public body or the prose names no other buyer; when a company signed for a
+    public owner, the company is the contract party. The buyer is shown in its fullest form when the
+    prose names it with its province or city (福建省华安县… for 华安县…)."""
+    suppliers = {f.value for f in labelled + prose if f.key == "supplier"}
+    out = [f for f in labelled if not (f.key == "buyer" and f.value in suppliers)]
+    prose_buyer = next((f for f in prose if f.key == "buyer"), None)
+    if not any(f.key == "buyer" for f in out):
+        owner = reading.first("owner")
+        if owner and owner.text not in suppliers and (is_public_body(owner.text) or not prose_buyer):
+            out.append(make(owner.view, owner.start, owner.end, "buyer", owner.text, "fields.labels"))
+            if prose_buyer and prose_buyer.value != owner.text and not is_public_body(prose_buyer.value):
+                out.append(replace(prose_buyer, key="contract_party"))
+    for i, f in enumerate(out):
+        if f.key == "buyer" and prose_buyer and prose_buyer.value.endswith(f.value) and _PLACE_PREFIX.fullmatch(
+                prose_buyer.value[:len(prose_buyer.value) - len(f.value)]):
+            out[i] = prose_buyer
+    return out
 
 
 def extract_fields(doc: Document, codebook) -> list[Fact]:
@@ -31,14 +58,16 @@ def extract_fields(doc: Document, codebook) -> list[Fact]:
         return []
     reading = read(vs)
     labelled = label_facts(reading, make)
-    settled = {f.key for f in labelled} & set(_LABELLED)
     prose = (find_english_parties if doc.language == "en" else find_parties)(vs, make)
+    labelled = _settle_buyer(labelled, prose, reading, make)
+    settled = {f.key for f in labelled} & set(_LABELLED)
     if "buyer" in settled:   # a company the label names the buyer is not also the party that signed for one
         buyers = {f.value for f in labelled if f.key == "buyer"}
         prose = [f for f in prose if not (f.key == "contract_party" and f.value in buyers)]
-    parties = [f for f in labelled if f.key in ("buyer", "agent", "supplier", "consortium")] + [
+    parties = [f for f in labelled if f.key in ("buyer", "agent", "supplier", "consortium", "contract_party")] + [
         f for f in prose if f.key not in settled]
-    facts: list[Fact] = list(parties) + [f for f in labelled if f.key not in ("buyer", "agent", "supplier", "consortium")]
+    facts: list[Fact] = list(parties) + [f for f in labelled if f.key not in
+                                         ("buyer", "agent", "supplier", "consortium", "contract_party")]
     facts.extend(find_amounts(vs, make))
     facts.extend(find_date(vs, make))
     kind = find_notice_type(vs, make, reading)

@@ -16,8 +16,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from .amounts import parse_amount
 from .evidence import View
 from .lexicon import Label, lexicon
+from .orgs import ends_as_name, name_at
 
 _NUMBERING = re.compile(r"(?:[一二三四五六七八九十]{1,3}[、.．]|\d{1,2}(?:[.．、]\d{1,2})*[.．、]?|[（(][一二三四五六七八九十\d]{1,3}[)）]|\s)*")
 _ORDINAL = re.compile(r"\s*第([一二三四五六七八九十\d]{1,2})\s*$")
@@ -25,6 +27,12 @@ _ORDINAL = re.compile(r"\s*第([一二三四五六七八九十\d]{1,2})\s*$")
 _SUFFIX = re.compile(r"(?P<note>(?:[ \u3000]*[（(][^（()）\n]{1,12}[)）])*)[ \u3000]*(?P<name>名[ \u3000]*称)?[ \u3000]*"
                      r"(?P<info>信息|基本情况|情况)?[ \u3000]*(?P<colon>[:：])?")
 _UNIT_CELL = re.compile(r"[（(][^（()）\n]{1,12}[)）][:：]?")
+# A cell that titles a column (中标项目名称, 中标金额（万元）, 备注): the label beside it heads a column too.
+_COLUMN_TITLE = re.compile(r"序号|备注|[^\d]{0,10}(?:名称|金额|编号|日期|时间|地点|地址|电话|报价|价格|数量|内容)(?:[（(][^）)]{1,8}[)）])?[:：]?")
+_ASIDE_END = re.compile(r"[（(][^（()）]{1,20}[)）]$")
+_ABBREVIATION = re.compile(r"[（(][A-Za-z]{2,10}[)）]$")   # NAME（EUCL）: the short name it goes by
+_NOT_TOTAL = re.compile(r"\s*(?:[\d.%％/每多余]|元?/)")
+_UNIT_AFTER = re.compile(r"\s{0,3}(?:万元|亿元|元)")
 _CELL_END = re.compile(r"[\t\n]")
 # Where a value written on a line with others stops: two spaces, or a space then another label (地址：).
 _VALUE_END = re.compile(r"\s{2,}|\s+\S{1,10}[:：]|[；;。]")
@@ -33,8 +41,9 @@ _EMPTY = re.compile(r"[/／\\\-—－无空略详见同上*\s]*")
 _NUMBER = re.compile(r"(?:人民币)?[￥¥]?\s*(?P<num>\d{1,3}(?:[,，]\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)\s*(?P<unit>万元|亿元|元)?(?:整)?")
 _ORDINALS = {c: i for i, c in enumerate("一二三四五六七八九十", 1)}
 _CONSORTIUM_ROLE = re.compile(r"[（(](?:联合体)?(?:牵头人|牵头方|牵头单位|主办方|主体|成员单位|成员方|成员)[)）]"
-                              r"|(?:联合体)?(?:牵头人|牵头方|牵头单位|成员单位|成员方|成员)\s*[:：]")
-_MEMBER_SPLIT = re.compile(r"[、，,；;/]|(?<=[司院所局心队])(?:和|与|及)")
+                              r"|(?:联合体)?(?:牵头人|牵头方|牵头单位|成员单位|成员方|成员)\s*(?:[:：]|——|—|--)")
+_ROLE_END = re.compile(r"[（(](?:联合体)?(?:牵头人|牵头方|牵头单位|主办方|成员单位|成员方|成员)[)）]$")
+_MEMBER_SPLIT = re.compile(r"[、，,；;/]|--|——|(?<=[司院所局心队)）])(?:和|与|及|以及)")
 
 
 @dataclass
@@ -49,10 +58,14 @@ class Value:
 
     @property
     def text(self) -> str:
-        """The value as shown: Chinese without the layout's whitespace, Latin with single spaces."""
+        """The value as shown: Chinese without the layout's whitespace, Latin with single spaces; a party
+        without the Latin short name after it (NAME（EUCL）)."""
         s, e = self.view.span(self.start, self.end)
         raw = self.view.page.text[s:e]
-        return re.sub(r"\s+", "", raw) if re.search(r"[\u4e00-\u9fff]", raw) else " ".join(raw.split())
+        if not re.search(r"[\u4e00-\u9fff]", raw):
+            return " ".join(raw.split())
+        text = re.sub(r"\s+", "", raw)
+        return _ABBREVIATION.sub("", text) if self.label.field in ("buyer", "owner", "agent", "winner") else text
 
 
 @dataclass
@@ -78,6 +91,19 @@ def _cell_end(page: str, at: int) -> int:
     return m.start() if m else len(page)
 
 
+def _heads_column(page: str, cell: int) -> bool:
+    """Whether the cell at `cell` stands in a header row: the cell before it, in the same row, titles a
+    column too (序号 | 中标金额（元）, then 1 | …: the 1 is a row number, not the amount)."""
+    j = cell - 1
+    while j >= 0 and page[j] in " \t\n":
+        j -= 1
+    if j < 0 or page.count("\n", j + 1, cell) > 1:
+        return False   # the row's first cell
+    start = max(page.rfind("\n", 0, j + 1), page.rfind("\t", 0, j + 1)) + 1
+    prev = re.sub(r"\s+", "", page[start:j + 1])
+    return bool(_COLUMN_TITLE.fullmatch(prev)) or _is_label(page, start, j + 1)
+
+
 def _next_cell(page: str, at: int) -> tuple[int, int] | None:
     """The next non-empty cell after position `at` (a cell end), within one blank line."""
     i = at
@@ -89,12 +115,13 @@ def _next_cell(page: str, at: int) -> tuple[int, int] | None:
 
 
 def _row(page: str, start: int) -> tuple[list[tuple[int, int]], int]:
-    """The cells of the row that a cell at `start` opens, as page spans, and where the row ends: the
-    line's tab-separated cells, or, on a line without tabs, the lines up to the next blank line."""
+    """The cells of the row of the cell at `start`, as page spans, and where the row ends: the line's
+    tab-separated cells, or, on a line without tabs, the lines from `start` up to the next blank line."""
     line_end = page.find("\n", start)
     line_end = len(page) if line_end < 0 else line_end
-    if "\t" in page[start:line_end]:
-        end = line_end
+    line_start = page.rfind("\n", 0, start) + 1
+    if "\t" in page[line_start:line_end]:
+        start, end = line_start, line_end
     else:
         end = page.find("\n\n", start)
         end = len(page) if end < 0 else end
@@ -129,8 +156,8 @@ def read(views: list[View]) -> Reading:
     unranked = any(lex.unranked.search(v.text) for v in views)
     for view in views:
         page = view.page.text
-        for m in lex.pattern.finditer(view.text):
-            ts = view.map.to_text(m.start())
+        for m_start, m_end in lex.find(view.text, spaced=view.text is page):
+            ts = view.map.to_text(m_start)
             cell = max(page.rfind("\n", 0, ts), page.rfind("\t", 0, ts)) + 1
             before = page[cell:ts]
             rank = None
@@ -140,21 +167,21 @@ def read(views: list[View]) -> Reading:
                 rank = _ORDINALS.get(ordinal.group(1)) or (int(ordinal.group(1)) if ordinal.group(1).isdigit() else None)
             if len(before) > 16 or not _NUMBERING.fullmatch(before):
                 continue
-            label = lex.label(m.group())
-            te = view.map.to_text(m.end() - 1) + 1
+            label = lex.label(view.text[m_start:m_end])
+            te = view.map.to_text(m_end - 1) + 1
             suffix = _SUFFIX.match(page, te)
             note = re.sub(r"[\s（()）]+", "", suffix.group("note"))
             after = suffix.end()
             end = _cell_end(page, after)
             if label.field == "bidder" and not suffix.group("colon") and not rank:
-                if not page[after:end].strip() and (view.page.n, cell) not in rows_read:
+                if not page[after:end].strip():
                     bidders += _table(view, cell, rows_read)
                 continue
             rest = page[after:end]
             if rest.strip() and not suffix.group("colon"):
                 continue   # 采购人委托…, 采购人地址: prose or another field, not this label's value
             span = _inline(page, after, end) if rest.strip() else None
-            if span is None and not rest.strip():
+            if span is None and not rest.strip() and not _heads_column(page, cell):
                 nxt = _next_cell(page, end)
                 if nxt and _UNIT_CELL.fullmatch(page, *nxt):     # 拟中标金额 | (万元) | 326.64
                     note += re.sub(r"[\s（()）:：]+", "", page[nxt[0]:nxt[1]])
@@ -162,10 +189,13 @@ def read(views: list[View]) -> Reading:
                 if nxt and suffix.group("info"):                   # 采购人信息 | 名称：NAME
                     name = _NAME_CELL.match(page, nxt[0])
                     nxt = (name.end(), nxt[1]) if name else None
-                if nxt and not _is_label(page, *nxt):
+                if nxt and not _is_label(page, *nxt) and not _COLUMN_TITLE.fullmatch(re.sub(r"\s+", "", page[nxt[0]:nxt[1]])):
                     span = _inline(page, nxt[0], nxt[1])
             if span is None:
                 continue
+            if label.field == "amount":   # 2,958⏎万元: the unit on the next line of a converted PDF
+                unit = _UNIT_AFTER.match(page, span[1])
+                span = (span[0], unit.end()) if unit else span
             printed = page[ts:suffix.end()].strip()
             field = "bidder" if label.field == "bidder" else label.field
             v = Value(label, printed, note, view, *view.locate(*span), rank=rank)
@@ -181,10 +211,10 @@ def read(views: list[View]) -> Reading:
 def _listed(v: Value, rank: int | None) -> list[Bidder]:
     """The bidders a label's value names: one, or several apart by 、 (a consortium, 联合体, stays whole)."""
     if rank or "联合体" in v.text:
-        return [Bidder(v, None, None, rank)] if _plausible(v.text) else []
+        return [Bidder(v, None, None, rank)] if winners(v.text) else []
     out, at = [], v.start
     for part in re.split(r"(、)", v.view.text[v.start:v.end]):
-        if part != "、" and _plausible(part):
+        if part != "、" and _organisation(part):
             out.append(Bidder(Value(v.label, v.printed, v.note, v.view, at, at + len(part)), None, None, None))
         at += len(part)
     return out
@@ -196,7 +226,7 @@ def _inline(page: str, start: int, end: int) -> tuple[int, int] | None:
         start += 1
     stop = _VALUE_END.search(page, start, end)
     stop = stop.start() if stop else end
-    while stop > start and page[stop - 1] in " \u3000，,。.；;":
+    while stop > start and page[stop - 1] in " \u3000，,。；;":
         stop -= 1
     return (start, stop) if stop > start else None
 
@@ -208,6 +238,22 @@ def _is_label(page: str, s: int, e: int) -> bool:
         m.end() == len(compact) or compact[m.end()] in "（(：:名")
 
 
+def _organisation(name: str) -> bool:
+    """A party's value is one organisation's name, whole (an aside after it allowed: 某某分局(本部)), a
+    name masked with *, or a Latin name: not a sentence that holds one (本公司及子公司X组成的联合体)."""
+    if not _plausible(name):
+        return False
+    core = _ASIDE_END.sub("", name)
+    if not re.search(r"[\u4e00-\u9fff]", core):
+        return bool(re.search(r"[A-Za-z]{2}", core))
+    span = name_at(core, 0)
+    if span == (0, len(core)) or ("*" in core and ends_as_name(core)):
+        return True
+    # A name whose first part reads as a whole name (重庆交通大学|工程设计研究院有限公司): still one name
+    # when it ends as one and holds no clause marks.
+    return bool(span) and span[0] == 0 and ends_as_name(core) and len(core) <= 40 and not re.search(r"[，。；、,;—\-]", core)
+
+
 def _plausible(name: str) -> bool:
     return 2 <= len(name) <= 80 and not _EMPTY.fullmatch(name) and not re.search(r"[:：]", name) and bool(
         re.search(r"[\u4e00-\u9fffA-Za-z]", name))
@@ -217,8 +263,13 @@ def _acceptable(v: Value) -> bool:
     text = v.text
     if v.label.field == "project_number":
         return 3 <= len(text) <= 60 and bool(re.search(r"\d", text)) and not re.search(r"[\u4e00-\u9fff]{4}", text)
-    if v.label.field in ("buyer", "agent", "winner"):
-        return _plausible(text) and not text.startswith(("详见", "见", "同上"))
+    if v.label.field == "winner":
+        return bool(winners(text))
+    if v.label.field in ("buyer", "owner", "agent"):
+        # A buyer's name may hold words that end a company's name in prose (枝江市建设项目中心).
+        core = _ASIDE_END.sub("", text)
+        return (_organisation(text) or (_plausible(text) and ends_as_name(core) and len(core) <= 30
+                                        and not re.search(r"[，。；、,;]", core))) and not text.startswith(("详见", "见", "同上"))
     return bool(text.strip())
 
 
@@ -227,13 +278,15 @@ def _table(view: View, cell: int, rows_read: set) -> list[Bidder]:
     中标候选人名称 | A | B), or a header row of bidder columns over rows of values."""
     page = view.page.text
     cells, end = _row(page, cell)
+    if not cells or (view.page.n, cells[0][0]) in rows_read:
+        return []   # read already, from another of its labels
     labels = [_label_cell(page, *c) for c in cells]
     columns = [l.role if l and l.field == "bidder" else None for l in labels]
     notes = [re.sub(r"[\s（()）:：]+", "", page[c[0]:c[1]])[len(l.text):] if l else "" for c, l in zip(cells, labels)]
     series: dict[str, tuple[list[tuple[int, int]], str]] = {}
     if sum(1 for c in columns if c) >= 2 and "name" in columns:
         # A header row: each following row with as many cells holds one bidder.
-        rows_read.add((view.page.n, cell))
+        rows_read.add((view.page.n, cells[0][0]))
         at = end
         data: list[list[tuple[int, int]]] = []
         while True:
@@ -255,7 +308,7 @@ def _table(view: View, cell: int, rows_read: set) -> list[Bidder]:
             row, row_end = _row(page, at)
             label = _label_cell(page, *row[0]) if row else None
             if label and label.field == "bidder" and len(row) > 1:
-                rows_read.add((view.page.n, at))
+                rows_read.add((view.page.n, row[0][0]))
                 note = re.sub(r"[\s（()）:：]+", "", page[row[0][0]:row[0][1]])[len(label.text):]
                 series.setdefault(label.role, (row[1:], note))
             elif row and label is None and series:
@@ -264,11 +317,13 @@ def _table(view: View, cell: int, rows_read: set) -> list[Bidder]:
             if not nxt or len(series) == 3:
                 break
             at = nxt[0]
-    names = series.get("name", ([], ""))[0]
+    if "name" not in series or not ({"price", "rank"} & set(series)):
+        return []   # a table of bidders has their names and a price or a rank
+    names = series["name"][0]
     out = []
     for i, (s, e) in enumerate(names):
         name = Value(lexicon().label("供应商名称"), "", "", view, *view.locate(s, e))
-        if not _plausible(name.text):
+        if not winners(name.text):
             continue
         price_text = price = rank = None
         if "price" in series and len(series["price"][0]) == len(names):
@@ -309,9 +364,22 @@ def _rank(text: str) -> int | None:
 
 
 def amount_of(v: Value) -> dict | None:
-    """A labelled amount as an amount value (as in amounts.py): yuan from a plain figure, the unit from
-    the label's brackets; None for a rate (中标价(%)) or free text (中标价(报价承诺))."""
-    parsed = _figure(v.text, v.note)
+    """A labelled amount as an amount value (as in amounts.py): yuan from the figure that opens the value
+    (23,770,786.75元（大写…）), its unit from the text or the label's brackets; None for a rate
+    (中标价(%)), a unit price (元/吨) or free text (中标价(报价承诺) | 拟投本项目…)."""
+    m = _NUMBER.match(v.text)
+    if not m:   # 肆佰叁拾柒万元整, 人民币壹佰万元（¥1,000,000.00）: figures in words
+        words = parse_amount(re.split(r"[（(]", v.text, maxsplit=1)[0])
+        return {"yuan": round(words.value, 2), "currency": "CNY", "amount": words.number, "unit": words.unit,
+                "role": v.label.role, "label": True} if words and words.currency == "CNY" else None
+    rest = v.text[m.end():]
+    # The figure is the value, or opens it with its unit (…元（大写…）); 1、…, 7,500多万元, 508.29万欧元,
+    # 6400元/吨 are a list, a rough figure, another currency, a unit price: left to the prose rules.
+    if not m or (rest and not (m.group("unit") and not _NOT_TOTAL.match(rest)) and not rest.startswith(("（", "("))):
+        return None
+    if not m.group("unit") and not re.search("元", v.note):
+        return None   # a figure with no unit in the value or the label (中标金额 | 1) is not money
+    parsed = _figure(m.group(), v.note)
     if not parsed:
         return None
     yuan, number, unit = parsed
@@ -319,13 +387,27 @@ def amount_of(v: Value) -> dict | None:
 
 
 def consortium_members(text: str) -> list[str] | None:
-    """The members of a consortium winner as printed (A、B联合体; 联合体牵头人：A 成员：B), or None."""
-    if "联合体" not in text:
+    """The members of a consortium winner as printed (A、B联合体; 联合体牵头人：A 成员：B; A（牵头方）、B（成员方）),
+    or None when the text is not a consortium of named members."""
+    if "联合体" not in text and not _CONSORTIUM_ROLE.search(text):
         return None
     body = re.sub(r"[（(]?联合体[)）]?$", "", _CONSORTIUM_ROLE.sub("、", text)).strip("、，, ")
     members = [m.strip() for m in _MEMBER_SPLIT.split(body) if m.strip()]
     members = [re.sub(r"^(?:联合体|牵头人|成员)", "", m) for m in members]
     return members if len(members) >= 2 and all(len(m) >= 4 for m in members) else None
+
+
+def winners(text: str) -> list[str]:
+    """The winners a winner label's value names: a consortium's members, or organisations listed
+    (A、B; A和B), each a whole name; nothing when the value is not names."""
+    members = consortium_members(text)
+    if members:
+        return members if all(_organisation(m) for m in members) else []
+    text = _ROLE_END.sub("", text)   # NAME（牵头人）: a consortium's lead named alone
+    if _organisation(text):
+        return [text]
+    parts = [p for p in _MEMBER_SPLIT.split(text) if p]
+    return parts if len(parts) >= 2 and all(_organisation(p) for p in parts) else []
 
 
 def method_of(text: str) -> str | None:
@@ -348,19 +430,16 @@ def label_facts(reading: Reading, make) -> list:
     method = reading.first("method")
     if method:
         facts.append(make(method.view, method.start, method.end, "method", method_of(method.text) or "other", "fields.labels"))
-    for role in ("budget", "ceiling", "award", "contract"):
-        for v in sorted((v for v in reading.values if v.label.field == "amount" and v.label.role == role),
-                        key=lambda v: (v.label.order, v.view.page.n, v.start)):
-            value = amount_of(v)
-            if value:
-                facts.append(make(v.view, v.start, v.end, "amount", value, "fields.labels"))
-                break
+    for v in reading.values:   # every labelled amount: a notice of several lots labels each lot's price
+        value = amount_of(v) if v.label.field == "amount" else None
+        if value:
+            facts.append(make(v.view, v.start, v.end, "amount", value, "fields.labels"))
     seen: set[str] = set()
     for v in (v for v in reading.values if v.label.field == "winner"):
-        members = consortium_members(v.text)
-        if members:
+        names = winners(v.text)
+        if len(names) > 1 and consortium_members(v.text):
             facts.append(make(v.view, v.start, v.end, "consortium", v.text, "fields.labels"))
-        for name in members or [v.text]:
+        for name in names:
             if name not in seen:
                 seen.add(name)
                 facts.append(make(v.view, v.start, v.end, "supplier", name, "fields.labels"))

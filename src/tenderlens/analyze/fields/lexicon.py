@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+import ahocorasick_rs
 import yaml
 
 PATH = Path(__file__).with_name("labels.yaml")
@@ -36,13 +37,21 @@ class Label:
 class Lexicon:
     data: dict
     labels: dict[str, Label]      # compact key (no whitespace, ASCII brackets, lower case) -> label
-    pattern: re.Pattern[str]      # every label, longest first
+    pattern: re.Pattern[str]      # every label, longest first (for Latin text, spaced as it is)
+    automaton: ahocorasick_rs.AhoCorasick   # the Chinese labels in both bracket widths, leftmost longest
     unranked: re.Pattern[str]
     methods: tuple[tuple[str, re.Pattern[str]], ...]
     notice_types: tuple[tuple[str, re.Pattern[str]], ...]
 
     def label(self, matched: str) -> Label:
         return self.labels[key(matched)]
+
+    def find(self, text: str, spaced: bool = False) -> list[tuple[int, int]]:
+        """Spans of labels in `text`: the Chinese ones through the automaton (a page's worth of
+        alternatives is many times slower in `re`), all of them with their spacing in Latin text."""
+        if spaced:
+            return [m.span() for m in self.pattern.finditer(text)]
+        return [(s, e) for _, s, e in self.automaton.find_matches_as_indexes(text)]
 
 
 def key(text: str) -> str:
@@ -56,6 +65,15 @@ def _words(words: list[str], spaced: bool) -> str:
         rx = re.escape(w.replace("（", "(").replace("）", ")")).replace(r"\(", "[（(]").replace(r"\)", "[）)]")
         alts.append(rx.replace(r"\ ", r"\s*" if spaced else ""))
     return "|".join(alts)
+
+
+def _widths(text: str) -> list[str]:
+    """A label with each bracket in either width: 标段(包)编号, 标段（包）编号, 标段（包)编号 ..."""
+    out = [""]
+    for ch in text:
+        alts = {"(": "(（", ")": ")）"}.get(ch, ch)
+        out = [o + a for o in out for a in alts]
+    return out
 
 
 def _strings(value, where: str) -> list[str]:
@@ -97,7 +115,10 @@ def load(path: Path = PATH) -> Lexicon:
                     for code, words in data["methods"].items())
     types = tuple((kind, re.compile(_words(_strings(words, f"notice_types.{kind}"), True), re.I))
                   for kind, words in data["notice_types"].items())
-    return Lexicon(data, labels, pattern,
+    chinese = sorted({variant for label in labels.values() if re.search(r"[\u4e00-\u9fff]", label.text)
+                      for variant in _widths(key(label.text))})
+    automaton = ahocorasick_rs.AhoCorasick(chinese, matchkind=ahocorasick_rs.MatchKind.LeftmostLongest)
+    return Lexicon(data, labels, pattern, automaton,
                    re.compile(_words(unranked.get("zh", []) + unranked.get("en", []), True), re.I), methods, types)
 
 

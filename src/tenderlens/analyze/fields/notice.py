@@ -6,6 +6,7 @@ is; the body of an award notice also talks about tenders and contracts.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from functools import lru_cache
 from itertools import islice
 
@@ -17,6 +18,7 @@ _HEAD = 400
 
 
 _TITLE_END = re.compile(r"公告|公示|通知书|通知|招标文件|采购文件|磋商文件|谈判文件|询价文件|notice|invitation|solicitation", re.I)
+_LISTED = re.compile(r"证券代码|证券简称|股票代码|股票简称|董事会|全体董事|信息披露")
 _HEADER = re.compile(r"编号|代码|简称")
 _LINE = re.compile(r"[^\n]+")
 
@@ -45,11 +47,20 @@ _HEADING = re.compile(r"(?:title\s*[:：]\s*|标题\s*[:：]\s*)?(?P<h>[^，。�
 
 @lru_cache(maxsize=16)
 def heading_span(view: View) -> tuple[int, int] | None:
-    """The notice's heading, in view positions: the first of the top lines that reads as one."""
-    for line in islice(_LINE.finditer(view.page.text, 0, 1500), 20):
-        m = _HEADING.fullmatch(line.group())
-        if m:
-            return view.locate(line.start() + m.start("h"), line.start() + m.end("h"))
+    """The notice's heading, in view positions: the first top lines (a heading may wrap onto three)
+    that read as one; header lines (stock code, notice number) are skipped."""
+    lines = list(islice(_LINE.finditer(view.page.text, 0, 1500), 20))
+    for i, first in enumerate(lines):
+        if _HEADER.search(first.group()):
+            continue
+        for j in range(i, min(i + 3, len(lines))):
+            joined = "".join(l.group().strip() for l in lines[i:j + 1])
+            m = _HEADING.fullmatch(joined)
+            if m:
+                start = first.start() + len(first.group()) - len(first.group().lstrip()) + m.start("h")
+                return view.locate(start, lines[j].start() + len(lines[j].group().rstrip()))
+            if re.search(r"[，。；]", lines[j].group()) or len(joined) > 80:
+                break
     return None
 
 
@@ -60,6 +71,10 @@ def find_notice_type(views: list[View], make: FactMaker, reading: Reading | None
     title = heading_span(view)
     if title:
         found = _type_word(view, *title, make)
+        if found and found[0].value == "shortlist" and _LISTED.search(view.text, 0, 800):
+            # A listed company announcing that it is a candidate (关于…中标候选人公示的公告) reports the
+            # win it expects: an award, as the labels convention counts it.
+            found = [replace(found[0], value="award")]
         if found:
             return found
     if reading:
