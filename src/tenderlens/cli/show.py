@@ -11,7 +11,7 @@ from .common import clean, console, db_option, fail, json_option, mask_option, o
 @click.command("show")
 @click.argument("doc_id")
 @db_option
-@click.option("--page", "page_n", type=int, help="Only this page (1-based).")
+@click.option("--page", "page_n", type=click.IntRange(1, 1 << 62), help="Only this page (1-based).")
 @json_option
 @mask_option
 def command(doc_id, db_path, page_n, as_json, no_mask):
