@@ -65,12 +65,25 @@ def _found(text: str) -> list[tuple[int, int, int]]:
 
     found = []
     for m in _ID.finditer(text):
-        digits = "".join(_MASKABLE.findall(m.group(1))).translate(_TO_ASCII).upper()
-        if _valid_id(digits) and _grouped(m.group(1)) and not in_hash(*m.span(1)):
-            found.append((*m.span(1), KEEP_ID))
+        number, (start, end) = m.group(1), m.span(1)
+        if not _is_id(number):
+            # 18 characters that are no ID may still begin with a 15-digit one followed by a space and digits.
+            cut = [i for i, c in enumerate(number) if _MASKABLE.match(c)][14] + 1
+            if _MASKABLE.match(number[cut]):
+                continue
+            number, end = number[:cut], start + cut
+            if not _is_id(number):
+                continue
+        if not in_hash(start, end):
+            found.append((start, end, KEEP_ID))
     found += [(*m.span(1), KEEP_MOBILE) for m in _MOBILE.finditer(text)
               if _grouped(m.group(1)) and not in_hash(*m.span(1))]
     return found
+
+
+def _is_id(number: str) -> bool:
+    digits = "".join(_MASKABLE.findall(number)).translate(_TO_ASCII).upper()
+    return _valid_id(digits) and _grouped(number)
 
 
 def _grouped(number: str) -> bool:
