@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import io
 import json
-import os
 import struct
 import subprocess
 import sys
@@ -19,7 +18,6 @@ import textwrap
 import time
 import zipfile
 import zlib
-from pathlib import Path
 
 import pytest
 from click.testing import CliRunner

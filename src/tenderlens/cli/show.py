@@ -5,7 +5,7 @@ import json
 import click
 
 from ..privacy import mask, mask_tree
-from .common import clean, console, db_option, fail, json_option, mask_option, open_store, plain, print_json
+from .common import console, db_option, fail, json_option, mask_option, open_store, plain, print_json
 
 
 @click.command("show")
