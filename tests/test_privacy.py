@@ -131,3 +131,10 @@ def test_numbers_in_tables_and_longer_runs_are_left_alone():
     for text in ("数量 13 5 20 30 40 50 60 台", "合同号 2019110101199003071234", "订单 139123456789", "编号1391234567890",
                  "哈希 " + hashlib.sha256(b"y").hexdigest() + " 13912345678abc"):
         assert mask(text) == text, text
+
+
+def test_amounts_with_fractions_are_not_phone_numbers():
+    # Bid prices one per line, as a real notice prints them: a fraction, a line break, the next price.
+    prices = "投标报价(元/%)\n172745995.96\n171747909.13\n171311527.79\n金额 13912345678.50 元"
+    assert mask(prices) == prices
+    assert mask("电话：13912345678,13812345678。") == "电话：139********,138********。"

@@ -9,8 +9,10 @@ URLs, metadata, snippets and errors, and never enter the full-text index
 Numbers are found as printed, not only as clean digit runs: ASCII or full-width
 digits, one space, dash or line break between any two of them (a number split
 across lines of a PDF), and right after letters (TEL13755500007). A number
-inside a longer run of digits, or followed by a Latin letter, is left alone, and
-so is a hexadecimal run of 32 or more characters (a SHA-256 document id).
+inside a longer run of digits or a decimal number, or followed by a Latin letter,
+is left alone, and so is a hexadecimal run of 32 or more characters (a SHA-256
+document id); spaces and dashes count only between groups of three digits or
+more, so a table row of small numbers is not read as one phone number.
 
 Masks keep the length: each masked digit becomes one `*` and every other
 character stays where it was, so character offsets of evidence stay valid on
@@ -24,8 +26,10 @@ _D = "0-9\uff10-\uff19"  # ASCII and full-width digits
 # Between two digits of one number: one space, tab, ideographic space, dash, or a line break.
 _SEP = "(?:[ \\t\u3000\\-\u2010-\u2015\u2212\uff0d]|\\r?\\n)"
 _NEXT = f"{_SEP}?[{_D}]"
-_EDGE_BEFORE = f"(?<![{_D}])"
-_EDGE_AFTER = f"(?![{_D}A-Za-z])"
+# Not inside a longer number: no digit next to it, and no decimal point between it and a digit
+# (the fraction of one amount, a line break, then the next amount is no phone number).
+_EDGE_BEFORE = f"(?<![{_D}])(?<![{_D}][.\uff0e])"
+_EDGE_AFTER = f"(?![{_D}A-Za-z])(?![.\uff0e][{_D}])"
 # An ID-card number: 18 characters (the last may be X) or the 15-digit numbers issued before 1999.
 # The birth date inside is checked on the digits (_valid_id), separators removed.
 _ID = re.compile(f"{_EDGE_BEFORE}([1-9\uff11-\uff19](?:{_NEXT}){{14}}(?:(?:{_NEXT}){{2}}{_SEP}?[{_D}Xx\uff38\uff58])?){_EDGE_AFTER}")
