@@ -9,8 +9,10 @@ URLs, metadata, snippets and errors, and never enter the full-text index
 Numbers are found as printed, not only as clean digit runs: ASCII or full-width
 digits, one space, dash or line break between any two of them (a number split
 across lines of a PDF), and right after letters (TEL13755500007). A number
-inside a longer run of digits, or followed by a Latin letter, is left alone, and
-so is a hexadecimal run of 32 or more characters (a SHA-256 document id).
+inside a longer run of digits or a decimal number, or followed by a Latin letter,
+is left alone, and so is a hexadecimal run of 32 or more characters (a SHA-256
+document id); spaces and dashes count only between groups of three digits or
+more, so a table row of small numbers is not read as one phone number.
 
 Masks keep the length: each masked digit becomes one `*` and every other
 character stays where it was, so character offsets of evidence stay valid on
@@ -24,8 +26,10 @@ _D = "0-9\uff10-\uff19"  # ASCII and full-width digits
 # Between two digits of one number: one space, tab, ideographic space, dash, or a line break.
 _SEP = "(?:[ \\t\u3000\\-\u2010-\u2015\u2212\uff0d]|\\r?\\n)"
 _NEXT = f"{_SEP}?[{_D}]"
-_EDGE_BEFORE = f"(?<![{_D}])"
-_EDGE_AFTER = f"(?![{_D}A-Za-z])"
+# Not inside a longer number: no digit next to it, and no decimal point between it and a digit
+# (the fraction of one amount, a line break, then the next amount is no phone number).
+_EDGE_BEFORE = f"(?<![{_D}])(?<![{_D}][.\uff0e])"
+_EDGE_AFTER = f"(?![{_D}A-Za-z])(?![.\uff0e][{_D}])"
 # An ID-card number: 18 characters (the last may be X) or the 15-digit numbers issued before 1999.
 # The birth date inside is checked on the digits (_valid_id), separators removed.
 _ID = re.compile(f"{_EDGE_BEFORE}([1-9\uff11-\uff19](?:{_NEXT}){{14}}(?:(?:{_NEXT}){{2}}{_SEP}?[{_D}Xx\uff38\uff58])?){_EDGE_AFTER}")
@@ -65,12 +69,25 @@ def _found(text: str) -> list[tuple[int, int, int]]:
 
     found = []
     for m in _ID.finditer(text):
-        digits = "".join(_MASKABLE.findall(m.group(1))).translate(_TO_ASCII).upper()
-        if _valid_id(digits) and _grouped(m.group(1)) and not in_hash(*m.span(1)):
-            found.append((*m.span(1), KEEP_ID))
+        number, (start, end) = m.group(1), m.span(1)
+        if not _is_id(number):
+            # 18 characters that are no ID may still begin with a 15-digit one followed by a space and digits.
+            cut = [i for i, c in enumerate(number) if _MASKABLE.match(c)][14] + 1
+            if _MASKABLE.match(number[cut]):
+                continue
+            number, end = number[:cut], start + cut
+            if not _is_id(number):
+                continue
+        if not in_hash(start, end):
+            found.append((start, end, KEEP_ID))
     found += [(*m.span(1), KEEP_MOBILE) for m in _MOBILE.finditer(text)
               if _grouped(m.group(1)) and not in_hash(*m.span(1))]
     return found
+
+
+def _is_id(number: str) -> bool:
+    digits = "".join(_MASKABLE.findall(number)).translate(_TO_ASCII).upper()
+    return _valid_id(digits) and _grouped(number)
 
 
 def _grouped(number: str) -> bool:

@@ -7,6 +7,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from ..codebook import CodebookError
 from ..executors import make_executor
+from ..privacy import mask
 from ..reanalyze import reanalyze
 from ..store import StoreError
 from .common import console, db_option, err_console, fail, open_store, plain
@@ -62,5 +63,5 @@ def command(db_path, codebook_path, engine, quiet):
     if result.failures:
         err_console.print(f"{len(result.failures)} documents could not be analysed:")
         for doc_id, reason in result.failures[:20]:
-            err_console.print(plain(f"  {doc_id[:12]}  {reason}"))
+            err_console.print(plain(f"  {doc_id[:12]}  {mask(reason)}"))
         sys.exit(1)

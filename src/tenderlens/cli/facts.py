@@ -3,7 +3,7 @@ from __future__ import annotations
 import json
 
 import click
-from ..privacy import mask
+from ..privacy import mask, mask_tree
 from .common import console, db_option, fail, json_option, mask_option, open_store, plain, print_json
 
 
@@ -35,7 +35,7 @@ def command(doc_id, db_path, kind, codebook_version, as_json, no_mask):
         if (kind and r["kind"] != kind) or (codebook_version and r["codebook_version"] != codebook_version):
             continue
         value = json.loads(r["value"]) if r["value"] else None
-        out.append({"kind": r["kind"], "key": r["key"], "value": shown(value) if isinstance(value, str) else value,
+        out.append({"kind": r["kind"], "key": r["key"], "value": value if no_mask else mask_tree(value, keep=()),
                     "page": r["page"], "start": r["start"], "end": r["end"], "quote": shown(r["quote"] or ""),
                     "codebook_version": r["codebook_version"], "extractor": r["extractor"]})
     if as_json:

@@ -13,13 +13,13 @@ from .common import console, db_option, fail, json_option, marked, mask_option, 
 @click.command("search")
 @click.argument("query")
 @db_option
-@click.option("--limit", type=int, default=20, show_default=True, help="Most hits to print; 0 for all.")
-@click.option("--offset", type=int, default=0, help="Skip this many hits (paging).")
+@click.option("--limit", type=click.IntRange(0, 1_000_000), default=20, show_default=True, help="Most hits to print; 0 for all.")
+@click.option("--offset", type=click.IntRange(0, 1 << 62), default=0, help="Skip this many hits (paging).")
 @click.option("--category", help="Only documents tagged with this category id (tech.face_recognition) or family (target).")
 @click.option("--region", help="Only documents in this region: a GB/T 2260 code prefix (4401) or a name (广东, 广州市).")
 @click.option("--buyer", help="Only documents whose buyer or signing party contains this text.")
 @click.option("--vendor", help="Only documents naming this vendor (any codebook name: 海康威视, Hikvision) or supplier.")
-@click.option("--year", type=int, help="Only documents dated in this year.")
+@click.option("--year", type=click.IntRange(1000, 9999), help="Only documents dated in this year.")
 @click.option("--min-amount", type=float, help="Only documents with an amount of at least this many yuan.")
 @click.option("--max-amount", type=float, help="Only documents with an amount of at most this many yuan.")
 @click.option("--surveillance", is_flag=True, default=None,

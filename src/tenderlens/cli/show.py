@@ -5,13 +5,13 @@ import json
 import click
 
 from ..privacy import mask, mask_tree
-from .common import clean, console, db_option, fail, json_option, mask_option, open_store, plain, print_json
+from .common import console, db_option, fail, json_option, mask_option, open_store, plain, print_json
 
 
 @click.command("show")
 @click.argument("doc_id")
 @db_option
-@click.option("--page", "page_n", type=int, help="Only this page (1-based).")
+@click.option("--page", "page_n", type=click.IntRange(1, 1 << 62), help="Only this page (1-based).")
 @json_option
 @mask_option
 def command(doc_id, db_path, page_n, as_json, no_mask):

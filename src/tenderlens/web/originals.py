@@ -36,6 +36,8 @@ class RenderError(Exception):
 def render_scale(width: float, height: float, max_pixels: int = MAX_RENDER_PIXELS) -> float:
     """The scale to draw a page of width x height points at: RENDER_SCALE, or less to stay within max_pixels."""
     scale = min(RENDER_SCALE, math.sqrt(max_pixels / max(width * height, 1e-9)))
+    while math.ceil(width * scale) * math.ceil(height * scale) > max_pixels:  # a bitmap rounds its sides up
+        scale *= 0.999
     if width * scale < 1 or height * scale < 1:
         raise RenderError(f"the page is {width:.0f} x {height:.0f} points: too large to draw within"
                           f" {max_pixels / 1e6:.0f} megapixels")
@@ -109,7 +111,10 @@ def _open_image(path: str) -> Image.Image:
                 raise RenderError(f"the image is {w} x {h} pixels, over the limit of"
                                   f" {DEFAULT_MAX_PIXELS / 1e6:.0f} megapixels")
             image.load()
-    except (OSError, ValueError, Image.DecompressionBombError, Image.DecompressionBombWarning) as e:
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as e:
+        raise RenderError(f"the image is refused as a possible decompression bomb (over the limit of"
+                          f" {DEFAULT_MAX_PIXELS / 1e6:.0f} megapixels): {e}") from e
+    except (OSError, ValueError) as e:
         raise RenderError(f"the image cannot be read: {e}") from e
     if w * h > MAX_RENDER_PIXELS:
         f = math.sqrt(MAX_RENDER_PIXELS / (w * h))
