@@ -39,6 +39,7 @@ from .views import map_data, timeline_data
 
 DOC_ID = re.compile(r"^[0-9a-f]{64}$")
 FACT_KINDS = ("field", "tech", "target", "source", "vendor", "exempt")
+ENGINE_NAMES = {"tesseract": "Tesseract", "ppocr": "PP-OCR"}
 # Reads map the file instead of copying it, keep pages between requests, and sort in memory.
 TUNING = ("PRAGMA mmap_size = 1073741824", "PRAGMA cache_size = -32768", "PRAGMA temp_store = MEMORY")
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:;"
@@ -194,8 +195,8 @@ def create_app(db_path: str, masked: bool = True, codebook_path: str | None = No
         shown = mask if masked else (lambda t: t)
         rows = list(s.pages(doc_id))
         terms = _terms(request.query_params.get("q", ""))
-        pages = [{"n": p["n"], "parts": hit_parts(shown(p["text"]), terms), "needs_ocr": bool(p["needs_ocr"])}
-                 for p in rows]
+        pages = [{"n": p["n"], "parts": hit_parts(shown(p["text"]), terms), "needs_ocr": bool(p["needs_ocr"]),
+                  "read_by": _read_by(p["ocr"])} for p in rows]
         word_boxes = {p["n"]: _word_boxes(p["ocr"]) for p in rows if p["ocr"]}
         grouped: dict[str, list[dict]] = {k: [] for k in FACT_KINDS}
         for f in sorted(facts_of(s, doc_id), key=lambda f: (f.page or 0, f.start or 0)):
@@ -271,6 +272,12 @@ def _value_text(value, shown) -> str:
     if isinstance(value, dict):
         return shown(", ".join(f"{k}: {v}" for k, v in value.items() if v not in (None, "")))
     return shown(str(value)) if value is not None else ""
+
+
+def _read_by(ocr_json: str | None) -> str | None:
+    """The OCR engine whose reading is the page's text (as `tenderlens show --json` has it under ocr.engine)."""
+    ocr = json.loads(ocr_json) if ocr_json else {}
+    return None if not ocr or "error" in ocr else ENGINE_NAMES.get(ocr.get("engine"), ocr.get("engine"))
 
 
 def _word_boxes(ocr_json: str | None) -> list:
