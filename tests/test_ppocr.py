@@ -203,3 +203,17 @@ def test_web_page_says_which_engine_read_it(eval_dir, cache_dir, tmp_path):
     store.close()
     html = TestClient(create_app(str(tmp_path / "t.db"))).get(f"/doc/{id}").text
     assert "text read by OCR (PP-OCR)" in html
+
+
+def test_upside_down_chinese_page_is_turned_by_osd(eval_dir, cache_dir):
+    """PP-OCR's line classifier is off: a page fed upside down reads poorly, OSD turns it, PP-OCR reads it again."""
+    name, i = PAGES[2]
+    image, dpi = page_image(eval_dir / "cn-gov-pdfs" / "examples" / name, i, "clean", seed=2)
+    buf = io.BytesIO()
+    image.rotate(180).save(buf, format="PNG", dpi=(dpi, dpi))
+    doc = extract_document(RawDoc("turned.png", buf.getvalue(), "turned.png"),
+                           ocr=OcrSettings(engine="ppocr", cache_dir=cache_dir))
+    page = doc.pages[0]
+    assert page.ocr["engine"] == "ppocr" and page.ocr["rotation"] == 180 and page.ocr["orientation_confidence"] >= 2
+    e, n = cer(page_text(eval_dir / "cn-gov-pdfs" / "examples" / name, i), page.text)
+    assert e / n <= CER_FLOOR
