@@ -24,3 +24,6 @@ fi
 PY=${PYTHON:-python3}
 [ -x .venv/bin/python ] || "$PY" -m venv .venv
 .venv/bin/pip install -q --disable-pip-version-check -e ".[test]"
+# PP-OCR (Chinese pages), models inside the wheel. --no-deps: it names opencv-python, whose GUI
+# build needs libGL; pyproject.toml installs its dependencies with opencv-python-headless instead.
+.venv/bin/pip install -q --disable-pip-version-check --no-deps rapidocr-onnxruntime==1.4.4

@@ -25,7 +25,7 @@ VARIANTS = ("clean", "scanned", "photo")
 _LEADERS = re.compile(r"[.·…]{3,}|_{2,}")
 # Ground-truth names and amounts, to check that what a researcher looks for survives OCR.
 _COMPANY = re.compile(r"[\u4e00-\u9fff（）()]{2,30}?(?:股份有限公司|有限责任公司|有限公司|研究院|事务所)")
-_AMOUNT = re.compile(r"(?:[¥￥]\s*)?\d[\d,，]*\.\d{1,2}(?:\s*万?元)?|\d+(?:\.\d+)?\s*万?元")
+_AMOUNT = re.compile(r"[¥￥]\s*\d[\d,]*(?:\.\d+)?|\d[\d,]*(?:\.\d+)?\s*万?元|\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d{4,}\.\d{2}")
 
 
 def flat(text: str) -> str:
