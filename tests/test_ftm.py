@@ -9,6 +9,7 @@ from collections import Counter, defaultdict
 import pytest
 from click.testing import CliRunner
 from followthemoney import model
+from followthemoney.cli.cli import cli as ftm_cli
 from followthemoney.exc import InvalidData
 
 from tenderlens.cli import main
@@ -130,3 +131,16 @@ def test_personal_numbers_are_masked(tmp_path):
         assert "13912345678" not in _export("--format", fmt, "--db", db), fmt
     assert "139********" in _export("--format", "ftm", "--db", db)   # the page text, masked
     assert "13912345678" in _export("--format", "ftm", "--no-mask", "--db", db)
+
+
+def test_ftm_validate_reads_the_export_unchanged(tmp_path, lines):
+    """followthemoney's own `ftm validate` re-parses and cleans every entity: nothing may change."""
+    src, out = tmp_path / "in.ftm.json", tmp_path / "out.ftm.json"
+    src.write_text("".join(json.dumps(d, ensure_ascii=False) + "\n" for d in lines), encoding="utf-8")
+    res = CliRunner().invoke(ftm_cli, ["validate", "-i", str(src), "-o", str(out)], catch_exceptions=False)
+    assert res.exit_code == 0, res.output
+    cleaned = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert len(cleaned) == len(lines)
+    for a, b in zip(lines, cleaned):
+        assert (a["id"], a["schema"]) == (b["id"], b["schema"])
+        assert {k: sorted(v) for k, v in a["properties"].items()} == {k: sorted(v) for k, v in b["properties"].items()}

@@ -13,11 +13,13 @@ from pathlib import Path
 import json_merge_patch
 import pytest
 import yaml
+from click.testing import CliRunner
 from jsonschema import Draft4Validator
 from ocdsmerge.rules import get_merge_rules
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT4
 
+from tenderlens.cli import main
 from tenderlens.interchange import ocds
 from tenderlens.interchange.notices import Notice, notice, party_id
 from tenderlens.interchange.processes import each_notice, records, releases
@@ -253,3 +255,17 @@ def test_extension_metadata_names_its_schema():
     # Every field the exporter writes outside core OCDS is declared by the patch.
     assert {"isSurveillance", "categories", "region", "evidence"} <= set(patch["properties"])
     assert yaml.safe_load((EXTENSION.parent / "ocds.yaml").read_text(encoding="utf-8"))["roles"]["contract_party"]
+
+
+def test_the_cli_writes_valid_packages(store):
+    for fmt, package_schema, kind in (("ocds", "release-package-schema.json", "releases"),
+                                      ("ocds-records", "record-package-schema.json", "records")):
+        res = CliRunner().invoke(main, ["export", "--format", fmt, "--ocid-prefix", "ocds-zz9zz9-", "--db", store.path],
+                                 catch_exceptions=False)
+        assert res.exit_code == 0, res.output
+        package = json.loads(res.output)
+        assert len(package[kind]) >= 318 and package["version"] == "1.1"
+        assert package["extensions"] == [ocds.DEFAULT_EXTENSION_URL]
+        assert _errors(_validator(package_schema, True), package) == []
+        ocids = [r["ocid"] for r in package[kind]]
+        assert all(o.startswith("ocds-zz9zz9-doc-") for o in ocids) and len(set(ocids)) == len(ocids)
