@@ -269,3 +269,16 @@ def test_the_cli_writes_valid_packages(store):
         assert _errors(_validator(package_schema, True), package) == []
         ocids = [r["ocid"] for r in package[kind]]
         assert all(o.startswith("ocds-zz9zz9-doc-") for o in ocids) and len(set(ocids)) == len(ocids)
+
+
+def test_the_docs_tables_show_the_mapping_file():
+    doc = (Path(__file__).resolve().parents[1] / "docs" / "interchange.md").read_text(encoding="utf-8")
+    m = ocds.mapping()
+    for code, row in m["methods"].items():
+        shown = f"| {code} | {row['procurementMethod'] or '(none)'} | {row['details'] or 'the quote'} |"
+        assert shown in doc, shown
+    for kind, row in m["notices"].items():
+        assert f"| {'other or none' if kind == 'other' else kind} | {row['tag']} |" in doc, kind
+    assert f"| modification naming a winner | {m['modification_with_supplier']['tag']} |" in doc
+    for role, code in m["roles"].items():
+        assert f"`{code}`" in doc, role
