@@ -23,6 +23,8 @@ from tenderlens.cli import main
 from tenderlens.interchange import ocds
 from tenderlens.interchange.notices import Notice, notice, party_id
 from tenderlens.interchange.processes import each_notice, records, releases
+from tenderlens.model import Document, Fact, Page
+from tenderlens.store import Store
 
 from dev_store import build, id_of
 
@@ -282,3 +284,37 @@ def test_the_docs_tables_show_the_mapping_file():
     assert f"| modification naming a winner | {m['modification_with_supplier']['tag']} |" in doc
     for role, code in m["roles"].items():
         assert f"`{code}`" in doc, role
+
+
+def test_the_facts_of_the_field_contract_reach_the_release(tmp_path):
+    """Facts in the shapes the shared fact contract gives bidder, method and consortium, stored as
+    analysis stores them, come out as candidates, tenderers, the method and the consortium."""
+    text = ("中标候选人公示\n采购方式：竞争性磋商\n第一名：甲科技有限公司 报价：1000.00元\n"
+            "第二名：乙科技有限公司 报价：下浮5%\n中标人：甲科技有限公司、丙公司联合体")
+    doc = Document("e" * 64, "text", "text/plain", len(text), [Page(1, text, [[0, 0]])], language="zh")
+
+    def fact(key, value, quote, after=0):
+        start = text.index(quote, after)
+        return Fact(doc.id, "field", key, value, 1, start, start + len(quote), quote, "v1", "test")
+    facts = [fact("notice_type", "shortlist", "中标候选人公示"), fact("method", "competitive_consultation", "竞争性磋商"),
+             fact("bidder", {"name": "甲科技有限公司", "price": 1000.0, "price_text": "1000.00元", "rank": 1}, "甲科技有限公司"),
+             fact("bidder", {"name": "乙科技有限公司", "price": None, "price_text": "下浮5%", "rank": 2}, "乙科技有限公司"),
+             fact("consortium", "甲科技有限公司、丙公司联合体", "甲科技有限公司、丙公司联合体")]
+    store = Store(str(tmp_path / "s.db"))
+    store.begin()
+    store.write_document(doc, ["s.txt"], facts=facts, codebook_version="v1")
+    store.commit()
+    rel = ocds.release(notice(store, doc.id), PREFIX + "x", FALLBACK)
+    assert rel["tag"] == ["award"] and rel["awards"][0]["status"] == "pending"
+    assert rel["awards"][0]["consortium"] == "甲科技有限公司、丙公司联合体"
+    assert (rel["tender"]["procurementMethod"], rel["tender"]["procurementMethodDetails"]) == ("limited", "竞争性磋商")
+    assert [t["name"] for t in rel["tender"]["tenderers"]] == ["甲科技有限公司", "乙科技有限公司"]
+    assert rel["tender"]["candidates"][0]["value"] == {"amount": 1000.0, "currency": "CNY"}
+    assert rel["tender"]["candidates"][1] == {"id": party_id("乙科技有限公司"), "rank": 2, "priceText": "下浮5%",
+                                              "tenderer": {"id": party_id("乙科技有限公司"), "name": "乙科技有限公司"}}
+    for e in rel["evidence"]:
+        assert text[e["start"]:e["end"]] == e["quote"]
+    assert {e["path"] for e in rel["evidence"]} >= {"tender/procurementMethod", "awards/consortium",
+                                                   f"tender/candidates/{party_id('甲科技有限公司')}"}
+    assert _errors(_validator("release-package-schema.json", True),
+                   ocds.package("releases", [rel], "urn:tenderlens:test", FALLBACK)) == []
