@@ -16,8 +16,9 @@ from tenderlens.cli import main
 from tenderlens.interchange import ftm
 from tenderlens.interchange.notices import notice, party_id
 from tenderlens.interchange.processes import each_notice
+from tenderlens.store import Store
 
-from dev_store import build, id_of
+from dev_store import id_of
 
 
 def _export(*args) -> str:
@@ -27,10 +28,8 @@ def _export(*args) -> str:
 
 
 @pytest.fixture(scope="module")
-def dev_db(eval_dir, tmp_path_factory):
-    path = tmp_path_factory.mktemp("ftm") / "dev.db"
-    build(eval_dir, path).close()
-    return path
+def dev_db(notices_db):
+    return notices_db
 
 
 @pytest.fixture(scope="module")
@@ -64,7 +63,6 @@ def test_every_line_is_a_valid_entity(dev_db, lines):
 
 
 def _store(path):
-    from tenderlens.store import Store
     return Store(str(path), readonly=True)
 
 

@@ -26,7 +26,7 @@ from tenderlens.interchange.processes import each_notice, records, releases
 from tenderlens.model import Document, Fact, Page
 from tenderlens.store import Store
 
-from dev_store import build, id_of
+from dev_store import id_of
 
 SPEC = Path(__file__).resolve().parents[2] / "shared" / "spec" / "ocds-1.1.5"
 EXTENSION = Path(ocds.__file__).parent / "extension"
@@ -59,8 +59,8 @@ def _errors(validator: Draft4Validator, package: dict) -> list[str]:
 
 
 @pytest.fixture(scope="module")
-def store(eval_dir, tmp_path_factory):
-    s = build(eval_dir, tmp_path_factory.mktemp("ocds") / "dev.db")
+def store(notices_db):
+    s = Store(str(notices_db), readonly=True)
     yield s
     s.close()
 
