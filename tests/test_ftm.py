@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+import shutil
 from collections import Counter, defaultdict
 
 import pytest
@@ -18,7 +19,7 @@ from tenderlens.interchange.notices import notice, party_id
 from tenderlens.interchange.processes import each_notice
 from tenderlens.store import Store
 
-from dev_store import id_of
+from dev_store import id_of, link_by_hand
 
 
 def _export(*args) -> str:
@@ -142,3 +143,24 @@ def test_ftm_validate_reads_the_export_unchanged(tmp_path, lines):
     for a, b in zip(lines, cleaned):
         assert (a["id"], a["schema"]) == (b["id"], b["schema"])
         assert {k: sorted(v) for k, v in a["properties"].items()} == {k: sorted(v) for k, v in b["properties"].items()}
+
+
+def test_resolved_organisations_and_purchases(eval_dir, dev_db, tmp_path):
+    """In a linked store an organisation is its resolved entity (id, canonical name, kind's schema, the
+    name as written an alias) and a purchase of several notices is one Contract."""
+    path = tmp_path / "linked.db"
+    shutil.copy(dev_db, path)
+    award = id_of(eval_dir / "yichang/html/687e8cad-f215-488e-beab-20ffc8e0e787.html")
+    other = id_of(eval_dir / "yichang/html/071a79ce-e42c-4a38-bf72-7205b36e142a.html")
+    link_by_hand(path, {"pur-test": [award, other]},
+                 {"宜昌文旅投资开发有限公司": ("org-wenlv", "宜昌文旅投资开发集团", "public_body")})
+    lines = [json.loads(line) for line in _export("--format", "ftm", "--db", path).splitlines()]
+    by_id = {d["id"]: d for d in lines}
+    buyer = by_id["org-wenlv"]
+    assert buyer["schema"] == "PublicBody" and buyer["properties"]["name"] == ["宜昌文旅投资开发集团"]
+    assert buyer["properties"]["alias"] == ["宜昌文旅投资开发有限公司"]
+    contract = by_id["tl-contract-pur-test"]
+    assert "org-wenlv" in contract["properties"]["authority"]
+    links = [d for d in lines if d["schema"] == "Documentation" and d["properties"]["entity"] == [contract["id"]]]
+    assert sorted(d["properties"]["document"][0] for d in links) == sorted([f"tl-doc-{award}", f"tl-doc-{other}"])
+    assert f"tl-contract-doc-{award[:16]}" not in by_id

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import csv
 import json
+import shutil
 from collections import defaultdict
 from pathlib import Path
 
@@ -26,7 +27,7 @@ from tenderlens.interchange.processes import each_notice, records, releases
 from tenderlens.model import Document, Fact, Page
 from tenderlens.store import Store
 
-from dev_store import id_of
+from dev_store import id_of, link_by_hand
 
 SPEC = Path(__file__).resolve().parents[2] / "shared" / "spec" / "ocds-1.1.5"
 EXTENSION = Path(ocds.__file__).parent / "extension"
@@ -318,3 +319,25 @@ def test_the_facts_of_the_field_contract_reach_the_release(tmp_path):
                                                    f"tender/candidates/{party_id('甲科技有限公司')}"}
     assert _errors(_validator("release-package-schema.json", True),
                    ocds.package("releases", [rel], "urn:tenderlens:test", FALLBACK)) == []
+
+
+def test_purchases_and_organisations_of_a_linked_store(eval_dir, notices_db, tmp_path, purchases):
+    """Where notices are linked into purchases and names resolved to organisations, a purchase is one
+    contracting process and a party is its organisation: id, canonical name."""
+    path = tmp_path / "linked.db"
+    shutil.copy(notices_db, path)
+    groups = dict(purchases)
+    link_by_hand(path, groups, {"宜昌文旅投资开发有限公司": ("org-wenlv", "宜昌文旅投资开发集团", "public_body")})
+    linked = Store(str(path), readonly=True)
+    res = CliRunner().invoke(main, ["export", "--format", "ocds-records", "--db", str(path)], catch_exceptions=False)
+    package = json.loads(res.output)
+    assert _errors(_validator("record-package-schema.json", True), package) == []
+    by_ocid = {r["ocid"]: r for r in package["records"]}
+    n_docs = len(each_notice(linked))
+    assert len(by_ocid) == len(groups) + n_docs - sum(len(d) for d in groups.values())
+    for key, docs in groups.items():
+        assert sorted(r["id"] for r in by_ocid[ocds.DEFAULT_OCID_PREFIX + key]["releases"]) == sorted(docs)
+    doc = id_of(eval_dir / "yichang/html/687e8cad-f215-488e-beab-20ffc8e0e787.html")
+    rel = ocds.release(notice(linked, doc), PREFIX + "x", FALLBACK)
+    assert rel["buyer"] == {"id": "org-wenlv", "name": "宜昌文旅投资开发集团"}
+    assert {"id": "org-wenlv", "name": "宜昌文旅投资开发集团", "roles": ["buyer"]} in rel["parties"]

@@ -8,7 +8,7 @@ import click
 
 from ..interchange import ftm, ocds
 from ..interchange.notices import notice
-from ..interchange.processes import each_notice, fallback_date, records, releases
+from ..interchange.processes import contracting_processes, fallback_date, records, releases
 from ..records import document_records
 from .common import db_option, fail, mask_option, open_store
 
@@ -104,7 +104,7 @@ def command(db_path, fmt, out_path, ocid_prefix, extension_url, publisher, no_ma
 
 def _interchange(store, fmt: str, out, prefix: str, extension_url: str, publisher: str, masked: bool) -> int:
     """Write an OCDS package or FollowTheMoney lines; the count of releases, records or entities."""
-    groups = each_notice(store)
+    groups = contracting_processes(store)
     n = 0
     if fmt == "ftm":
         processes = ((key, [notice(store, d, masked, with_text=True) for d in doc_ids]) for key, doc_ids in groups)

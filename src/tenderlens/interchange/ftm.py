@@ -22,7 +22,7 @@ from followthemoney.proxy import EntityProxy
 from followthemoney.util import make_entity_id
 
 from ..summary import amount_value
-from .notices import Notice, party_id
+from .notices import Notice
 from .ocds import mapping as ocds_mapping
 
 # Which amount is the purchase's: what was signed, else what was awarded, else what was offered.
@@ -34,7 +34,10 @@ def settings() -> dict:
     return yaml.safe_load((files(__package__) / "ftm.yaml").read_text(encoding="utf-8"))
 
 
-def org_schema(name: str, role: str) -> str:
+def org_schema(name: str, role: str, kind: str | None = None) -> str:
+    """The schema of an organisation: from its resolved kind, else read from its name and role."""
+    if kind in settings()["kinds"]:
+        return settings()["kinds"][kind]
     s = settings()
     if name.rstrip().endswith(tuple(s["company_endings"])):
         return "Company"
@@ -82,9 +85,11 @@ def process_entities(key: str, notices: list[Notice]) -> tuple[list[EntityProxy]
     contract_id = f"tl-contract-{key}"
     orgs: dict[str, EntityProxy] = {}
 
-    def org(name: str, role: str, n: Notice) -> str:
-        pid = party_id(name)
-        e = _entity(org_schema(name, role), pid, name=name, proof=f"tl-doc-{n.doc_id}")
+    def org(written: str, role: str, n: Notice) -> str:
+        o = n.org(written)
+        pid = o["id"]
+        e = _entity(org_schema(o["name"], role, o["kind"]), pid, name=o["name"], proof=f"tl-doc-{n.doc_id}",
+                    alias=written if written != o["name"] else None)
         if (n.record.get("region") or {}).get("code"):
             e.add("country", "cn")
         orgs[pid] = _merged(orgs[pid], e) if pid in orgs else e

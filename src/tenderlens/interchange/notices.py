@@ -31,6 +31,7 @@ class Notice:
     method: dict | None = None                            # {code, evidence}
     consortium: dict | None = None                        # {name, evidence}
     pages: list[str] = field(default_factory=list)        # page texts, when asked for
+    orgs: dict[str, dict] = field(default_factory=dict)   # name as written -> resolved {id, name, kind}
 
     @property
     def date(self) -> str | None:
@@ -45,6 +46,13 @@ class Notice:
                     for role, v in self.record["amounts"].items()}
         amount = self.record.get("amount")
         return {amount.get("role") or "unknown": amount} if amount else {}
+
+
+    def org(self, name: str) -> dict:
+        """The organisation a name written in this notice stands for: {id, name, kind}. The resolved
+        organisation (its id, canonical name and kind) where organisations were resolved, else an id
+        of the name itself and no kind."""
+        return self.orgs.get(name) or {"id": party_id(name), "name": name, "kind": None}
 
 
 def evidence_of(f: Fact) -> dict:
@@ -85,11 +93,26 @@ def notice(store: Store, doc_id: str, masked: bool = True, with_text: bool = Fal
         method={"code": method.value, "evidence": evidence_of(method)} if method else None,
         consortium={"name": consortium.value, "evidence": evidence_of(consortium)} if consortium else None,
         pages=[p["text"] for p in store.pages(doc_id)] if with_text else [],
+        orgs=resolved_orgs(store, doc_id),
     )
     if masked:
         for name in ("title", "sources", "record", "bidders", "method", "consortium", "pages"):
             setattr(n, name, mask_values(getattr(n, name)))
+        n.orgs = {mask_values(k): mask_values(v) for k, v in n.orgs.items()}
     return n
+
+
+def has_table(store: Store, name: str) -> bool:
+    return store.db.execute("SELECT 1 FROM sqlite_master WHERE type='table' AND name=?", (name,)).fetchone() is not None
+
+
+def resolved_orgs(store: Store, doc_id: str) -> dict[str, dict]:
+    """The organisations the names of a document resolve to, where `tenderlens link` resolved them."""
+    if not has_table(store, "org_mentions"):
+        return {}
+    rows = store.db.execute("SELECT m.name, o.id, o.name, o.kind FROM org_mentions m JOIN organisations o"
+                            " ON o.id = m.org_id WHERE m.doc_id = ?", (doc_id,))
+    return {written: {"id": oid, "name": name, "kind": kind} for written, oid, name, kind in rows}
 
 
 def notice_ids(store: Store) -> list[str]:
