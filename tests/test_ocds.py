@@ -95,6 +95,11 @@ def test_every_release_of_a_real_ingest_validates(store, release_package):
         named += [("tenderer", t) for t in rel["tender"].get("tenderers", [])]
         for role, ref in named:
             assert ref is None or role in roles[ref["id"]], (rel["id"], role, ref)
+        # Evidence or nothing: every supplier and the buyer are cited by a quote.
+        cited = {e["path"] for e in rel.get("evidence", [])}
+        for a in rel.get("awards", []):
+            assert {f"awards/suppliers/{s['id']}" for s in a.get("suppliers", [])} <= cited, rel["id"]
+        assert "buyer" not in rel or "buyer" in cited
 
 
 def test_every_record_validates(store, purchases):
@@ -148,7 +153,8 @@ def test_yichang_awards_name_the_winner_and_price(eval_dir, store):
     assert rel["buyer"]["name"] == "宜昌文旅投资开发有限公司"
     roles = {p["name"]: p["roles"] for p in rel["parties"]}
     assert roles == {"宜昌文旅投资开发有限公司": ["buyer"], "江铭建设集团有限公司": ["supplier"]}
-    assert {e["path"] for e in rel["evidence"]} >= {"buyer", "awards/suppliers", "awards/value", "date"}
+    assert {e["path"] for e in rel["evidence"]} >= {"buyer", f"awards/suppliers/{party_id('江铭建设集团有限公司')}",
+                                                   "awards/value", "date"}
     assert rel["awards"][0]["documents"][0]["documentType"] == "awardNotice"
 
 

@@ -32,6 +32,7 @@ class Notice:
     consortium: dict | None = None                        # {name, evidence}
     pages: list[str] = field(default_factory=list)        # page texts, when asked for
     orgs: dict[str, dict] = field(default_factory=dict)   # name as written -> resolved {id, name, kind}
+    supplier_evidence: dict[str, dict] = field(default_factory=dict)   # supplier name -> its first quote
 
     @property
     def date(self) -> str | None:
@@ -84,6 +85,9 @@ def notice(store: Store, doc_id: str, masked: bool = True, with_text: bool = Fal
             seen.add(name_key(value["name"]))
             bidders.append({"name": value["name"], "price": value.get("price"), "price_text": value.get("price_text"),
                             "rank": value.get("rank"), "evidence": evidence_of(f)})
+    supplier_evidence: dict[str, dict] = {}
+    for f in by_key.get("supplier", []):
+        supplier_evidence.setdefault(f.value, evidence_of(f))
     method = by_key.get("method", [None])[0]
     consortium = by_key.get("consortium", [None])[0]
     n = Notice(
@@ -93,12 +97,13 @@ def notice(store: Store, doc_id: str, masked: bool = True, with_text: bool = Fal
         method={"code": method.value, "evidence": evidence_of(method)} if method else None,
         consortium={"name": consortium.value, "evidence": evidence_of(consortium)} if consortium else None,
         pages=[p["text"] for p in store.pages(doc_id)] if with_text else [],
-        orgs=resolved_orgs(store, doc_id),
+        orgs=resolved_orgs(store, doc_id), supplier_evidence=supplier_evidence,
     )
     if masked:
         for name in ("title", "sources", "record", "bidders", "method", "consortium", "pages"):
             setattr(n, name, mask_values(getattr(n, name)))
         n.orgs = {mask_values(k): mask_values(v) for k, v in n.orgs.items()}
+        n.supplier_evidence = {mask_values(k): mask_values(v) for k, v in n.supplier_evidence.items()}
     return n
 
 

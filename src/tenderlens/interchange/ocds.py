@@ -128,8 +128,10 @@ def release(n: Notice, ocid_: str, fallback_date: str) -> dict:
         b.cite("tender/procurementMethod", n.method["evidence"])
 
     candidates = []
-    for i, bidder in enumerate(n.bidders, 1):
+    for bidder in n.bidders:
         ref = b.party(bidder["name"], "bidder")
+        if ref in tender.get("tenderers", []):
+            continue
         tender.setdefault("tenderers", []).append(ref)
         cand = {"id": ref["id"], "tenderer": ref, "rank": bidder["rank"], "priceText": bidder["price_text"]}
         if bidder["price"] is not None:
@@ -144,10 +146,12 @@ def release(n: Notice, ocid_: str, fallback_date: str) -> dict:
     contract: dict = {"id": CONTRACT_ID, "awardID": AWARD_ID}
     if stage["section"] == "award" and stage["status"]:
         award["status"] = stage["status"]
-    suppliers = [b.party(s, "supplier") for s in rec.get("suppliers") or []]
-    if suppliers:
-        award["suppliers"] = suppliers
-        b.cite("awards/suppliers", ev.get("suppliers"))
+    for name in rec.get("suppliers") or []:
+        ref = b.party(name, "supplier")
+        if ref in award.get("suppliers", []):
+            continue   # two names of one organisation
+        award.setdefault("suppliers", []).append(ref)
+        b.cite(f"awards/suppliers/{ref['id']}", n.supplier_evidence.get(name) or ev.get("suppliers"))
     if n.consortium:
         award["consortium"] = n.consortium["name"]
         b.cite("awards/consortium", n.consortium["evidence"])
