@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import sqlite3
 from pathlib import Path
 
 from tenderlens.executors import ProcessExecutor
@@ -28,3 +29,23 @@ def build(eval_dir: Path, path: Path) -> Store:
 
 def id_of(path: Path) -> str:
     return doc_id(RawDoc(str(path), path.read_bytes()))
+
+
+def link_by_hand(path: Path, purchases: dict[str, list[str]], orgs: dict[str, tuple[str, str, str]]) -> None:
+    """Write purchases and resolved organisations into the store at `path` in the tables `tenderlens link`
+    writes (the columns the exports read): purchases {id: doc ids}, orgs {name as written: (id, name, kind)}."""
+    db = sqlite3.connect(path)
+    with db:
+        db.executescript("""
+            CREATE TABLE organisations (id TEXT PRIMARY KEY, name TEXT NOT NULL, kind TEXT NOT NULL, region TEXT,
+                credit_code TEXT, part_of TEXT);
+            CREATE TABLE org_mentions (doc_id TEXT NOT NULL, role TEXT NOT NULL, name TEXT NOT NULL, org_id TEXT NOT NULL);
+            CREATE TABLE purchase_docs (purchase_id TEXT NOT NULL, doc_id TEXT PRIMARY KEY, stage TEXT, date TEXT,
+                reasons TEXT NOT NULL);""")
+        for pid, docs in purchases.items():
+            db.executemany("INSERT INTO purchase_docs VALUES (?,?,NULL,NULL,'[]')", [(pid, d) for d in docs])
+        for written, (oid, name, kind) in orgs.items():
+            db.execute("INSERT OR IGNORE INTO organisations VALUES (?,?,?,NULL,NULL,NULL)", (oid, name, kind))
+            db.executemany("INSERT INTO org_mentions VALUES (?, '', ?, ?)",
+                           [(d, written, oid) for (d,) in db.execute("SELECT id FROM documents")])
+    db.close()

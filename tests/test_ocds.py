@@ -7,22 +7,27 @@ from __future__ import annotations
 
 import csv
 import json
+import shutil
 from collections import defaultdict
 from pathlib import Path
 
 import json_merge_patch
 import pytest
 import yaml
+from click.testing import CliRunner
 from jsonschema import Draft4Validator
 from ocdsmerge.rules import get_merge_rules
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT4
 
+from tenderlens.cli import main
 from tenderlens.interchange import ocds
 from tenderlens.interchange.notices import Notice, notice, party_id
 from tenderlens.interchange.processes import each_notice, records, releases
+from tenderlens.model import Document, Fact, Page
+from tenderlens.store import Store
 
-from dev_store import build, id_of
+from dev_store import id_of, link_by_hand
 
 SPEC = Path(__file__).resolve().parents[2] / "shared" / "spec" / "ocds-1.1.5"
 EXTENSION = Path(ocds.__file__).parent / "extension"
@@ -55,8 +60,8 @@ def _errors(validator: Draft4Validator, package: dict) -> list[str]:
 
 
 @pytest.fixture(scope="module")
-def store(eval_dir, tmp_path_factory):
-    s = build(eval_dir, tmp_path_factory.mktemp("ocds") / "dev.db")
+def store(notices_db):
+    s = Store(str(notices_db), readonly=True)
     yield s
     s.close()
 
@@ -90,6 +95,11 @@ def test_every_release_of_a_real_ingest_validates(store, release_package):
         named += [("tenderer", t) for t in rel["tender"].get("tenderers", [])]
         for role, ref in named:
             assert ref is None or role in roles[ref["id"]], (rel["id"], role, ref)
+        # Evidence or nothing: every supplier and the buyer are cited by a quote.
+        cited = {e["path"] for e in rel.get("evidence", [])}
+        for a in rel.get("awards", []):
+            assert {f"awards/suppliers/{s['id']}" for s in a.get("suppliers", [])} <= cited, rel["id"]
+        assert "buyer" not in rel or "buyer" in cited
 
 
 def test_every_record_validates(store, purchases):
@@ -143,7 +153,8 @@ def test_yichang_awards_name_the_winner_and_price(eval_dir, store):
     assert rel["buyer"]["name"] == "宜昌文旅投资开发有限公司"
     roles = {p["name"]: p["roles"] for p in rel["parties"]}
     assert roles == {"宜昌文旅投资开发有限公司": ["buyer"], "江铭建设集团有限公司": ["supplier"]}
-    assert {e["path"] for e in rel["evidence"]} >= {"buyer", "awards/suppliers", "awards/value", "date"}
+    assert {e["path"] for e in rel["evidence"]} >= {"buyer", f"awards/suppliers/{party_id('江铭建设集团有限公司')}",
+                                                   "awards/value", "date"}
     assert rel["awards"][0]["documents"][0]["documentType"] == "awardNotice"
 
 
@@ -253,3 +264,86 @@ def test_extension_metadata_names_its_schema():
     # Every field the exporter writes outside core OCDS is declared by the patch.
     assert {"isSurveillance", "categories", "region", "evidence"} <= set(patch["properties"])
     assert yaml.safe_load((EXTENSION.parent / "ocds.yaml").read_text(encoding="utf-8"))["roles"]["contract_party"]
+
+
+def test_the_cli_writes_valid_packages(store):
+    for fmt, package_schema, kind in (("ocds", "release-package-schema.json", "releases"),
+                                      ("ocds-records", "record-package-schema.json", "records")):
+        res = CliRunner().invoke(main, ["export", "--format", fmt, "--ocid-prefix", "ocds-zz9zz9-", "--db", store.path],
+                                 catch_exceptions=False)
+        assert res.exit_code == 0, res.output
+        package = json.loads(res.output)
+        assert len(package[kind]) >= 318 and package["version"] == "1.1"
+        assert package["extensions"] == [ocds.DEFAULT_EXTENSION_URL]
+        assert _errors(_validator(package_schema, True), package) == []
+        ocids = [r["ocid"] for r in package[kind]]
+        assert all(o.startswith("ocds-zz9zz9-doc-") for o in ocids) and len(set(ocids)) == len(ocids)
+
+
+def test_the_docs_tables_show_the_mapping_file():
+    doc = (Path(__file__).resolve().parents[1] / "docs" / "interchange.md").read_text(encoding="utf-8")
+    m = ocds.mapping()
+    for code, row in m["methods"].items():
+        shown = f"| {code} | {row['procurementMethod'] or '(none)'} | {row['details'] or 'the quote'} |"
+        assert shown in doc, shown
+    for kind, row in m["notices"].items():
+        assert f"| {'other or none' if kind == 'other' else kind} | {row['tag']} |" in doc, kind
+    assert f"| modification naming a winner | {m['modification_with_supplier']['tag']} |" in doc
+    for role, code in m["roles"].items():
+        assert f"`{code}`" in doc, role
+
+
+def test_the_facts_of_the_field_contract_reach_the_release(tmp_path):
+    """Facts in the shapes the shared fact contract gives bidder, method and consortium, stored as
+    analysis stores them, come out as candidates, tenderers, the method and the consortium."""
+    text = ("中标候选人公示\n采购方式：竞争性磋商\n第一名：甲科技有限公司 报价：1000.00元\n"
+            "第二名：乙科技有限公司 报价：下浮5%\n中标人：甲科技有限公司、丙公司联合体")
+    doc = Document("e" * 64, "text", "text/plain", len(text), [Page(1, text, [[0, 0]])], language="zh")
+
+    def fact(key, value, quote, after=0):
+        start = text.index(quote, after)
+        return Fact(doc.id, "field", key, value, 1, start, start + len(quote), quote, "v1", "test")
+    facts = [fact("notice_type", "shortlist", "中标候选人公示"), fact("method", "competitive_consultation", "竞争性磋商"),
+             fact("bidder", {"name": "甲科技有限公司", "price": 1000.0, "price_text": "1000.00元", "rank": 1}, "甲科技有限公司"),
+             fact("bidder", {"name": "乙科技有限公司", "price": None, "price_text": "下浮5%", "rank": 2}, "乙科技有限公司"),
+             fact("consortium", "甲科技有限公司、丙公司联合体", "甲科技有限公司、丙公司联合体")]
+    store = Store(str(tmp_path / "s.db"))
+    store.begin()
+    store.write_document(doc, ["s.txt"], facts=facts, codebook_version="v1")
+    store.commit()
+    rel = ocds.release(notice(store, doc.id), PREFIX + "x", FALLBACK)
+    assert rel["tag"] == ["award"] and rel["awards"][0]["status"] == "pending"
+    assert rel["awards"][0]["consortium"] == "甲科技有限公司、丙公司联合体"
+    assert (rel["tender"]["procurementMethod"], rel["tender"]["procurementMethodDetails"]) == ("limited", "竞争性磋商")
+    assert [t["name"] for t in rel["tender"]["tenderers"]] == ["甲科技有限公司", "乙科技有限公司"]
+    assert rel["tender"]["candidates"][0]["value"] == {"amount": 1000.0, "currency": "CNY"}
+    assert rel["tender"]["candidates"][1] == {"id": party_id("乙科技有限公司"), "rank": 2, "priceText": "下浮5%",
+                                              "tenderer": {"id": party_id("乙科技有限公司"), "name": "乙科技有限公司"}}
+    for e in rel["evidence"]:
+        assert text[e["start"]:e["end"]] == e["quote"]
+    assert {e["path"] for e in rel["evidence"]} >= {"tender/procurementMethod", "awards/consortium",
+                                                   f"tender/candidates/{party_id('甲科技有限公司')}"}
+    assert _errors(_validator("release-package-schema.json", True),
+                   ocds.package("releases", [rel], "urn:tenderlens:test", FALLBACK)) == []
+
+
+def test_purchases_and_organisations_of_a_linked_store(eval_dir, notices_db, tmp_path, purchases):
+    """Where notices are linked into purchases and names resolved to organisations, a purchase is one
+    contracting process and a party is its organisation: id, canonical name."""
+    path = tmp_path / "linked.db"
+    shutil.copy(notices_db, path)
+    groups = dict(purchases)
+    link_by_hand(path, groups, {"宜昌文旅投资开发有限公司": ("org-wenlv", "宜昌文旅投资开发集团", "public_body")})
+    linked = Store(str(path), readonly=True)
+    res = CliRunner().invoke(main, ["export", "--format", "ocds-records", "--db", str(path)], catch_exceptions=False)
+    package = json.loads(res.output)
+    assert _errors(_validator("record-package-schema.json", True), package) == []
+    by_ocid = {r["ocid"]: r for r in package["records"]}
+    n_docs = len(each_notice(linked))
+    assert len(by_ocid) == len(groups) + n_docs - sum(len(d) for d in groups.values())
+    for key, docs in groups.items():
+        assert sorted(r["id"] for r in by_ocid[ocds.DEFAULT_OCID_PREFIX + key]["releases"]) == sorted(docs)
+    doc = id_of(eval_dir / "yichang/html/687e8cad-f215-488e-beab-20ffc8e0e787.html")
+    rel = ocds.release(notice(linked, doc), PREFIX + "x", FALLBACK)
+    assert rel["buyer"] == {"id": "org-wenlv", "name": "宜昌文旅投资开发集团"}
+    assert {"id": "org-wenlv", "name": "宜昌文旅投资开发集团", "roles": ["buyer"]} in rel["parties"]

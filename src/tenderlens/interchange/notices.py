@@ -32,6 +32,8 @@ class Notice:
     method: dict | None = None                            # {code, evidence}
     consortium: dict | None = None                        # {name, evidence}
     pages: list[str] = field(default_factory=list)        # page texts, when asked for
+    orgs: dict[str, dict] = field(default_factory=dict)   # name as written -> resolved {id, name, kind}
+    supplier_evidence: dict[str, dict] = field(default_factory=dict)   # supplier name -> its first quote
 
     @property
     def date(self) -> str | None:
@@ -46,6 +48,13 @@ class Notice:
                     for role, v in self.record["amounts"].items()}
         amount = self.record.get("amount")
         return {amount.get("role") or "unknown": amount} if amount else {}
+
+
+    def org(self, name: str) -> dict:
+        """The organisation a name written in this notice stands for: {id, name, kind}. The resolved
+        organisation (its id, canonical name and kind) where organisations were resolved, else an id
+        of the name itself and no kind."""
+        return self.orgs.get(name) or {"id": party_id(name), "name": name, "kind": None}
 
 
 def evidence_of(f: Fact) -> dict:
@@ -77,6 +86,9 @@ def notice(store: Store, doc_id: str, masked: bool = True, with_text: bool = Fal
             seen.add(name_key(value["name"]))
             bidders.append({"name": value["name"], "price": value.get("price"), "price_text": value.get("price_text"),
                             "rank": value.get("rank"), "evidence": evidence_of(f)})
+    supplier_evidence: dict[str, dict] = {}
+    for f in by_key.get("supplier", []):
+        supplier_evidence.setdefault(f.value, evidence_of(f))
     method = by_key.get("method", [None])[0]
     consortium = by_key.get("consortium", [None])[0]
     n = Notice(
@@ -86,11 +98,27 @@ def notice(store: Store, doc_id: str, masked: bool = True, with_text: bool = Fal
         method={"code": method.value, "evidence": evidence_of(method)} if method else None,
         consortium={"name": consortium.value, "evidence": evidence_of(consortium)} if consortium else None,
         pages=[p["text"] for p in store.pages(doc_id)] if with_text else [],
+        orgs=resolved_orgs(store, doc_id), supplier_evidence=supplier_evidence,
     )
     if masked:
         for name in ("title", "sources", "record", "bidders", "method", "consortium", "pages"):
             setattr(n, name, mask_tree(getattr(n, name)))
+        n.orgs = {mask_tree(k): mask_tree(v) for k, v in n.orgs.items()}
+        n.supplier_evidence = {mask_tree(k): mask_tree(v) for k, v in n.supplier_evidence.items()}
     return n
+
+
+def has_table(store: Store, name: str) -> bool:
+    return store.db.execute("SELECT 1 FROM sqlite_master WHERE type='table' AND name=?", (name,)).fetchone() is not None
+
+
+def resolved_orgs(store: Store, doc_id: str) -> dict[str, dict]:
+    """The organisations the names of a document resolve to, where `tenderlens link` resolved them."""
+    if not has_table(store, "org_mentions"):
+        return {}
+    rows = store.db.execute("SELECT m.name, o.id, o.name, o.kind FROM org_mentions m JOIN organisations o"
+                            " ON o.id = m.org_id WHERE m.doc_id = ?", (doc_id,))
+    return {written: {"id": oid, "name": name, "kind": kind} for written, oid, name, kind in rows}
 
 
 def notice_ids(store: Store) -> list[str]:

@@ -20,7 +20,7 @@ import yaml
 from ocdsmerge import Merger
 
 from ..summary import amount_value
-from .notices import Notice, party_id
+from .notices import Notice
 
 OCDS_VERSION = "1.1"
 # Not a registered prefix: a publisher registers its own with the Open Contracting Partnership
@@ -80,14 +80,15 @@ class _Release:
             self.evidence.append({"id": f"{self.n.doc_id[:16]}:{path}", "path": path,
                                   "documentId": self.n.doc_id, **ev})
 
-    def party(self, name: str, role_key: str) -> dict:
-        """An OrganizationReference to `name`, adding the role to its entry in `parties`."""
-        pid = party_id(name)
-        entry = self.parties.setdefault(pid, {"id": pid, "name": name, "roles": []})
+    def party(self, written: str, role_key: str) -> dict:
+        """An OrganizationReference to the organisation named `written`, adding the role to its entry in
+        `parties`."""
+        org = self.n.org(written)
+        entry = self.parties.setdefault(org["id"], {"id": org["id"], "name": org["name"], "roles": []})
         role = mapping()["roles"][role_key]
         if role not in entry["roles"]:
             entry["roles"].append(role)
-        return {"id": pid, "name": name}
+        return {"id": org["id"], "name": org["name"]}
 
 
 def release(n: Notice, ocid_: str, fallback_date: str) -> dict:
@@ -127,8 +128,10 @@ def release(n: Notice, ocid_: str, fallback_date: str) -> dict:
         b.cite("tender/procurementMethod", n.method["evidence"])
 
     candidates = []
-    for i, bidder in enumerate(n.bidders, 1):
+    for bidder in n.bidders:
         ref = b.party(bidder["name"], "bidder")
+        if ref in tender.get("tenderers", []):
+            continue
         tender.setdefault("tenderers", []).append(ref)
         cand = {"id": ref["id"], "tenderer": ref, "rank": bidder["rank"], "priceText": bidder["price_text"]}
         if bidder["price"] is not None:
@@ -143,10 +146,12 @@ def release(n: Notice, ocid_: str, fallback_date: str) -> dict:
     contract: dict = {"id": CONTRACT_ID, "awardID": AWARD_ID}
     if stage["section"] == "award" and stage["status"]:
         award["status"] = stage["status"]
-    suppliers = [b.party(s, "supplier") for s in rec.get("suppliers") or []]
-    if suppliers:
-        award["suppliers"] = suppliers
-        b.cite("awards/suppliers", ev.get("suppliers"))
+    for name in rec.get("suppliers") or []:
+        ref = b.party(name, "supplier")
+        if ref in award.get("suppliers", []):
+            continue   # two names of one organisation
+        award.setdefault("suppliers", []).append(ref)
+        b.cite(f"awards/suppliers/{ref['id']}", n.supplier_evidence.get(name) or ev.get("suppliers"))
     if n.consortium:
         award["consortium"] = n.consortium["name"]
         b.cite("awards/consortium", n.consortium["evidence"])

@@ -1,23 +1,35 @@
 """From a store to OCDS packages: which notices form one contracting process, and its releases.
 
-A contracting process is a key and the documents it holds. Until purchases are linked, every
-notice is a process of its own (`doc-` and the first 16 characters of its id); give
-`processes` other groups (a purchase id and its documents) and the same code compiles one
-record per purchase.
+A contracting process is a key and the documents it holds: a purchase (its id, where
+`tenderlens link` linked the store's notices into purchases), or a notice of its own (`doc-` and
+the first 16 characters of its id).
 """
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Iterable, Iterator
 
 from ..store import Store
 from . import ocds
-from .notices import notice, notice_ids
+from .notices import has_table, notice, notice_ids
 
 Process = tuple[str, list[str]]   # (key, document ids)
 
 
 def each_notice(store: Store) -> list[Process]:
     return [(f"doc-{doc_id[:16]}", [doc_id]) for doc_id in notice_ids(store)]
+
+
+def contracting_processes(store: Store) -> list[Process]:
+    """The store's purchases, their documents in date order; every notice in none, on its own."""
+    if not has_table(store, "purchase_docs"):
+        return each_notice(store)
+    groups: dict[str, list[str]] = defaultdict(list)
+    for purchase_id, doc_id in store.db.execute(
+            "SELECT purchase_id, doc_id FROM purchase_docs ORDER BY purchase_id, coalesce(date, ''), doc_id"):
+        groups[purchase_id].append(doc_id)
+    linked = {d for docs in groups.values() for d in docs}
+    return sorted(groups.items()) + [p for p in each_notice(store) if p[1][0] not in linked]
 
 
 def fallback_date(store: Store) -> str:
