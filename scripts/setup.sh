@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 # System packages: catdoc (.doc files), libmagic (format sniffing), Tesseract
 # with Chinese and English data (OCR), Chromium and a CJK font (browser tests of the web app).
 APT_PACKAGES="catdoc libmagic1 tesseract-ocr tesseract-ocr-chi-sim tesseract-ocr-chi-tra tesseract-ocr-eng tesseract-ocr-osd"
-if [ "${TENDERLENS_BROWSER_TESTS:-1}" = "1" ]; then APT_PACKAGES="$APT_PACKAGES chromium fonts-wqy-zenhei"; fi
+if [ "${TENDERLENS_BROWSER_TESTS:-1}" = "1" ]; then APT_PACKAGES="$APT_PACKAGES chromium fonts-wqy-zenhei npm"; fi
 missing=""
 for p in $APT_PACKAGES; do dpkg -s "$p" >/dev/null 2>&1 || missing="$missing $p"; done
 if [ -n "$missing" ]; then
@@ -22,3 +22,9 @@ fi
 PY=${PYTHON:-python3}
 [ -x .venv/bin/python ] || "$PY" -m venv .venv
 .venv/bin/pip install -q --disable-pip-version-check -e ".[test]"
+
+# axe-core, the accessibility checker the browser tests inject into every page (read from .cache, offline).
+AXE_VERSION=4.14.1
+if [ "${TENDERLENS_BROWSER_TESTS:-1}" = "1" ] && [ ! -f .cache/axe/node_modules/axe-core/axe.min.js ]; then
+  npm install --silent --no-save --no-audit --no-fund --prefix .cache/axe "axe-core@$AXE_VERSION"
+fi
