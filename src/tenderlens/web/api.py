@@ -81,7 +81,7 @@ def router(ctx: Context) -> APIRouter:
         view = document_view(s, doc, ctx.labels.in_lang(words.lang), words, ctx.masked)
         pages = [{"n": p["n"], "text": "".join(t for t, _ in p["parts"]), "needs_ocr": p["needs_ocr"]}
                  for p in view["pages"]]
-        return {"document": view["doc"], "meta": view["meta"], "sources": view["sources"], "pages": pages,
+        return {"document": view["doc"], "title": view["title"], "meta": view["meta"], "sources": view["sources"], "pages": pages,
                 "facts": view["facts"], "original": view["has_original"] and not view["withheld"]}
 
     return api

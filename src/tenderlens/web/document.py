@@ -104,10 +104,13 @@ def document_view(store: Store, doc: dict, labels: Labels, words: Words, masked:
     pages = [{"n": p["n"], "parts": hit_parts(shown(p["text"]), terms), "needs_ocr": bool(p["needs_ocr"])}
              for p in rows]
     original = original_path(store, doc_id)
+    sources = store.sources(doc_id)
     return {
         "doc": {k: doc[k] for k in doc.keys() if k != "meta"},
+        # A document extraction found no title for is named by its file, as in the result list.
+        "title": doc["title"] or (sources[0].rsplit("/", 1)[-1] if sources else "") or doc_id[:12],
         "meta": json.loads(doc["meta"] or "{}"),
-        "sources": store.sources(doc_id),
+        "sources": sources,
         "pages": pages,
         "hits": sum(hit for p in pages for _, hit in p["parts"]),
         "word_boxes": {p["n"]: word_boxes(p["ocr"]) for p in rows if p["ocr"]},
