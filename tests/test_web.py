@@ -576,7 +576,7 @@ def axe_source() -> str:
 def test_no_serious_accessibility_violations(server, db, browser, axe_source, width):
     doc_id = q(db, "SELECT doc_id FROM facts WHERE kind = 'tech' LIMIT 1")[0][0]
     urls = [f"/search?q={WORD}", "/search?surv=1&lang=zh", "/map", "/timeline?by=year", f"/doc/{doc_id}?q={WORD}",
-            "/doc/0123"]
+            "/doc/0123", "/api"]
     # axe runs as an injected script, which the app's Content-Security-Policy would refuse.
     ctx = browser.new_context(viewport={"width": width, "height": 900}, bypass_csp=True)
     page = ctx.new_page()
@@ -608,7 +608,10 @@ def _cli_json(db: str, *args: str):
 
 def test_api_answers_as_the_pages_and_the_cli(server, db, page):
     spec = page.request.get(f"{server}/api/openapi.json").json()
-    assert {"/api/search", "/api/facets", "/api/documents/{doc_id}", "/api/map", "/api/timeline"} <= set(spec["paths"])
+    assert set(spec["paths"]) == {"/api/search", "/api/facets", "/api/documents/{doc_id}", "/api/map", "/api/timeline"}
+    assert "sort" in {p["name"] for p in spec["paths"]["/api/search"]["get"]["parameters"]}
+    page.goto(f"{server}/api")  # the same description as a page of the app
+    assert page.locator("section.endpoint").count() == len(spec["paths"])
     cli = _cli_json(db, "search", WORD, "--limit", "0")
     api, n = [], 1
     while True:
