@@ -25,6 +25,32 @@ DESCRIPTION = ("Search, facets, totals, map and timeline figures and documents w
                "per currency.")
 
 
+# The search page's URL parameters, which every list endpoint reads (SearchState.from_params),
+# stated for the OpenAPI description.
+PARAMETERS = [
+    ("q", "string", "full-text query: words, \"phrases\", OR, -word (tenderlens search syntax)"),
+    ("cat", "array", "category id, e.g. tech.face_recognition; repeat for documents carrying all of them"),
+    ("province", "string", "province as named in the results, e.g. 广东省"),
+    ("prefecture", "string", "prefecture, e.g. 阳江市"),
+    ("county", "string", "county or district"),
+    ("year", "string", "four-digit year"),
+    ("date_from", "string", "first day, month or year (2019, 2019-06, 2019-06-30), inclusive"),
+    ("date_to", "string", "last day, month or year, inclusive"),
+    ("buyer", "string", "buyer as named in the results"),
+    ("vendor", "string", "codebook vendor id, e.g. hikvision"),
+    ("notice_type", "string", "tender, shortlist, award, contract, modification, cancellation or other"),
+    ("format", "string", "html, pdf, docx, xlsx, image, json, ..."),
+    ("surv", "string", "1: surveillance purchases only; 0: the others"),
+    ("sort", "string", "relevance, date or amount (amounts sort within their currency, yuan first)"),
+    ("page", "integer", "page of 20 results, from 1"),
+    ("lang", "string", "zh or en: the language of labels"),
+]
+_OPENAPI = {"parameters": [
+    {"name": name, "in": "query", "required": False, "description": text,
+     "schema": {"type": "array", "items": {"type": "string"}} if kind == "array" else {"type": kind}}
+    for name, kind, text in PARAMETERS]}
+
+
 @dataclass
 class Context:
     """What the app lends the API: its connection pool, URL state, language, caches and labels."""
@@ -47,7 +73,7 @@ def router(ctx: Context) -> APIRouter:
         terms, analysed = ctx.select(s, state)
         return state, words, terms, analysed
 
-    @api.get("/search", summary="One page of matching documents, with the total and per-currency totals")
+    @api.get("/search", openapi_extra=_OPENAPI, summary="One page of matching documents, with the total and per-currency totals")
     def search(request: Request, s: Store = Depends(ctx.store)) -> dict:
         state, words, terms, analysed = searched(request, s)
         view = query.search(s, state, terms, ctx.labels.in_lang(words.lang), words, ctx.masked, ctx.whole_store)
@@ -55,18 +81,18 @@ def router(ctx: Context) -> APIRouter:
                 "page": view["page"], "per_page": view["per_page"], "n_pages": view["n_pages"],
                 "totals": view["totals"], "results": [_result(r) for r in view["results"]]}
 
-    @api.get("/facets", summary="Facet counts over the matching documents: documents per value")
+    @api.get("/facets", openapi_extra=_OPENAPI, summary="Facet counts over the matching documents: documents per value")
     def facets(request: Request, s: Store = Depends(ctx.store)) -> dict:
         state, words, terms, _ = searched(request, s)
         view = query.search(s, state, terms, ctx.labels.in_lang(words.lang), words, ctx.masked, ctx.whole_store)
         return {"total": view["total"], "facets": [asdict(f) for f in view["facets"]]}
 
-    @api.get("/map", summary="Documents and amounts by province and by prefecture or county centre")
+    @api.get("/map", openapi_extra=_OPENAPI, summary="Documents and amounts by province and by prefecture or county centre")
     def map_(request: Request, s: Store = Depends(ctx.store)) -> dict:
         state, _, _, _ = searched(request, s)
         return query.map_view(s, state, ctx.whole_store)
 
-    @api.get("/timeline", summary="Documents and amounts per month or year, by category family")
+    @api.get("/timeline", openapi_extra=_OPENAPI, summary="Documents and amounts per month or year, by category family")
     def timeline(request: Request, by: str = "month", s: Store = Depends(ctx.store)) -> dict:
         if by not in ("month", "year"):
             raise ctx.error(f"by must be month or year, not {by!r}")
@@ -81,7 +107,7 @@ def router(ctx: Context) -> APIRouter:
         view = document_view(s, doc, ctx.labels.in_lang(words.lang), words, ctx.masked)
         pages = [{"n": p["n"], "text": "".join(t for t, _ in p["parts"]), "needs_ocr": p["needs_ocr"]}
                  for p in view["pages"]]
-        return {"document": view["doc"], "meta": view["meta"], "sources": view["sources"], "pages": pages,
+        return {"document": view["doc"], "title": view["title"], "meta": view["meta"], "sources": view["sources"], "pages": pages,
                 "facts": view["facts"], "original": view["has_original"] and not view["withheld"]}
 
     return api

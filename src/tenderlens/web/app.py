@@ -286,8 +286,17 @@ def create_app(db_path: str, masked: bool = True, codebook_path: str | None = No
                         headers={"Content-Disposition": attachment(os.path.basename(path)),
                                  "Content-Security-Policy": "sandbox"})
 
+    for route in app.routes:  # the OpenAPI description is of the JSON API only
+        if not getattr(route, "path", "").startswith("/api"):
+            route.include_in_schema = False
     app.include_router(api.router(api.Context(store, state_of, words_of, select, whole_store, document_or_404,
                                               labels, masked, UserError)))
+
+    @app.get("/api", response_class=HTMLResponse, include_in_schema=False)
+    def api_page(request: Request):
+        """The OpenAPI description as a page of the app (no external viewer: the app works offline)."""
+        return render(request, "api.html", state=SearchState(), spec=app.openapi())
+
     return app
 
 

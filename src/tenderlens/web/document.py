@@ -118,6 +118,8 @@ def document_view(store: Store, doc: dict, labels: Labels, words: Words, masked:
         shown_doc, meta, sources = mask_tree(shown_doc), mask_tree(meta, keep=()), mask_tree(sources)
     return {
         "doc": shown_doc,
+        # A document extraction found no title for is named by its file, as in the result list.
+        "title": shown_doc["title"] or (sources[0].rsplit("/", 1)[-1] if sources else "") or doc_id[:12],
         "meta": meta,
         "sources": sources,
         "pages": pages,
