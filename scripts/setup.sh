@@ -9,7 +9,11 @@ cd "$(dirname "$0")/.."
 # built from source), Chromium and a CJK font (browser tests of the web app).
 APT_PACKAGES="catdoc libmagic1 tesseract-ocr tesseract-ocr-chi-sim tesseract-ocr-chi-tra tesseract-ocr-eng tesseract-ocr-osd"
 APT_PACKAGES="$APT_PACKAGES libicu-dev pkg-config g++ python3-dev"
-if [ "${TENDERLENS_BROWSER_TESTS:-1}" = "1" ]; then APT_PACKAGES="$APT_PACKAGES chromium fonts-wqy-zenhei npm"; fi
+if [ "${TENDERLENS_BROWSER_TESTS:-1}" = "1" ]; then
+  APT_PACKAGES="$APT_PACKAGES chromium fonts-wqy-zenhei"
+  # npm fetches axe-core; Debian's npm conflicts with a Node.js installed from elsewhere, so only when missing.
+  command -v npm >/dev/null || APT_PACKAGES="$APT_PACKAGES npm"
+fi
 missing=""
 for p in $APT_PACKAGES; do dpkg -s "$p" >/dev/null 2>&1 || missing="$missing $p"; done
 if [ -n "$missing" ]; then
