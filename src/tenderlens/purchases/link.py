@@ -7,8 +7,8 @@ the work grows with the corpus, not with its square:
   reaward           the same project number, buyer and title, where the title names one
                     procurement only: a lot awarded again to another winner;
   near_duplicate    the same notice republished: MinHash LSH (datasketch) over character
-                    5-grams, Jaccard >= NEAR_DUP, same stage, and no amount, supplier or
-                    project number that differs;
+                    5-grams, Jaccard >= NEAR_DUP, same stage and title, and no amount, buyer,
+                    supplier or project number that differs (one buyer's notices share a template);
   buyer_title       the same buyer and the same title once stage words are removed (stages.yaml),
                     different stages whose dates follow the stage order;
   shortlist_winner  an award's winner is a bidder of a shortlist at the same price (to the cent);
@@ -131,6 +131,7 @@ def _other_winners(a: DocView, b: DocView) -> bool:
 def _copies(a: DocView, b: DocView) -> bool:
     """Whether two near-identical texts can be copies of one notice: nothing they state differs."""
     return (a.stage == b.stage and not _differ(project_key(a.project_number), project_key(b.project_number))
+            and title_key(a.title) == title_key(b.title)
             and not _differ(a.amount, b.amount) and not _differ(a.buyer, b.buyer)
             and not (a.suppliers and b.suppliers and set(a.suppliers) != set(b.suppliers)))
 
