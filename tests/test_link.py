@@ -145,3 +145,12 @@ def test_red_flags_page_is_generated_from_the_yaml():
     assert page.read_text(encoding="utf-8") == flags.docs_page() + "\n", \
         "docs/red-flags.md is out of date: run `tenderlens purchases --flags-doc > docs/red-flags.md`"
     assert {d["id"] for d in flags.definitions()} == set(flags.RULES) | {"vendor_share"}
+
+
+def test_same_winners_at_the_same_precise_price_are_one_purchase():
+    docs = [DocView("a", "award", "2017-01-01", buyer="b", suppliers=["w"], amount=204360000.0),
+            DocView("c", "contract", "2017-02-01", buyer="b", suppliers=["w"], amount=204360000.0),
+            DocView("x", "award", "2015-04-29", suppliers=["w"], amount=400000000.0),       # 约4亿元, twice
+            DocView("y", "award", "2015-12-05", suppliers=["w"], amount=400000000.0),
+            DocView("z", "contract", "2017-02-01", buyer="other", suppliers=["w"], amount=204360000.0)]
+    assert _reasons(links(docs)) == [("a", "c", "parties_price")]

@@ -12,6 +12,9 @@ the work grows with the corpus, not with its square:
   buyer_title       the same buyer and the same title once stage words are removed (stages.yaml),
                     different stages whose dates follow the stage order;
   shortlist_winner  an award's winner is a bidder of a shortlist at the same price (to the cent);
+  parties_price     an award or contract notice with the same winners at the same price (to the cent,
+                    written to PRICE_DIGITS significant digits or more), no two different buyers or
+                    project numbers: a company's prompt and final announcement, an award and its contract;
   shortlist_title   an award's winner is a bidder of a shortlist with the same title (stage words removed).
 Every link keeps its reason and the value the documents share.
 """
@@ -36,13 +39,16 @@ NUM_PERM = 64
 SHINGLE = 5
 # Text past this many characters adds nothing to telling copies apart, only time.
 TEXT_MAX = 20_000
+# A price that ties two notices together is written to at least this many significant digits: 约4亿元
+# is the price of many purchases (隆基股份 won two 中民新能 procurements of about 4亿 each in 2015).
+PRICE_DIGITS = 4
 # A project number shorter than this (1, 01, A) names nothing across documents.
 PROJECT_MIN = 6
 
 
 # Stronger links are followed first, so a weaker one cannot join what a stronger one keeps apart.
-RANK = {"project_number": 0, "reaward": 0, "shortlist_winner": 1, "near_duplicate": 2, "shortlist_title": 3,
-        "buyer_title": 4}
+RANK = {"project_number": 0, "reaward": 0, "shortlist_winner": 1, "parties_price": 1, "near_duplicate": 2,
+        "shortlist_title": 3, "buyer_title": 4}
 
 
 @dataclass
@@ -118,6 +124,11 @@ def _minhash(text: str) -> MinHash:
     return m
 
 
+def _significant(amount: float) -> int:
+    """Significant digits of an amount: 约4亿元 has 1, 204,360,000 has 5."""
+    return len(f"{amount:.2f}".replace(".", "").strip("0"))
+
+
 def _differ(a, b) -> bool:
     return a is not None and b is not None and a != b
 
@@ -181,6 +192,17 @@ def links(docs: Iterable[DocView]) -> list[Link]:
                 break
         hashes[d.doc_id] = m
         lsh.insert(d.doc_id, m)
+
+    agreed: dict[tuple, list[DocView]] = defaultdict(list)
+    for d in docs:
+        if d.stage in ("award", "contract") and d.amount and d.suppliers and _significant(d.amount) >= PRICE_DIGITS:
+            agreed[(tuple(sorted(d.suppliers)), round(d.amount, 2))].append(d)
+    for (winners, price), block in agreed.items():
+        for i, a in enumerate(block[1:], 1):
+            b = next((x for x in block[:i] if not _differ(x.buyer, a.buyer)
+                      and not _differ(project_key(x.project_number), project_key(a.project_number))), None)
+            if b:
+                out.append(Link(b.doc_id, a.doc_id, "parties_price", f"{price:.2f}"))
 
     order = {s: i for i, s in enumerate(_stage_words()["order"])}
     by_title: dict[tuple[str, str], list[DocView]] = defaultdict(list)
