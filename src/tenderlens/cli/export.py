@@ -9,10 +9,13 @@ import click
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from ..privacy import mask
+from ..privacy import mask_values
 from ..records import document_records
 from ..store.aggregates import ORG_COLUMNS, PURCHASE_COLUMNS, has_purchases, organisation_rows, purchase_rows
 from .common import db_option, fail, mask_option, open_store
+
+# Ids of purchases, organisations and documents: hashes, never masked.
+KEEP = ("id", "doc_id", "documents", "buyer", "suppliers", "agent", "part_of", "org", "key", "child", "parent")
 
 CSV_COLUMNS = ("doc_id", "sources", "is_surveillance", "notice_type", "date", "buyer", "contract_party", "agent",
                "project_number", "suppliers", "amount_cny", "amount_role", "province", "prefecture", "county",
@@ -73,7 +76,7 @@ def command(db_path, table, fmt, out_path, no_mask):
             records = map(csv_row, records)
     else:
         rows = (purchase_rows if table == "purchases" else organisation_rows)(store.db, flat)
-        records = rows if no_mask else [_masked(r) for r in rows]
+        records = rows if no_mask else [mask_values(r, KEEP) for r in rows]
         columns = PURCHASE_COLUMNS if table == "purchases" else ORG_COLUMNS
     if fmt == "parquet":
         data = list(records)
@@ -110,17 +113,6 @@ def command(db_path, table, fmt, out_path, no_mask):
             out.close()
     if out_path:
         click.echo(f"{n} {table} written to {out_path}", err=True)
-
-
-def _masked(obj):
-    """ID-card and mobile numbers masked in every string a purchase or organisation row carries."""
-    if isinstance(obj, str):
-        return mask(obj)
-    if isinstance(obj, list):
-        return [_masked(x) for x in obj]
-    if isinstance(obj, dict):
-        return {k: v if k in ("id", "doc_id", "documents") else _masked(v) for k, v in obj.items()}
-    return obj
 
 
 def _schema(data: list[dict], columns: tuple[str, ...]) -> pa.Schema:
