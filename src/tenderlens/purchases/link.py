@@ -185,9 +185,10 @@ def links(docs: Iterable[DocView]) -> list[Link]:
         if len(d.text) < 50:
             continue
         m = _minhash(d.text)
+        # What the notices state is compared before their MinHashes: a portal's template makes many
+        # notices alike, and only those with the same stage and title can be copies.
         for other in lsh.query(m):
-            similarity = m.jaccard(hashes[other])
-            if similarity >= NEAR_DUP and _copies(view[other], d):
+            if _copies(view[other], d) and (similarity := m.jaccard(hashes[other])) >= NEAR_DUP:
                 out.append(Link(other, d.doc_id, "near_duplicate", f"jaccard {similarity:.2f}"))
                 break
         hashes[d.doc_id] = m
