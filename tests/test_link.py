@@ -58,8 +58,12 @@ def test_republished_copy_links_but_a_template_twin_with_another_amount_does_not
     docs = [DocView("a", "award", amount=1230000.0, text=NOTICE),
             DocView("b", "award", amount=1230000.0, text=NOTICE + " "),
             DocView("c", "award", amount=4560000.0, text=NOTICE.replace("壹佰贰拾叁", "肆佰伍拾陆")),
-            DocView("d", "tender", text=NOTICE)]
-    assert _reasons(links(docs)) == [("a", "b", "near_duplicate")]
+            DocView("d", "tender", text=NOTICE),
+            DocView("e", "award", title="宜昌市某某局视频监控系统建设项目", text=NOTICE + "  "),
+            DocView("f", "award", title="宜昌市某某局门禁系统建设项目", text=NOTICE + "   "),
+            DocView("g", "award", title="宜昌市某某局视频监控系统建设项目", text=NOTICE + "    ")]
+    # one buyer's template with another title is another notice, however alike the texts
+    assert _reasons(links(docs)) == [("a", "b", "near_duplicate"), ("e", "g", "near_duplicate")]
 
 
 def test_buyer_title_in_stage_order_and_shortlist_winner_at_the_same_price():
@@ -133,3 +137,20 @@ def test_a_figure_restated_in_one_announcement_is_no_price_near_its_budget():
     p = build.fold([DocView("a", "award", suppliers=["w"])], {"a": {"doc_id": "a", "tags": []}}, facts, {}, [])
     flags.flag([p])
     assert [f["id"] for f in p.flags] == ["award_near_estimate"]
+
+
+def test_red_flags_page_is_generated_from_the_yaml():
+    from pathlib import Path
+    page = Path(__file__).resolve().parents[1] / "docs" / "red-flags.md"
+    assert page.read_text(encoding="utf-8") == flags.docs_page() + "\n", \
+        "docs/red-flags.md is out of date: run `tenderlens purchases --flags-doc > docs/red-flags.md`"
+    assert {d["id"] for d in flags.definitions()} == set(flags.RULES) | {"vendor_share"}
+
+
+def test_same_winners_at_the_same_precise_price_are_one_purchase():
+    docs = [DocView("a", "award", "2017-01-01", buyer="b", suppliers=["w"], amount=204360000.0),
+            DocView("c", "contract", "2017-02-01", buyer="b", suppliers=["w"], amount=204360000.0),
+            DocView("x", "award", "2015-04-29", suppliers=["w"], amount=400000000.0),       # 约4亿元, twice
+            DocView("y", "award", "2015-12-05", suppliers=["w"], amount=400000000.0),
+            DocView("z", "contract", "2017-02-01", buyer="other", suppliers=["w"], amount=204360000.0)]
+    assert _reasons(links(docs)) == [("a", "c", "parties_price")]

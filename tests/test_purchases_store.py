@@ -144,3 +144,15 @@ def test_exports_of_purchases_and_organisations(yichang_db, tmp_path):
         csv_out = run("export", "--table", table, "--format", "csv", "--db", yichang_db).output.splitlines()
         assert len(csv_out) == len(rows) + 1
     assert run("export", "--table", "purchases", "--format", "parquet", "--db", yichang_db).exit_code == 2
+
+
+def test_reanalysis_keeps_purchase_and_organisation_ids(fddc_db, tmp_path):
+    db = tmp_path / "f.db"
+    db.write_bytes(fddc_db.read_bytes())
+    con = sqlite3.connect(db)
+    ids = lambda: (con.execute("SELECT group_concat(id) FROM (SELECT id FROM purchases ORDER BY id)").fetchone(),  # noqa: E731
+                   con.execute("SELECT group_concat(id) FROM (SELECT id FROM organisations ORDER BY id)").fetchone())
+    before = ids()
+    res = run("analyze", "--engine", "serial", "--db", db)
+    assert res.exit_code == 0, res.output
+    assert "purchases" in res.output and ids() == before

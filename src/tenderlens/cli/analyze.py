@@ -21,7 +21,9 @@ from .link import relink, report
 @click.option("--engine", default="local", show_default=True,
               help="Where analysis runs: local (all cores), local:N, or serial.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
-def command(db_path, codebook_path, engine, quiet):
+@click.option("--no-link", "no_link", is_flag=True,
+              help="Do not rebuild purchases and organisations at the end (run `tenderlens link` after the last batch).")
+def command(db_path, codebook_path, engine, quiet, no_link):
     """Analyse stored documents again with the current codebook, without extracting text again.
 
     Reads each document's stored pages, runs analysis and replaces the facts of
@@ -47,7 +49,7 @@ def command(db_path, codebook_path, engine, quiet):
         with progress:
             task = progress.add_task("analyse", total=total)
             result = reanalyze(store, executor, codebook_path, on_document=lambda _: progress.advance(task))
-        linked = relink(store, db_path)
+        linked = None if no_link else relink(store, db_path)
     except (StoreError, CodebookError) as e:
         fail(str(e))
     except KeyboardInterrupt:
@@ -59,7 +61,8 @@ def command(db_path, codebook_path, engine, quiet):
     c = result.counts
     console.print(plain(f"{c['documents']} documents analysed with codebook {result.codebook_version}:"
                         f" {c['facts']} facts -> {db_path}"))
-    report(linked, db_path)
+    if linked:
+        report(linked, db_path)
     if result.failures:
         err_console.print(f"{len(result.failures)} documents could not be analysed:")
         for doc_id, reason in result.failures[:20]:

@@ -17,6 +17,9 @@ from ..spreadsheet import write_csv
 from ..store.aggregates import ORG_COLUMNS, PURCHASE_COLUMNS, has_purchases, organisation_rows, purchase_rows
 from .common import db_option, fail, mask_option, open_store
 
+# Ids of purchases, organisations and documents: hashes, never masked.
+KEEP = ("id", "doc_id", "documents", "buyer", "suppliers", "agent", "part_of", "org", "key", "child", "parent")
+
 CSV_COLUMNS = ("doc_id", "sources", "is_surveillance", "notice_type", "date", "buyer", "contract_party", "agent",
                "project_number", "suppliers", "amount_cny", "amount_role", "province", "prefecture", "county",
                "region_code", "lat", "lon", "tags")
@@ -93,7 +96,7 @@ def command(db_path, table, fmt, out_path, ocid_prefix, extension_url, publisher
             records = map(csv_row, records)
     else:
         rows = (purchase_rows if table == "purchases" else organisation_rows)(store.db, flat)
-        records = rows if no_mask else [mask_tree(r, keep=("id", "doc_id", "documents")) for r in rows]
+        records = rows if no_mask else [mask_tree(r, KEEP) for r in rows]
         columns = PURCHASE_COLUMNS if table == "purchases" else ORG_COLUMNS
     if fmt == "parquet":
         data = list(records)

@@ -42,8 +42,10 @@ from .link import relink, report
               envvar="TENDERLENS_OCR_CACHE",
               help="Folder of cached OCR results, so a re-run does not OCR again; 'off' for none (env TENDERLENS_OCR_CACHE).")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
+@click.option("--no-link", "no_link", is_flag=True,
+              help="Do not rebuild purchases and organisations at the end (run `tenderlens link` after the last batch).")
 def command(paths, db_path, engine, retry_failed, max_depth, max_file_mb, max_archive_mb, codebook_path,
-            ocr_mode, ocr_engine, ocr_lang, ocr_dpi, ocr_cache, quiet):
+            ocr_mode, ocr_engine, ocr_lang, ocr_dpi, ocr_cache, quiet, no_link):
     """Ingest folders, files, zip/tar(.gz)/7z archives and WARC captures into the database.
 
     Each distinct file is stored once (its id is the SHA-256 of its bytes), with
@@ -84,7 +86,7 @@ def command(paths, db_path, engine, retry_failed, max_depth, max_file_mb, max_ar
 
             result = ingest(list(paths), store, executor, limits, retry_failed=retry_failed, on_document=tick,
                             codebook_path=codebook_path, ocr=ocr)
-        linked = relink(store, db_path)
+        linked = None if no_link else relink(store, db_path)
     except (StoreError, CodebookError) as e:
         fail(str(e))
     except KeyboardInterrupt:
@@ -98,7 +100,8 @@ def command(paths, db_path, engine, retry_failed, max_depth, max_file_mb, max_ar
     rate = new / result.seconds if result.seconds else 0.0
     console.print(plain(f"{c['seen']} seen, {new} new ({c['ok']} ok, {c['needs_ocr']} need OCR, {c['empty']} empty, {c['failed']} failed), "
                   f"{c['already_stored']} already stored; {result.seconds:.1f} s, {rate:.1f} docs/s -> {db_path}"))
-    report(linked, db_path)
+    if linked:
+        report(linked, db_path)
     if result.failed:
         err_console.print(plain(f"{result.failed} documents failed; see `tenderlens stats --db {db_path}` for reasons"))
         sys.exit(1)

@@ -3,8 +3,10 @@ from __future__ import annotations
 import click
 
 from ..model import ORG_KINDS
+from ..privacy import mask_tree
 from ..store.aggregates import has_purchases, organisation, organisations
-from .common import console, db_option, fail, json_option, open_store, print_json
+from .common import console, db_option, fail, json_option, mask_option, open_store, print_json
+from .export import KEEP
 from .purchases import money
 
 
@@ -14,8 +16,9 @@ from .purchases import money
 @click.option("--kind", type=click.Choice(ORG_KINDS))
 @click.option("--limit", type=int, default=50, show_default=True, help="Rows to show; 0 for all.")
 @json_option
+@mask_option
 @click.pass_context
-def command(ctx, db_path, name, kind, limit, as_json):
+def command(ctx, db_path, name, kind, limit, as_json, no_mask):
     """Organisations (buyers, suppliers, agents) under all their names, with purchase counts and totals.
 
     \b
@@ -29,6 +32,7 @@ def command(ctx, db_path, name, kind, limit, as_json):
     if not has_purchases(store.db):
         fail(f"no organisations in {db_path} yet: run `tenderlens link --db {db_path}`")
     rows = organisations(store.db, name, kind, limit or None)
+    rows = rows if no_mask else mask_tree(rows, KEEP)
     if as_json:
         print_json(rows)
         return
@@ -41,7 +45,8 @@ def command(ctx, db_path, name, kind, limit, as_json):
 @click.argument("org_id")
 @db_option
 @json_option
-def show(org_id, db_path, as_json):
+@mask_option
+def show(org_id, db_path, as_json, no_mask):
     """One organisation: aliases and the documents using them, relations, purchases, counterparties,
     totals by year and by category.
 
@@ -56,6 +61,7 @@ def show(org_id, db_path, as_json):
     org = organisation(store.db, org_id)
     if org is None:
         fail(f"no organisation {org_id} (an id from `tenderlens orgs`, or a name as written)")
+    org = org if no_mask else mask_tree(org, KEEP)
     if as_json:
         print_json(org)
         return

@@ -3,8 +3,10 @@ from __future__ import annotations
 import click
 
 from ..purchases.flags import definitions, docs_page
+from ..privacy import mask_tree
 from ..store.aggregates import GROUPS, SORTS, Filters, count, grouped, has_purchases, purchases
-from .common import console, db_option, fail, json_option, open_store, print_json
+from .common import console, db_option, fail, json_option, mask_option, open_store, print_json
+from .export import KEEP
 
 METHODS = ("open", "selective", "competitive_negotiation", "competitive_consultation", "inquiry", "single_source",
            "framework", "other")
@@ -40,8 +42,9 @@ def money(totals: dict) -> str:
 @click.option("--limit", type=int, default=50, show_default=True, help="Rows to show; 0 for all.")
 @click.option("--flags-doc", is_flag=True, help="Print the red-flag definitions page (docs/red-flags.md) and exit.")
 @json_option
+@mask_option
 def command(db_path, category, region, year, buyer, supplier, method, min_amount, max_amount, currency, flag,
-            sort, group_by, limit, flags_doc, as_json):
+            sort, group_by, limit, flags_doc, as_json, no_mask):
     """Purchases: each procurement once, across its notices and their copies.
 
     A purchase links a tender, shortlist, award and contract and their republished
@@ -65,6 +68,7 @@ def command(db_path, category, region, year, buyer, supplier, method, min_amount
     limit = limit or None
     if group_by:
         rows = grouped(store.db, group_by, filters, limit)
+        rows = rows if no_mask else mask_tree(rows, KEEP)
         if as_json:
             print_json({"group_by": group_by, "overall": count(store.db, filters), "groups": rows})
             return
@@ -73,6 +77,7 @@ def command(db_path, category, region, year, buyer, supplier, method, min_amount
                           f"{g['label']}", markup=False)
         return
     records = purchases(store.db, filters, sort, limit)
+    records = records if no_mask else mask_tree(records, KEEP)
     if as_json:
         print_json({"overall": count(store.db, filters), "purchases": records})
         return

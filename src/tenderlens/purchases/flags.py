@@ -111,5 +111,5 @@ def docs_page() -> str:
         lines += [f"## `{d['id']}`: {d['name']} ({d['name_zh']})", "", " ".join(d["rationale"].split()), ""]
         if d.get("params"):
             lines += ["Parameters: " + ", ".join(f"`{k}` = {v}" for k, v in d["params"].items()), ""]
-        lines += [f"Source: {d['source']}.", ""]
+        lines += [f"How tenderlens computes it: {' '.join(d['computed'].split())}", "", f"Source: {d['source']}.", ""]
     return "\n".join(lines)

@@ -7,11 +7,14 @@ the work grows with the corpus, not with its square:
   reaward           the same project number, buyer and title, where the title names one
                     procurement only: a lot awarded again to another winner;
   near_duplicate    the same notice republished: MinHash LSH (datasketch) over character
-                    5-grams, Jaccard >= NEAR_DUP, same stage, and no amount, supplier or
-                    project number that differs;
+                    5-grams, Jaccard >= NEAR_DUP, same stage and title, and no amount, buyer,
+                    supplier or project number that differs (one buyer's notices share a template);
   buyer_title       the same buyer and the same title once stage words are removed (stages.yaml),
                     different stages whose dates follow the stage order;
   shortlist_winner  an award's winner is a bidder of a shortlist at the same price (to the cent);
+  parties_price     an award or contract notice with the same winners at the same price (to the cent,
+                    written to PRICE_DIGITS significant digits or more), no two different buyers or
+                    project numbers: a company's prompt and final announcement, an award and its contract;
   shortlist_title   an award's winner is a bidder of a shortlist with the same title (stage words removed).
 Every link keeps its reason and the value the documents share.
 """
@@ -25,6 +28,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
+import numpy as np
 import yaml
 from datasketch import MinHash, MinHashLSH
 
@@ -35,13 +39,16 @@ NUM_PERM = 64
 SHINGLE = 5
 # Text past this many characters adds nothing to telling copies apart, only time.
 TEXT_MAX = 20_000
+# A price that ties two notices together is written to at least this many significant digits: 约4亿元
+# is the price of many purchases (隆基股份 won two 中民新能 procurements of about 4亿 each in 2015).
+PRICE_DIGITS = 4
 # A project number shorter than this (1, 01, A) names nothing across documents.
 PROJECT_MIN = 6
 
 
 # Stronger links are followed first, so a weaker one cannot join what a stronger one keeps apart.
-RANK = {"project_number": 0, "reaward": 0, "shortlist_winner": 1, "near_duplicate": 2, "shortlist_title": 3,
-        "buyer_title": 4}
+RANK = {"project_number": 0, "reaward": 0, "shortlist_winner": 1, "parties_price": 1, "near_duplicate": 2,
+        "shortlist_title": 3, "buyer_title": 4}
 
 
 @dataclass
@@ -72,6 +79,7 @@ def project_key(number: str | None) -> str | None:
     return k if len(k) >= PROJECT_MIN and any(c.isdigit() for c in k) else None
 
 
+@lru_cache(maxsize=100_000)
 def title_key(title: str | None) -> str | None:
     """A title without its stage words and re-tender marks, or None when too little is left to name a purchase."""
     if not title:
@@ -89,12 +97,36 @@ def title_key(title: str | None) -> str | None:
     return t if len(t) >= 6 else None
 
 
+def _same(value: int) -> int:
+    return value
+
+
+@lru_cache(maxsize=1)
+def _permutations():
+    return MinHash(num_perm=NUM_PERM, seed=1).permutations
+
+
+_SPACE = re.compile(r"\s+")
+# 5-gram codes: the code points as digits of a number in base 2^21 (all of Unicode), folded to 32 bits.
+_BASES = np.array([(1 << 21) ** i % (1 << 32) for i in range(SHINGLE - 1, -1, -1)], dtype=np.uint64)
+
+
 def _minhash(text: str) -> MinHash:
-    text = re.sub(r"\s+", "", text[:TEXT_MAX])
-    shingles = {text[i:i + SHINGLE].encode("utf-8") for i in range(max(1, len(text) - SHINGLE + 1))}
-    m = MinHash(num_perm=NUM_PERM, seed=1)
-    m.update_batch(list(shingles))
+    """A MinHash of the text's character 5-grams, each 5-gram coded by numpy in one pass over the text (hashing
+    5-grams one by one in Python was most of the time linking took); the permutations are drawn once."""
+    chars = np.frombuffer(_SPACE.sub("", text[:TEXT_MAX]).encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
+    if len(chars) < SHINGLE:
+        chars = np.pad(chars, (0, SHINGLE - len(chars)))
+    windows = np.lib.stride_tricks.sliding_window_view(chars, SHINGLE)
+    codes = np.unique((windows * _BASES).sum(axis=1) % (1 << 32))
+    m = MinHash(num_perm=NUM_PERM, seed=1, hashfunc=_same, permutations=_permutations(), scheme="affine32")
+    m.update_batch(codes.tolist())
     return m
+
+
+def _significant(amount: float) -> int:
+    """Significant digits of an amount: 约4亿元 has 1, 204,360,000 has 5."""
+    return len(f"{amount:.2f}".replace(".", "").strip("0"))
 
 
 def _differ(a, b) -> bool:
@@ -110,6 +142,7 @@ def _other_winners(a: DocView, b: DocView) -> bool:
 def _copies(a: DocView, b: DocView) -> bool:
     """Whether two near-identical texts can be copies of one notice: nothing they state differs."""
     return (a.stage == b.stage and not _differ(project_key(a.project_number), project_key(b.project_number))
+            and title_key(a.title) == title_key(b.title)
             and not _differ(a.amount, b.amount) and not _differ(a.buyer, b.buyer)
             and not (a.suppliers and b.suppliers and set(a.suppliers) != set(b.suppliers)))
 
@@ -152,13 +185,25 @@ def links(docs: Iterable[DocView]) -> list[Link]:
         if len(d.text) < 50:
             continue
         m = _minhash(d.text)
+        # What the notices state is compared before their MinHashes: a portal's template makes many
+        # notices alike, and only those with the same stage and title can be copies.
         for other in lsh.query(m):
-            similarity = m.jaccard(hashes[other])
-            if similarity >= NEAR_DUP and _copies(view[other], d):
+            if _copies(view[other], d) and (similarity := m.jaccard(hashes[other])) >= NEAR_DUP:
                 out.append(Link(other, d.doc_id, "near_duplicate", f"jaccard {similarity:.2f}"))
                 break
         hashes[d.doc_id] = m
         lsh.insert(d.doc_id, m)
+
+    agreed: dict[tuple, list[DocView]] = defaultdict(list)
+    for d in docs:
+        if d.stage in ("award", "contract") and d.amount and d.suppliers and _significant(d.amount) >= PRICE_DIGITS:
+            agreed[(tuple(sorted(d.suppliers)), round(d.amount, 2))].append(d)
+    for (winners, price), block in agreed.items():
+        for i, a in enumerate(block[1:], 1):
+            b = next((x for x in block[:i] if not _differ(x.buyer, a.buyer)
+                      and not _differ(project_key(x.project_number), project_key(a.project_number))), None)
+            if b:
+                out.append(Link(b.doc_id, a.doc_id, "parties_price", f"{price:.2f}"))
 
     order = {s: i for i, s in enumerate(_stage_words()["order"])}
     by_title: dict[tuple[str, str], list[DocView]] = defaultdict(list)

@@ -19,7 +19,7 @@ from collections import defaultdict
 from pathlib import Path
 
 from .. import codebook
-from ..model import Fact, Purchase
+from ..model import Fact, Mention, Purchase
 from ..orgs import evidence, merges as merges_mod
 from ..orgs.resolve import Resolution, resolve
 from ..purchases import build, flags, link
@@ -81,7 +81,7 @@ def _pages(db, where: str = "") -> dict[str, list[tuple[int, str]]]:
     return out
 
 
-def derive(db, merges: merges_mod.Merges) -> tuple[Resolution, list[Purchase]]:
+def derive(db, merges: merges_mod.Merges) -> tuple[Resolution, list[Purchase], list[Mention]]:
     """Organisations and purchases from the stored facts: pure reads, nothing written."""
     version_of = dict(db.execute("SELECT doc_id, codebook_version FROM doc_summary"))
     facts = _facts(db, version_of)
@@ -115,7 +115,7 @@ def derive(db, merges: merges_mod.Merges) -> tuple[Resolution, list[Purchase]]:
     flags.flag(purchases)
     for org_id, region in _regions(purchases).items():
         res.orgs[org_id].region = region
-    return res, purchases
+    return res, purchases, mentions
 
 
 def _regions(purchases: list[Purchase]) -> dict[str, str]:
@@ -134,7 +134,7 @@ def rebuild(store, db_path: str | None = None) -> dict:
     transaction. The merges file beside the database (merges_path) is applied."""
     db = store.db
     db.executescript(TABLES)
-    res, purchases = derive(db, merges_mod.load(merges_path(db_path or store.path)))
+    res, purchases, mentions = derive(db, merges_mod.load(merges_path(db_path or store.path)))
     store.begin()
     try:
         for table in DERIVED:
@@ -145,7 +145,8 @@ def rebuild(store, db_path: str | None = None) -> dict:
                        [(o.id, a.name, a.reason, json.dumps(a.doc_ids)) for o in res.orgs.values() for a in o.aliases])
         db.executemany("INSERT OR IGNORE INTO org_relations VALUES (?,?,?)", res.relations)
         db.executemany("INSERT INTO org_mentions VALUES (?,?,?,?)",
-                       [(d, "", name, org) for (d, name), org in res.of.items()])
+                       sorted({(m.doc_id, m.role, m.name, res.of[(m.doc_id, m.name)]) for m in mentions
+                               if (m.doc_id, m.name) in res.of}))
         for p in purchases:
             r = p.region or {}
             year = min(p.dates.values())[:4] if p.dates else None
