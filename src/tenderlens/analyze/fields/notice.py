@@ -41,7 +41,7 @@ def title_span(view: View) -> tuple[int, int] | None:
 
 # A heading is short, has no sentence punctuation, and ends as a notice's name does (…中标结果公告,
 # …公示（第2次）); a JSON record's title line (title: …) is one too.
-_HEADING = re.compile(r"(?:title\s*[:：]\s*|标题\s*[:：]\s*)?(?P<h>[^，。；:：\n]{2,80}?(?:公告|公示|通知书|通知|招标文件|采购文件|磋商文件|谈判文件|"
+_HEADING = re.compile(r"(?:title\s*[:：]\s*|标题\s*[:：]\s*)?(?P<h>[^，。；:：\n]{2,80}?(?:公告表?|公示表?|通知书|通知|招标文件|采购文件|磋商文件|谈判文件|"
                       r"询价文件|notice|invitation|solicitation|tender|award)(?:[（(][^）)\n]{1,12}[）)])?)\s*$", re.I)
 
 
