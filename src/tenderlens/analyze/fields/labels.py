@@ -153,7 +153,6 @@ def read(views: list[View]) -> Reading:
     bidders: list[Bidder] = []
     listed: list[Bidder] = []
     rows_read: set[tuple[int, int]] = set()
-    unranked = any(lex.unranked.search(v.text) for v in views)
     for view in views:
         page = view.page.text
         for m_start, m_end in lex.find(view.text, spaced=view.text is page):
@@ -202,10 +201,14 @@ def read(views: list[View]) -> Reading:
             v = Value(label, printed, note, view, *view.locate(*span), rank=rank)
             if field == "bidder":
                 if label.role == "name":
-                    listed += _listed(v, None if unranked else rank)
+                    listed += _listed(v, rank)
             elif _acceptable(v):
                 values.append(v)
-    # Candidates named in a line (第一中标候选人：A; 中标候选人：A、B) where no table lists them.
+    # Candidates named in a line (第一中标候选人：A; 中标候选人：A、B) where no table lists them; their
+    # ordinals are no ranks where the notice says the candidates are unranked (排名不分先后).
+    if any(b.rank for b in listed) and any(lex.unranked.search(v.text) for v in views):
+        for b in listed:
+            b.rank = None
     return Reading(values, bidders or listed)
 
 
