@@ -75,6 +75,11 @@ def extract_fields(doc: Document, codebook) -> list[Fact]:
     if kind and kind[0].value == "shortlist":
         # The candidates of a shortlist are bidders: nobody has won yet.
         facts = [f for f in facts if f.key not in ("supplier", "consortium")]
+    elif kind and kind[0].value == "award" and not any(f.key == "supplier" for f in facts):
+        # An award notice that ranks its candidates (中标公示: 第一中标候选人 …) and names no winner otherwise:
+        # the first is the winner.
+        first = [b for b in reading.bidders if b.rank == 1]
+        facts += [make(b.name.view, b.name.start, b.name.end, "supplier", b.name.text, "fields.labels") for b in first[:1]]
     if "method" not in settled:
         facts.extend(find_method(vs, make))
     facts.extend(find_region(vs, make, parties))

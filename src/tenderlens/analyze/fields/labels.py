@@ -21,6 +21,7 @@ from .evidence import View
 from .lexicon import Label, lexicon
 from .orgs import ends_as_name, name_at
 
+_ALL_FIELDS = ("buyer", "owner", "agent", "project_number", "winner", "method", "amount", "bidder")
 _NUMBERING = re.compile(r"(?:[一二三四五六七八九十]{1,3}[、.．]|\d{1,2}(?:[.．、]\d{1,2})*[.．、]?|[（(][一二三四五六七八九十\d]{1,3}[)）]|\s)*")
 _ORDINAL = re.compile(r"\s*第([一二三四五六七八九十\d]{1,2})\s*$")
 # After the label: its role or unit in brackets, 名称 (采购人名称), a heading word (采购人信息), a colon.
@@ -28,7 +29,8 @@ _SUFFIX = re.compile(r"(?P<note>(?:[ \u3000]*[（(][^（()）\n]{1,12}[)）])*)[
                      r"(?P<info>信息|基本情况|情况)?[ \u3000]*(?P<colon>[:：])?")
 _UNIT_CELL = re.compile(r"[（(][^（()）\n]{1,12}[)）][:：]?")
 # A cell that titles a column (中标项目名称, 中标金额（万元）, 备注): the label beside it heads a column too.
-_COLUMN_TITLE = re.compile(r"序号|备注|[^\d]{0,10}(?:名称|金额|编号|日期|时间|地点|地址|电话|报价|价格|数量|内容)(?:[（(][^）)]{1,8}[)）])?[:：]?")
+_COLUMN_TITLE = re.compile(r"序号|备注|排序|名次|排名|[^\d]{0,10}(?:名称|金额|编号|日期|时间|地点|地址|电话|报价|价格|数量|内容|类别|"
+                           r"期限|工期|联系方式)(?:[（(][^）)]{1,8}[)）])?[:：]?")
 _ASIDE_END = re.compile(r"[（(][^（()）]{1,20}[)）]$")
 _ABBREVIATION = re.compile(r"[（(][A-Za-z]{2,10}[)）]$")   # NAME（EUCL）: the short name it goes by
 _NOT_TOTAL = re.compile(r"\s*(?:[\d.%％/每多余]|元?/)")
@@ -97,11 +99,10 @@ def _heads_column(page: str, cell: int) -> bool:
     j = cell - 1
     while j >= 0 and page[j] in " \t\n":
         j -= 1
-    if j < 0 or page.count("\n", j + 1, cell) > 1:
-        return False   # the row's first cell
+    if j < 0:
+        return False
     start = max(page.rfind("\n", 0, j + 1), page.rfind("\t", 0, j + 1)) + 1
-    prev = re.sub(r"\s+", "", page[start:j + 1])
-    return bool(_COLUMN_TITLE.fullmatch(prev)) or _is_label(page, start, j + 1)
+    return _title_cell(page, start, j + 1)
 
 
 def _next_cell(page: str, at: int) -> tuple[int, int] | None:
@@ -135,16 +136,15 @@ def _row(page: str, start: int) -> tuple[list[tuple[int, int]], int]:
     return cells, end
 
 
-def _label_cell(page: str, s: int, e: int) -> Label | None:
-    """The bidder column label that fills a cell, with its brackets (投标报价(元/%))."""
+def _label_cell(page: str, s: int, e: int, fields: tuple[str, ...] = ("bidder",)) -> Label | None:
+    """The label of one of `fields` that fills a cell, with its brackets (投标报价(元/%), 中标人名称)."""
     lex = lexicon()
-    m = lex.pattern.match(re.sub(r"\s+", "", page[s:e]))
-    if not m:
+    compact = re.sub(r"\s+", "", page[s:e])
+    m = lex.pattern.match(compact)
+    if not m or not re.fullmatch(r"(?:[（(][^（()）]{1,12}[)）])*(?:名称)?[:：]?", compact[m.end():]):
         return None
-    rest = re.sub(r"\s+", "", page[s:e])[m.end():]
-    if rest and not re.fullmatch(r"(?:[（(][^（()）]{1,12}[)）])*[:：]?", rest):
-        return None
-    return lex.label(m.group())
+    label = lex.label(m.group())
+    return label if label.field in fields else None
 
 
 def read(views: list[View]) -> Reading:
@@ -153,7 +153,6 @@ def read(views: list[View]) -> Reading:
     bidders: list[Bidder] = []
     listed: list[Bidder] = []
     rows_read: set[tuple[int, int]] = set()
-    unranked = any(lex.unranked.search(v.text) for v in views)
     for view in views:
         page = view.page.text
         for m_start, m_end in lex.find(view.text, spaced=view.text is page):
@@ -181,7 +180,8 @@ def read(views: list[View]) -> Reading:
             if rest.strip() and not suffix.group("colon"):
                 continue   # 采购人委托…, 采购人地址: prose or another field, not this label's value
             span = _inline(page, after, end) if rest.strip() else None
-            if span is None and not rest.strip() and not _heads_column(page, cell):
+            # A label with its colon or an ordinal (第一中标候选人) is followed by its value, whatever stands before it.
+            if span is None and not rest.strip() and (suffix.group("colon") or rank or not _heads_column(page, cell)):
                 nxt = _next_cell(page, end)
                 if nxt and _UNIT_CELL.fullmatch(page, *nxt):     # 拟中标金额 | (万元) | 326.64
                     note += re.sub(r"[\s（()）:：]+", "", page[nxt[0]:nxt[1]])
@@ -201,10 +201,14 @@ def read(views: list[View]) -> Reading:
             v = Value(label, printed, note, view, *view.locate(*span), rank=rank)
             if field == "bidder":
                 if label.role == "name":
-                    listed += _listed(v, None if unranked else rank)
+                    listed += _listed(v, rank)
             elif _acceptable(v):
                 values.append(v)
-    # Candidates named in a line (第一中标候选人：A; 中标候选人：A、B) where no table lists them.
+    # Candidates named in a line (第一中标候选人：A; 中标候选人：A、B) where no table lists them; their
+    # ordinals are no ranks where the notice says the candidates are unranked (排名不分先后).
+    if any(b.rank for b in listed) and any(lex.unranked.search(v.text) for v in views):
+        for b in listed:
+            b.rank = None
     return Reading(values, bidders or listed)
 
 
@@ -335,6 +339,12 @@ def _table(view: View, cell: int, rows_read: set) -> list[Bidder]:
             rank = _rank(page[rs:re_])
         out.append(Bidder(name, price_text, price, rank))
     return out
+
+
+def _title_cell(page: str, s: int, e: int) -> bool:
+    """A cell that titles a column: a label alone (中标人名称) or a column word (序号, 联系地址, 中标项目名称)."""
+    compact = re.sub(r"\s+", "", page[s:e])
+    return bool(_COLUMN_TITLE.fullmatch(compact)) or _label_cell(page, s, e, fields=_ALL_FIELDS) is not None
 
 
 def _price(text: str, note: str) -> float | None:

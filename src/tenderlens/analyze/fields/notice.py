@@ -41,8 +41,10 @@ def title_span(view: View) -> tuple[int, int] | None:
 
 # A heading is short, has no sentence punctuation, and ends as a notice's name does (…中标结果公告,
 # …公示（第2次）); a JSON record's title line (title: …) is one too.
-_HEADING = re.compile(r"(?:title\s*[:：]\s*|标题\s*[:：]\s*)?(?P<h>[^，。；:：\n]{2,80}?(?:公告|公示|通知书|通知|招标文件|采购文件|磋商文件|谈判文件|"
-                      r"询价文件|notice|invitation|solicitation|tender|award)(?:[（(][^）)\n]{1,12}[）)])?)\s*$", re.I)
+_HEADING_END = re.compile(r"(?:公告表?|公示表?|通知书|通知|招标文件|采购文件|磋商文件|谈判文件|询价文件|notice|invitation|solicitation|"
+                          r"tender|award)(?:[（(][^）)\n]{1,12}[）)])?$", re.I)
+_TITLE_KEY = re.compile(r"(?:title|标题)\s*[:：]\s*", re.I)
+_CLAUSE = re.compile(r"[，。；:：]")
 
 
 @lru_cache(maxsize=16)
@@ -53,14 +55,16 @@ def heading_span(view: View) -> tuple[int, int] | None:
     for i, first in enumerate(lines):
         if _HEADER.search(first.group()):
             continue
+        key = _TITLE_KEY.match(first.group().lstrip())
+        start = first.start() + len(first.group()) - len(first.group().lstrip()) + (key.end() if key else 0)
+        joined = ""
         for j in range(i, min(i + 3, len(lines))):
-            joined = "".join(l.group().strip() for l in lines[i:j + 1])
-            m = _HEADING.fullmatch(joined)
-            if m:
-                start = first.start() + len(first.group()) - len(first.group().lstrip()) + m.start("h")
-                return view.locate(start, lines[j].start() + len(lines[j].group().rstrip()))
-            if re.search(r"[，。；]", lines[j].group()) or len(joined) > 80:
+            part = view.page.text[start:lines[j].end()] if j == i else lines[j].group()
+            joined += part.strip()
+            if len(joined) > 80 or _CLAUSE.search(part):
                 break
+            if len(joined) >= 4 and _HEADING_END.search(joined[-24:]):
+                return view.locate(start, lines[j].start() + len(lines[j].group().rstrip()))
     return None
 
 
