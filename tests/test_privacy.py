@@ -109,7 +109,14 @@ def test_every_planted_number_is_masked_in_every_printed_form(case):
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.text(max_size=200))
+@given(st.one_of(st.text(max_size=200),
+                 # Mostly digits and the separators masking reads between them: every branch of the matcher.
+                 st.text(st.sampled_from("0123456789１３Xx +-－\n\r.TEL身份证"), max_size=80),
+                 # Runs of digits as long as the numbers masking looks for, joined the ways it reads them.
+                 st.lists(st.text(st.sampled_from("0123456789"), min_size=1, max_size=19), max_size=5).flatmap(
+                     lambda runs: st.lists(st.sampled_from([" ", "-", "\n", "。", "X", "a", "."]), min_size=len(runs),
+                                           max_size=len(runs)).map(
+                         lambda seps: "".join(r + s for r, s in zip(runs, seps))))))
 def test_masking_any_text_keeps_every_offset(text):
     out = mask(text)
     assert only_digits_starred(text, out)

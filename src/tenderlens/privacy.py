@@ -73,7 +73,7 @@ def _found(text: str) -> list[tuple[int, int, int]]:
         if not _is_id(number):
             # 18 characters that are no ID may still begin with a 15-digit one followed by a space and digits.
             cut = [i for i, c in enumerate(number) if _MASKABLE.match(c)][14] + 1
-            if _MASKABLE.match(number[cut]):
+            if cut == len(number) or _MASKABLE.match(number[cut]):
                 continue
             number, end = number[:cut], start + cut
             if not _is_id(number):

@@ -6,6 +6,7 @@ import sys
 import click
 
 from ..evaluate import GoldError, check_floors, load_gold, part_of, score
+from ..privacy import mask
 from ..records import document_records
 from .common import console, fail, open_store, plain, print_json
 
@@ -112,6 +113,6 @@ def _print(result: dict, misses: int) -> None:
     for m in shown:
         quote = f"“{m['quote']}”" if m.get("quote") else "(no quote)"
         reason = m.get("reason") or f"gold {m['gold']!r}, found {m['predicted']!r}"
-        console.print(plain(f"  {m['doc']}  {m['field']}: {reason}  {quote}"))
+        console.print(plain(mask(f"  {m['doc']}  {m['field']}: {reason}  {quote}")))
     for msg in result["failed_floors"]:
         console.print(plain(("below floor:", "red"), f" {msg}"))
