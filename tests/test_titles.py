@@ -117,7 +117,7 @@ def test_titles_mask_personal_identifiers():
 
 def test_heading_wins_over_a_site_name_title():
     html = ("<html><head><title>中国政府采购网</title></head><body><div class='nav'>首页</div>"
-            "<h1>某市公安局天网工程中标公告</h1><p>正文</p></body></html>")
+            "<h1>某市公安局\n  天网工程中标公告</h1><p>正文</p></body></html>")
     assert _extract(html.encode(), "x.html").title == "某市公安局天网工程中标公告"
 
 

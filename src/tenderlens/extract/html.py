@@ -91,14 +91,13 @@ def _wide(ch: str) -> bool:
 
 def _title(root) -> str | None:
     """The document's name: the title attribute of the outermost block of a notice converted from
-    PDF (the FDDC announcements), else the first heading, else <title>."""
+    PDF (the FDDC announcements), else the first heading, else <title>; source line breaks folded."""
     body = root.find("body")
     outer = [el for el in body if isinstance(el.tag, str)] if body is not None else []
     if len(outer) == 1 and (outer[0].get("title") or "").strip():
-        return outer[0].get("title")
-    for tag in _HEADINGS:
-        heading = next((h.text_content() for h in root.iter(tag) if h.text_content().strip()), None)
-        if heading:
-            return heading
+        return _SOURCE_BREAK.sub(_fold, outer[0].get("title"))
     title_el = root.find(".//title")
-    return title_el.text_content() if title_el is not None and title_el.text_content().strip() else None
+    for el in [*(next((h for h in root.iter(tag) if h.text_content().strip()), None) for tag in _HEADINGS), title_el]:
+        if el is not None and el.text_content().strip():
+            return _SOURCE_BREAK.sub(_fold, el.text_content().strip())
+    return None
