@@ -6,7 +6,7 @@ import sys
 
 import click
 
-from ..interchange import ftm, ocds
+from ..interchange import ocds
 from ..interchange.notices import notice
 from ..interchange.processes import contracting_processes, fallback_date, records, releases
 from ..records import document_records
@@ -107,6 +107,7 @@ def _interchange(store, fmt: str, out, prefix: str, extension_url: str, publishe
     groups = contracting_processes(store)
     n = 0
     if fmt == "ftm":
+        from ..interchange import ftm   # followthemoney takes seconds to import: only when asked for
         processes = ((key, [notice(store, d, masked, with_text=True) for d in doc_ids]) for key, doc_ids in groups)
         for entity in ftm.dataset(processes):
             out.write(json.dumps(entity.to_dict(), ensure_ascii=False, sort_keys=True) + "\n")

@@ -17,7 +17,6 @@ from functools import cache
 from importlib.resources import files
 
 import yaml
-from ocdsmerge import Merger
 
 from ..summary import amount_value
 from .notices import Notice
@@ -38,7 +37,8 @@ def mapping() -> dict:
 
 
 @cache
-def merger() -> Merger:
+def merger():
+    from ocdsmerge import Merger   # it imports requests and jsonref: only when records are compiled
     rules = {tuple(path): rule for rule, paths in mapping()["merge_rules"].items() for path in paths}
     return Merger(merge_rules=rules)
 
