@@ -166,9 +166,9 @@ def release(n: Notice, ocid_: str, fallback_date: str) -> dict:
         where = {"planning/budget/amount": planning.setdefault("budget", {}), "tender/value": tender,
                  "awards/value": award, "contracts/value": contract}[target]
         key = "amount" if target.startswith("planning") else "value"
-        where.setdefault(key, val)
-        if role == (rec.get("amount") or {}).get("role"):
-            b.cite(target, ev.get("amount"))
+        if key not in where:
+            where[key] = val
+            b.cite(target, n.amount_quote(role, v))
 
     doc = _document(n, stage["documentType"])
     {"tender": tender, "award": award, "contract": contract}[stage["section"]]["documents"] = [doc]
