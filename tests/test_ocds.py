@@ -100,6 +100,11 @@ def test_every_release_of_a_real_ingest_validates(store, release_package):
         for a in rel.get("awards", []):
             assert {f"awards/suppliers/{s['id']}" for s in a.get("suppliers", [])} <= cited, rel["id"]
         assert "buyer" not in rel or "buyer" in cited
+        values = [("tender/value", rel["tender"].get("value")), ("planning/budget/amount",
+                  rel.get("planning", {}).get("budget", {}).get("amount"))]
+        values += [("awards/value", a.get("value")) for a in rel.get("awards", [])]
+        values += [("contracts/value", c.get("value")) for c in rel.get("contracts", [])]
+        assert {path for path, v in values if v} <= cited, rel["id"]
 
 
 def test_every_record_validates(store, purchases):

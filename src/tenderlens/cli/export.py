@@ -8,7 +8,7 @@ import click
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from ..interchange import ftm, ocds
+from ..interchange import ocds
 from ..interchange.notices import notice
 from ..interchange.processes import contracting_processes, fallback_date, records, releases
 from ..privacy import mask_tree
@@ -139,6 +139,7 @@ def _interchange(store, fmt: str, out, prefix: str, extension_url: str, publishe
     groups = contracting_processes(store)
     n = 0
     if fmt == "ftm":
+        from ..interchange import ftm   # followthemoney takes seconds to import: only when asked for
         processes = ((key, [notice(store, d, masked, with_text=True) for d in doc_ids]) for key, doc_ids in groups)
         for entity in ftm.dataset(processes):
             out.write(json.dumps(entity.to_dict(), ensure_ascii=False, sort_keys=True) + "\n")

@@ -152,8 +152,10 @@ def process_entities(key: str, notices: list[Notice]) -> tuple[list[EntityProxy]
         if award_value and len(awards) == 1:   # a consortium's price is the whole's, not each member's
             award.add("amount", amount_value(award_value))
             award.add("currency", award_value.get("currency") or "CNY")
-    if not contract.has("title"):
-        contract.add("title", notices[0].record.get("project_number") or f"{key} ({notices[0].doc_id[:12]})")
+    if not contract.has("title"):   # a notice without a title: its project number, else who bought
+        first = notices[0].record
+        contract.add("title", first.get("project_number")
+                     or f"{first.get('buyer') or 'unknown buyer'}: {first.get('notice_type') or 'other'} notice")
     return [contract, *awards.values(), *out], list(orgs.values())
 
 

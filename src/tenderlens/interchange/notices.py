@@ -15,7 +15,7 @@ from ..model import Fact
 from ..privacy import mask_tree
 from ..records import facts_of
 from ..store import Store
-from ..summary import summarise
+from ..summary import amount_value, summarise
 
 
 @dataclass
@@ -34,6 +34,7 @@ class Notice:
     pages: list[str] = field(default_factory=list)        # page texts, when asked for
     orgs: dict[str, dict] = field(default_factory=dict)   # name as written -> resolved {id, name, kind}
     supplier_evidence: dict[str, dict] = field(default_factory=dict)   # supplier name -> its first quote
+    amount_evidence: dict[tuple, dict] = field(default_factory=dict)   # (role, value) -> its first quote
 
     @property
     def date(self) -> str | None:
@@ -49,6 +50,10 @@ class Notice:
         amount = self.record.get("amount")
         return {amount.get("role") or "unknown": amount} if amount else {}
 
+
+    def amount_quote(self, role: str, v: dict) -> dict | None:
+        """The quote of an amount of this role and value."""
+        return self.amount_evidence.get((role, amount_value(v)))
 
     def org(self, name: str) -> dict:
         """The organisation a name written in this notice stands for: {id, name, kind}. The resolved
@@ -89,6 +94,10 @@ def notice(store: Store, doc_id: str, masked: bool = True, with_text: bool = Fal
     supplier_evidence: dict[str, dict] = {}
     for f in by_key.get("supplier", []):
         supplier_evidence.setdefault(f.value, evidence_of(f))
+    amount_evidence: dict[tuple, dict] = {}
+    for f in by_key.get("amount", []):
+        if isinstance(f.value, dict):
+            amount_evidence.setdefault((f.value.get("role") or "unknown", amount_value(f.value)), evidence_of(f))
     method = by_key.get("method", [None])[0]
     consortium = by_key.get("consortium", [None])[0]
     n = Notice(
@@ -98,13 +107,14 @@ def notice(store: Store, doc_id: str, masked: bool = True, with_text: bool = Fal
         method={"code": method.value, "evidence": evidence_of(method)} if method else None,
         consortium={"name": consortium.value, "evidence": evidence_of(consortium)} if consortium else None,
         pages=[p["text"] for p in store.pages(doc_id)] if with_text else [],
-        orgs=resolved_orgs(store, doc_id), supplier_evidence=supplier_evidence,
+        orgs=resolved_orgs(store, doc_id), supplier_evidence=supplier_evidence, amount_evidence=amount_evidence,
     )
     if masked:
         for name in ("title", "sources", "record", "bidders", "method", "consortium", "pages"):
             setattr(n, name, mask_tree(getattr(n, name)))
         n.orgs = {mask_tree(k): mask_tree(v) for k, v in n.orgs.items()}
         n.supplier_evidence = {mask_tree(k): mask_tree(v) for k, v in n.supplier_evidence.items()}
+        n.amount_evidence = {k: mask_tree(v) for k, v in n.amount_evidence.items()}
     return n
 
 

@@ -17,7 +17,6 @@ from functools import cache
 from importlib.resources import files
 
 import yaml
-from ocdsmerge import Merger
 
 from ..summary import amount_value
 from .notices import Notice
@@ -38,7 +37,8 @@ def mapping() -> dict:
 
 
 @cache
-def merger() -> Merger:
+def merger():
+    from ocdsmerge import Merger   # it imports requests and jsonref: only when records are compiled
     rules = {tuple(path): rule for rule, paths in mapping()["merge_rules"].items() for path in paths}
     return Merger(merge_rules=rules)
 
@@ -166,9 +166,9 @@ def release(n: Notice, ocid_: str, fallback_date: str) -> dict:
         where = {"planning/budget/amount": planning.setdefault("budget", {}), "tender/value": tender,
                  "awards/value": award, "contracts/value": contract}[target]
         key = "amount" if target.startswith("planning") else "value"
-        where.setdefault(key, val)
-        if role == (rec.get("amount") or {}).get("role"):
-            b.cite(target, ev.get("amount"))
+        if key not in where:
+            where[key] = val
+            b.cite(target, n.amount_quote(role, v))
 
     doc = _document(n, stage["documentType"])
     {"tender": tender, "award": award, "contract": contract}[stage["section"]]["documents"] = [doc]
