@@ -419,7 +419,7 @@ def test_document_reads_as_text_and_leads_back_to_the_results(server, db, page):
         " e.querySelector('.value') ? e.querySelector('.value').textContent : '', e.querySelector('.quote').textContent])")
     assert len(rows) == len({tuple(r) for r in rows})
     stored = q(db, "SELECT DISTINCT kind, key, quote FROM facts WHERE doc_id = ?", (doc_id,))
-    assert {(k, key, f"“{quote}”") for k, key, _, quote in rows} == {(k, key, f"“{quote}”") for k, key, quote in stored}
+    assert {(k, key, quote) for k, key, _, quote in rows} == {(k, key, f"“{quote}”") for k, key, quote in stored}
     assert len(stored) <= len(rows) < q(db, "SELECT count(*) FROM facts WHERE doc_id = ?", (doc_id,))[0][0]
     amounts = page.locator("li.fact-row[data-key=amount] .value").all_text_contents()
     assert all(re.fullmatch(r"[¥$€£][\d,.]+(万|亿|K|M|B)? \(.+\)", a) for a in amounts), amounts
