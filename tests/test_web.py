@@ -621,6 +621,12 @@ def test_api_answers_as_the_pages_and_the_cli(server, db, page):
             break
         n += 1
     assert body["total"] == len(cli) == len(api)
+    # Each result names who sold: the document's supplier facts.
+    for r in api:
+        sold = q(db, "SELECT value FROM facts WHERE doc_id = ? AND kind = 'field' AND key = 'supplier'"
+                     " ORDER BY page, start", (r["doc_id"],))
+        assert r["suppliers"] == list(dict.fromkeys(json.loads(v) for (v,) in sold))
+    assert any(r["suppliers"] for r in api)
     assert {r["doc_id"]: r["page"] for r in api} == {r["doc_id"]: r["page"] for r in cli}
     # The page shows what the API answers.
     page.goto(f"{server}/search?q={WORD}")
