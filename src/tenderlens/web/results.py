@@ -68,7 +68,6 @@ def ensure_analysis_tables(store: Store) -> bool:
     missing = [t for t in ANALYSIS_TABLES if t not in present]
     for t in missing:
         store.db.execute(f"CREATE TEMP TABLE IF NOT EXISTS {t} ({ANALYSIS_TABLES[t]})")
-    ensure_own_amounts(store)
     return not missing
 
 
@@ -119,6 +118,7 @@ def select(store: Store, state: SearchState, conditions: list[Condition]) -> lis
     follows the number of matches, not the size of the facets; and what the facet
     tokens decide inside the full-text query is not tested again.
     """
+    ensure_own_amounts(store)
     where, params = [], []
     for c in sql_conditions(store, conditions) if state.q else conditions:
         where.append(c.sql)
