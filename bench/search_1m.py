@@ -43,6 +43,7 @@ from tenderlens.store.search import count, search
 from tenderlens.web import create_app
 from tenderlens.web.facets import facets
 from tenderlens.web.filters import conditions
+from tenderlens.web.i18n import Words
 from tenderlens.web.labels import Labels
 from tenderlens.web.results import select
 from tenderlens.web.state import SearchState
@@ -171,7 +172,7 @@ def measure(args, db_path: Path) -> None:
 
     def facet_counts(state):
         select(store, state, conditions(state))
-        return facets(store, state, labels)
+        return facets(store, state, labels, Words())
 
     code = store.db.execute("SELECT substr(region_code, 1, 2) FROM doc_summary WHERE province = ? LIMIT 1",
                             (filtered.province,)).fetchone()[0]

@@ -420,7 +420,7 @@ def test_document_reads_as_text_and_leads_back_to_the_results(server, db, page):
         " e.querySelector('.value') ? e.querySelector('.value').textContent : '', e.querySelector('.quote').textContent])")
     assert len(rows) == len({tuple(r) for r in rows})
     stored = q(db, "SELECT DISTINCT kind, key, quote FROM facts WHERE doc_id = ?", (doc_id,))
-    assert {(k, key, f"“{quote}”") for k, key, _, quote in rows} == {(k, key, f"“{quote}”") for k, key, quote in stored}
+    assert {(k, key, quote) for k, key, _, quote in rows} == {(k, key, f"“{quote}”") for k, key, quote in stored}
     assert len(stored) <= len(rows) < q(db, "SELECT count(*) FROM facts WHERE doc_id = ?", (doc_id,))[0][0]
     amounts = page.locator("li.fact-row[data-key=amount] .value").all_text_contents()
     assert all(re.fullmatch(r"[¥$€£][\d,.]+(万|亿|K|M|B)? \(.+\)", a) for a in amounts), amounts
@@ -622,6 +622,12 @@ def test_api_answers_as_the_pages_and_the_cli(server, db, page):
             break
         n += 1
     assert body["total"] == len(cli) == len(api)
+    # Each result names who sold: the document's supplier facts.
+    for r in api:
+        sold = q(db, "SELECT value FROM facts WHERE doc_id = ? AND kind = 'field' AND key = 'supplier'"
+                     " ORDER BY page, start", (r["doc_id"],))
+        assert r["suppliers"] == list(dict.fromkeys(json.loads(v) for (v,) in sold))
+    assert any(r["suppliers"] for r in api)
     assert {r["doc_id"]: r["page"] for r in api} == {r["doc_id"]: r["page"] for r in cli}
     # The page shows what the API answers.
     page.goto(f"{server}/search?q={WORD}")

@@ -10,6 +10,7 @@ outside the database file, so this works on a read-only connection.
 """
 from __future__ import annotations
 
+import json
 import os
 import sqlite3
 from dataclasses import dataclass, field
@@ -49,6 +50,7 @@ class Result:
     snippet: list[tuple[str, bool]]   # (text, is_hit) parts, masked
     summary: dict = field(default_factory=dict)
     categories: list[str] = field(default_factory=list)
+    suppliers: list[str] = field(default_factory=list)  # who sold: the supplier facts, in page order
 
 
 # What an unanalysed store lacks, created empty (and temporary) so every view still works.
@@ -66,7 +68,6 @@ def ensure_analysis_tables(store: Store) -> bool:
     missing = [t for t in ANALYSIS_TABLES if t not in present]
     for t in missing:
         store.db.execute(f"CREATE TEMP TABLE IF NOT EXISTS {t} ({ANALYSIS_TABLES[t]})")
-    ensure_own_amounts(store)
     return not missing
 
 
@@ -117,6 +118,7 @@ def select(store: Store, state: SearchState, conditions: list[Condition]) -> lis
     follows the number of matches, not the size of the facets; and what the facet
     tokens decide inside the full-text query is not tested again.
     """
+    ensure_own_amounts(store)
     where, params = [], []
     for c in sql_conditions(store, conditions) if state.q else conditions:
         where.append(c.sql)
@@ -175,9 +177,14 @@ def page_of_results(store: Store, state: SearchState, terms: list[str], masked: 
         sources = store.sources(doc_id)
         categories = [c for (c,) in store.db.execute(
             "SELECT category FROM doc_tags WHERE doc_id = ? ORDER BY family, category", (doc_id,))]
+        suppliers = [shown(json.loads(v)) for (v,) in store.db.execute(
+            "SELECT value FROM facts WHERE doc_id = ? AND kind = 'field' AND key = 'supplier'"
+            " AND codebook_version = (SELECT codebook_version FROM doc_summary WHERE doc_id = ?)"
+            " ORDER BY page, start", (doc_id, doc_id))]
         out.append(Result(doc_id, shown(r["title"]), r["format"], shown(sources[0]) if sources else "",
                           r["page"], sorted(int(n) for n in (r["pages"] or "").split(",") if n),
-                          parts, {k: r[k] for k in SUMMARY + ("amount", "currency")}, categories))
+                          parts, {k: r[k] for k in SUMMARY + ("amount", "currency")}, categories,
+                          list(dict.fromkeys(suppliers))))
     return out
 
 
