@@ -197,3 +197,11 @@ def test_yichang_evidence_of_bidders_and_consortia(yichang):
     shortlists = [r for r in records.values() if r["notice_type"] == "shortlist"]
     assert len(shortlists) == sum(g.fields["notice_type"] == "shortlist" for g in gold) == 57
     assert all(r["bidders"] and r["evidence"]["bidders"]["quote"] == r["bidders"][0]["name"] for r in shortlists)
+
+
+def test_a_candidate_is_never_the_buyer():
+    # 重庆环联科技有限公司 bids here; the prose would take the company that closes the notice for the buyer.
+    rec = record("某某项目中标候选人公示\n第一中标候选人：重庆恒灿科技有限公司\n第二中标候选人：重庆环联科技有限公司\n"
+                 "特此公示。\n重庆环联科技有限公司\n2016年5月3日")
+    assert rec["buyer"] != "重庆环联科技有限公司"
+    assert [b["name"] for b in rec["bidders"]] == ["重庆恒灿科技有限公司", "重庆环联科技有限公司"]

@@ -30,11 +30,12 @@ _PLACE_PREFIX = re.compile(r"[\u4e00-\u9fff]{2,8}?(?:省|自治区|市)")
 
 def _settle_buyer(labelled: list[Fact], prose: list[Fact], reading, make) -> list[Fact]:
     """The labelled buyer, checked against the rest of the notice. A labelled buyer that the notice
-    also names as its winner is no buyer. An owner (建设单位, 业主) is the buyer when no buyer label
+    also names as its winner or a candidate is no buyer. An owner (建设单位, 业主) is the buyer when no buyer label
     names one and it is a public body or the prose names no other buyer; when a company signed for a
     public owner, the company is the contract party. The buyer is shown in its fullest form when the
     prose names it with its province or city (福建省华安县… for 华安县…)."""
-    suppliers = {f.value for f in labelled + prose if f.key == "supplier"}
+    # A body that bids (a winner, a shortlist's candidate) is not the one buying.
+    suppliers = {f.value for f in labelled + prose if f.key == "supplier"} | {b.name.text for b in reading.bidders}
     out = [f for f in labelled if not (f.key == "buyer" and f.value in suppliers)]
     prose_buyer = next((f for f in prose if f.key == "buyer"), None)
     if not any(f.key == "buyer" for f in out):
@@ -64,8 +65,9 @@ def extract_fields(doc: Document, codebook) -> list[Fact]:
     if "buyer" in settled:   # a company the label names the buyer is not also the party that signed for one
         buyers = {f.value for f in labelled if f.key == "buyer"}
         prose = [f for f in prose if not (f.key == "contract_party" and f.value in buyers)]
+    bidding = {b.name.text for b in reading.bidders}
     parties = [f for f in labelled if f.key in ("buyer", "agent", "supplier", "consortium", "contract_party")] + [
-        f for f in prose if f.key not in settled]
+        f for f in prose if f.key not in settled and not (f.key == "buyer" and f.value in bidding)]
     facts: list[Fact] = list(parties) + [f for f in labelled if f.key not in
                                          ("buyer", "agent", "supplier", "consortium", "contract_party")]
     facts.extend(find_amounts(vs, make))

@@ -29,7 +29,7 @@ _SUFFIX = re.compile(r"(?P<note>(?:[ \u3000]*[（(][^（()）\n]{1,12}[)）])*)[
                      r"(?P<info>信息|基本情况|情况)?[ \u3000]*(?P<colon>[:：])?")
 _UNIT_CELL = re.compile(r"[（(][^（()）\n]{1,12}[)）][:：]?")
 # A cell that titles a column (中标项目名称, 中标金额（万元）, 备注): the label beside it heads a column too.
-_COLUMN_TITLE = re.compile(r"序号|备注|排序|名次|排名|[^\d]{0,10}(?:名称|金额|编号|日期|时间|地点|地址|电话|报价|价格|数量|内容|类别|"
+_COLUMN_TITLE = re.compile(r"序号|备注|排序|名次|排名|标包|包号|包件|标段|[^\d]{0,10}(?:名称|金额|编号|日期|时间|地点|地址|电话|报价|价格|数量|内容|类别|"
                            r"期限|工期|联系方式)(?:[（(][^）)]{1,8}[)）])?[:：]?")
 _ASIDE_END = re.compile(r"[（(][^（()）]{1,20}[)）]$")
 _ABBREVIATION = re.compile(r"[（(][A-Za-z]{2,10}[)）]$")   # NAME（EUCL）: the short name it goes by
