@@ -276,7 +276,9 @@ def create_app(db_path: str, masked: bool = True, codebook_path: str | None = No
         path = original_path(s, doc["id"])
         if path is None:
             raise UserError("the original file is not at its source path any more", 404)
-        if masked and any(mask(p["text"]) != p["text"] for p in s.pages(doc["id"])):
+        # The file holds its title and metadata too, and a number may be printed there only.
+        told = [p["text"] for p in s.pages(doc["id"])] + [doc["title"] or "", doc["meta"] or ""]
+        if masked and any(mask(t) != t for t in told):
             raise UserError("the original file is withheld: it holds personal identifiers that tenderlens masks"
                             " (start the server with --no-mask to download it)", 403)
         with open(path, "rb") as f:
