@@ -107,8 +107,10 @@ def _permutations():
 
 
 _SPACE = re.compile(r"\s+")
-# 5-gram codes: the code points as digits of a number in base 2^21 (all of Unicode), folded to 32 bits.
-_BASES = np.array([(1 << 21) ** i % (1 << 32) for i in range(SHINGLE - 1, -1, -1)], dtype=np.uint64)
+# 5-grams coded as a polynomial in an odd 64-bit multiplier (numpy wraps modulo 2^64), folded to 32 bits.
+_MULTIPLIER = np.uint64(0x9E3779B97F4A7C15)
+_LOW = np.uint64(0xFFFFFFFF)
+_SHIFT = np.uint64(32)
 
 
 def _minhash(text: str) -> MinHash:
@@ -117,8 +119,11 @@ def _minhash(text: str) -> MinHash:
     chars = np.frombuffer(_SPACE.sub("", text[:TEXT_MAX]).encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
     if len(chars) < SHINGLE:
         chars = np.pad(chars, (0, SHINGLE - len(chars)))
-    windows = np.lib.stride_tricks.sliding_window_view(chars, SHINGLE)
-    codes = np.unique((windows * _BASES).sum(axis=1) % (1 << 32))
+    n = len(chars) - SHINGLE + 1
+    codes = np.zeros(n, dtype=np.uint64)
+    for i in range(SHINGLE):
+        codes = codes * _MULTIPLIER + chars[i:i + n]
+    codes = np.unique((codes >> _SHIFT) ^ (codes & _LOW))
     m = MinHash(num_perm=NUM_PERM, seed=1, hashfunc=_same, permutations=_permutations(), scheme="affine32")
     m.update_batch(codes.tolist())
     return m
