@@ -2,7 +2,7 @@
 
 Variants (fixed seeds, so every run reads the same pixels):
   clean    the page rendered at 300 dpi, grey
-  scanned  200 dpi, grey, skewed 1-2 degrees, sensor noise, saved as JPEG quality 40
+  scanned  200 dpi, grey, skewed 1-2 degrees, sensor noise (sigma 12), saved as JPEG quality 40
   photo    300 dpi, perspective (a phone held at a slant), uneven light, blur
 
 Scoring is order-free (a table read row by row or cell by cell holds the same characters):
@@ -22,6 +22,8 @@ import pypdfium2 as pdfium
 from PIL import Image, ImageFilter
 
 VARIANTS = ("clean", "scanned", "photo")
+# Standard deviation of the scanned variant's sensor noise, on 0-255 grey.
+NOISE = 12
 _LEADERS = re.compile(r"[.·…]{3,}|_{2,}")
 # Ground-truth names and amounts, to check that what a researcher looks for survives OCR.
 _COMPANY = re.compile(r"[\u4e00-\u9fff（）()]{2,30}?(?:股份有限公司|有限责任公司|有限公司|研究院|事务所)")
@@ -65,7 +67,7 @@ def page_image(pdf_path: Path, index: int, variant: str, seed: int) -> tuple[Ima
     if variant == "scanned":
         angle = float(rng.uniform(1, 2) * rng.choice([-1, 1]))
         image = image.rotate(angle, resample=Image.BICUBIC, expand=True, fillcolor=255)
-        pixels = np.asarray(image, dtype=np.float32) + rng.normal(0, 12, (image.height, image.width))
+        pixels = np.asarray(image, dtype=np.float32) + rng.normal(0, NOISE, (image.height, image.width))
         image = Image.fromarray(np.clip(pixels, 0, 255).astype(np.uint8))
         buf = io.BytesIO()
         image.save(buf, format="JPEG", quality=40)
