@@ -32,3 +32,15 @@ def mask(text: str) -> str:
 def text_before(m: re.Match, group: int) -> str:
     """The matched text up to where `group` starts."""
     return m.group(0)[: m.start(group) - m.start(0)]
+
+
+def mask_values(obj):
+    """Every string inside a JSON-like value masked, document ids (doc_id, a SHA-256 whose digits can look
+    like a phone number) excepted."""
+    if isinstance(obj, str):
+        return mask(obj)
+    if isinstance(obj, list):
+        return [mask_values(x) for x in obj]
+    if isinstance(obj, dict):
+        return {k: v if k == "doc_id" else mask_values(v) for k, v in obj.items()}
+    return obj

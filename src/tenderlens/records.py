@@ -32,15 +32,14 @@ def facts_of(store: Store, doc_id: str) -> list[Fact]:
                  r["start"], r["end"], r["quote"], r["codebook_version"], r["extractor"]) for r in rows]
 
 
-def mask_values(obj):
-    """Every string inside a record, masked (privacy.mask), document ids excepted."""
+def _masked(obj):
     if isinstance(obj, str):
         return mask(obj)
     if isinstance(obj, list):
-        return [mask_values(x) for x in obj]
+        return [_masked(x) for x in obj]
     if isinstance(obj, dict):
         # A document id is a SHA-256 in hex: a run of its digits can look like a phone number.
-        return {k: v if k == "doc_id" else mask_values(v) for k, v in obj.items()}
+        return {k: v if k == "doc_id" else _masked(v) for k, v in obj.items()}
     return obj
 
 
@@ -53,4 +52,4 @@ def document_records(store: Store, masked: bool = True) -> Iterator[dict]:
 
 def document_record(store: Store, doc_id: str, masked: bool = True) -> dict:
     record = summarise(doc_id, facts_of(store, doc_id), store.sources(doc_id))
-    return mask_values(record) if masked else record
+    return _masked(record) if masked else record

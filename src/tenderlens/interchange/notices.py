@@ -12,7 +12,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from ..model import Fact
-from ..records import facts_of, mask_values
+from ..privacy import mask_values
+from ..records import facts_of
 from ..store import Store
 from ..summary import amount_value, summarise
 
