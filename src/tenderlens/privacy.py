@@ -34,13 +34,13 @@ def text_before(m: re.Match, group: int) -> str:
     return m.group(0)[: m.start(group) - m.start(0)]
 
 
-def mask_values(obj):
-    """Every string inside a JSON-like value masked, document ids (doc_id, a SHA-256 whose digits can look
-    like a phone number) excepted."""
+def mask_values(obj, keep: tuple[str, ...] = ("id", "doc_id", "documents")):
+    """`mask` applied to every string in a JSON-like value, except under the keys in `keep`: ids are
+    hashes and hex digests, whose digits can look like a phone number."""
     if isinstance(obj, str):
         return mask(obj)
     if isinstance(obj, list):
-        return [mask_values(x) for x in obj]
+        return [mask_values(x, keep) for x in obj]
     if isinstance(obj, dict):
-        return {k: v if k == "doc_id" else mask_values(v) for k, v in obj.items()}
+        return {k: v if k in keep else mask_values(v, keep) for k, v in obj.items()}
     return obj
