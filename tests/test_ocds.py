@@ -157,7 +157,9 @@ def test_yichang_awards_name_the_winner_and_price(eval_dir, store):
     assert rel["awards"][0]["suppliers"] == [{"id": party_id("江铭建设集团有限公司"), "name": "江铭建设集团有限公司"}]
     assert rel["buyer"]["name"] == "宜昌文旅投资开发有限公司"
     roles = {p["name"]: p["roles"] for p in rel["parties"]}
-    assert roles == {"宜昌文旅投资开发有限公司": ["buyer"], "江铭建设集团有限公司": ["supplier"]}
+    assert roles["宜昌文旅投资开发有限公司"] == ["buyer"] and roles["江铭建设集团有限公司"] == ["supplier"]
+    assert set(roles) <= {"宜昌文旅投资开发有限公司", "江铭建设集团有限公司", "湖北兴焱工程咨询有限公司"}
+    assert roles.get("湖北兴焱工程咨询有限公司", ["procuringEntity"]) == ["procuringEntity"]   # the agent, where read
     assert {e["path"] for e in rel["evidence"]} >= {"buyer", f"awards/suppliers/{party_id('江铭建设集团有限公司')}",
                                                    "awards/value", "date"}
     assert rel["awards"][0]["documents"][0]["documentType"] == "awardNotice"
