@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from ..model import Fact
-from ..privacy import mask_values
+from ..privacy import mask_tree
 from ..records import facts_of
 from ..store import Store
 from ..summary import amount_value, summarise
@@ -111,10 +111,10 @@ def notice(store: Store, doc_id: str, masked: bool = True, with_text: bool = Fal
     )
     if masked:
         for name in ("title", "sources", "record", "bidders", "method", "consortium", "pages"):
-            setattr(n, name, mask_values(getattr(n, name)))
-        n.orgs = {mask_values(k): mask_values(v) for k, v in n.orgs.items()}
-        n.supplier_evidence = {mask_values(k): mask_values(v) for k, v in n.supplier_evidence.items()}
-        n.amount_evidence = {k: mask_values(v) for k, v in n.amount_evidence.items()}
+            setattr(n, name, mask_tree(getattr(n, name)))
+        n.orgs = {mask_tree(k): mask_tree(v) for k, v in n.orgs.items()}
+        n.supplier_evidence = {mask_tree(k): mask_tree(v) for k, v in n.supplier_evidence.items()}
+        n.amount_evidence = {k: mask_tree(v) for k, v in n.amount_evidence.items()}
     return n
 
 
