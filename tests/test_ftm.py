@@ -164,3 +164,24 @@ def test_resolved_organisations_and_purchases(eval_dir, dev_db, tmp_path):
     links = [d for d in lines if d["schema"] == "Documentation" and d["properties"]["entity"] == [contract["id"]]]
     assert sorted(d["properties"]["document"][0] for d in links) == sorted([f"tl-doc-{award}", f"tl-doc-{other}"])
     assert f"tl-contract-doc-{award[:16]}" not in by_id
+
+
+def test_organisations_resolved_by_tenderlens_link(dev_db, tmp_path):
+    """With organisations derived by `tenderlens link`, each is one entity of its kind's schema, under its
+    canonical name, and each purchase one Contract."""
+    derived = pytest.importorskip("tenderlens.store.purchases", reason="organisations are resolved by tenderlens link")
+    path = tmp_path / "linked.db"
+    shutil.copy(dev_db, path)
+    store = Store(str(path))
+    derived.rebuild(store, str(path))
+    orgs = {oid: (name, kind) for oid, name, kind in store.db.execute("SELECT id, name, kind FROM organisations")}
+    purchases = {p for (p,) in store.db.execute("SELECT id FROM purchases")}
+    store.close()
+    lines = [json.loads(line) for line in _export("--format", "ftm", "--db", path).splitlines()]
+    written = {d["id"]: d for d in lines if d["id"] in orgs}
+    assert len(written) > 0.9 * len(orgs)
+    kinds = ftm.settings()["kinds"]
+    for oid, d in written.items():
+        assert d["properties"]["name"] == [orgs[oid][0]] and d["schema"] == kinds[orgs[oid][1]], d
+    contracts = {d["id"] for d in lines if d["schema"] == "Contract"}
+    assert {f"tl-contract-{p}" for p in purchases} <= contracts

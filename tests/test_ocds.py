@@ -157,7 +157,9 @@ def test_yichang_awards_name_the_winner_and_price(eval_dir, store):
     assert rel["awards"][0]["suppliers"] == [{"id": party_id("江铭建设集团有限公司"), "name": "江铭建设集团有限公司"}]
     assert rel["buyer"]["name"] == "宜昌文旅投资开发有限公司"
     roles = {p["name"]: p["roles"] for p in rel["parties"]}
-    assert roles == {"宜昌文旅投资开发有限公司": ["buyer"], "江铭建设集团有限公司": ["supplier"]}
+    assert roles["宜昌文旅投资开发有限公司"] == ["buyer"] and roles["江铭建设集团有限公司"] == ["supplier"]
+    assert set(roles) <= {"宜昌文旅投资开发有限公司", "江铭建设集团有限公司", "湖北兴焱工程咨询有限公司"}
+    assert roles.get("湖北兴焱工程咨询有限公司", ["procuringEntity"]) == ["procuringEntity"]   # the agent, where read
     assert {e["path"] for e in rel["evidence"]} >= {"buyer", f"awards/suppliers/{party_id('江铭建设集团有限公司')}",
                                                    "awards/value", "date"}
     assert rel["awards"][0]["documents"][0]["documentType"] == "awardNotice"
@@ -352,3 +354,30 @@ def test_purchases_and_organisations_of_a_linked_store(eval_dir, notices_db, tmp
     rel = ocds.release(notice(linked, doc), PREFIX + "x", FALLBACK)
     assert rel["buyer"] == {"id": "org-wenlv", "name": "宜昌文旅投资开发集团"}
     assert {"id": "org-wenlv", "name": "宜昌文旅投资开发集团", "roles": ["buyer"]} in rel["parties"]
+
+
+def test_records_of_the_purchases_tenderlens_link_builds(notices_db, tmp_path):
+    """With organisations and purchases derived by `tenderlens link`: one record per purchase (each
+    notice in none a record of its own), all valid; parties are the resolved organisations."""
+    derived = pytest.importorskip("tenderlens.store.purchases", reason="purchases are linked by tenderlens link")
+    path = tmp_path / "linked.db"
+    shutil.copy(notices_db, path)
+    store = Store(str(path))
+    derived.rebuild(store, str(path))
+    groups = {p: [d for (d,) in store.db.execute("SELECT doc_id FROM purchase_docs WHERE purchase_id=?", (p,))]
+              for (p,) in store.db.execute("SELECT id FROM purchases")}
+    orgs = {oid: name for oid, name in store.db.execute("SELECT id, name FROM organisations")}
+    store.close()
+    res = CliRunner().invoke(main, ["export", "--format", "ocds-records", "--db", str(path)], catch_exceptions=False)
+    package = json.loads(res.output)
+    assert _errors(_validator("record-package-schema.json", True), package) == []
+    by_ocid = {r["ocid"]: r for r in package["records"]}
+    for pid, docs in groups.items():
+        assert sorted(r["id"] for r in by_ocid[ocds.DEFAULT_OCID_PREFIX + pid]["releases"]) == sorted(docs)
+    assert any(len(docs) > 1 for docs in groups.values())
+    linked = {d for docs in groups.values() for d in docs}
+    alone = [r for r in package["records"] if r["ocid"].startswith(ocds.DEFAULT_OCID_PREFIX + "doc-")]
+    assert all(r["releases"][0]["id"] not in linked for r in alone)
+    parties = [p for r in package["records"] for p in r["compiledRelease"].get("parties", [])]
+    assert parties and all(orgs.get(p["id"]) == p["name"] for p in parties if not p["id"].startswith("tl-org-"))
+    assert sum(p["id"] in orgs for p in parties) / len(parties) > 0.9
