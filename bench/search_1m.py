@@ -168,7 +168,7 @@ def measure(args, db_path: Path) -> None:
     keyword = SearchState(q=KEYWORD)
     labels = Labels.from_codebook(codebook.load())
     store = Store(str(db_path), readonly=True)
-    client = TestClient(create_app(str(db_path)))
+    client = TestClient(create_app(str(db_path)), base_url="http://127.0.0.1")
 
     def facet_counts(state):
         select(store, state, conditions(state))

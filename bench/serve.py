@@ -177,7 +177,7 @@ def main() -> None:
     store = Store(str(db_path), readonly=True)
     for pragma in TUNING:  # as the web app's connections
         store.db.execute(pragma)
-    client = TestClient(create_app(str(db_path)))
+    client = TestClient(create_app(str(db_path)), base_url="http://127.0.0.1")
     url = filtered.url("/search")
     totals = {"bare": count(store, KEYWORD), "web q": web_results(store, keyword),
               "web q + 3": web_results(store, filtered)}

@@ -80,3 +80,81 @@ class Fact:
 
 class ExtractionError(Exception):
     """A document that cannot be read; the message is stored as its reason."""
+
+
+# -- organisations and purchases --------------------------------------------------------------------
+# Derived from facts by tenderlens.orgs and tenderlens.purchases and stored in their own tables; a
+# person edits them only through the merges file (docs/purchases.md).
+
+ORG_KINDS = ("public_body", "company", "other")
+# How an alias came to its organisation, strongest first: a false merge is worse than a missed one.
+ALIAS_REASONS = ("credit_code", "renamed", "name", "defined", "codebook", "fuzzy", "merges")
+STAGES = ("tender", "shortlist", "award", "contract", "modification", "cancellation", "other")
+
+
+@dataclass(frozen=True)
+class Mention:
+    """A party named in a document: the name as written, its role there, and where it stands."""
+
+    doc_id: str
+    role: str                # buyer, contract_party, agent, supplier, bidder, vendor
+    name: str
+    page: int = 0
+    start: int = 0
+    end: int = 0
+    quote: str = ""
+
+
+@dataclass
+class Alias:
+    name: str                # as written in the documents
+    reason: str              # one of ALIAS_REASONS: why this name is this organisation
+    doc_ids: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Organisation:
+    id: str                  # "org-" + hash of its strongest key, so it survives re-analysis
+    name: str                # canonical: the merges file's rename, else the most used alias
+    kind: str                # one of ORG_KINDS
+    region: str | None = None
+    credit_code: str | None = None   # 统一社会信用代码, where a document prints it
+    aliases: list[Alias] = field(default_factory=list)
+    part_of: str | None = None       # the parent's id: a branch (分公司, 分局) or a consortium member's consortium
+
+
+@dataclass(frozen=True)
+class Link:
+    """Why two documents belong to one purchase; `evidence` holds the shared value."""
+
+    doc_a: str
+    doc_b: str
+    reason: str              # project_number, shortlist_winner, near_duplicate, shortlist_title, buyer_title
+    evidence: str
+
+
+@dataclass
+class PurchaseDoc:
+    doc_id: str
+    stage: str               # one of STAGES
+    date: str | None
+    reasons: list[str] = field(default_factory=list)  # "reason: evidence" of every link that holds it
+
+
+@dataclass
+class Purchase:
+    id: str                  # "pur-" + hash of its strongest key (project number, else its first document)
+    title: str | None
+    buyer: str | None        # organisation ids
+    suppliers: list[str] = field(default_factory=list)
+    agent: str | None = None
+    method: str | None = None
+    amounts: dict[str, float] = field(default_factory=dict)   # stage role -> amount in `currency`
+    amount: float | None = None      # final: contract, else award, else budget/ceiling
+    currency: str | None = None
+    dates: dict[str, str] = field(default_factory=dict)       # stage -> earliest date
+    region: dict[str, Any] | None = None
+    categories: list[str] = field(default_factory=list)
+    docs: list[PurchaseDoc] = field(default_factory=list)
+    bidders: list[dict[str, Any]] = field(default_factory=list)
+    flags: list[dict[str, Any]] = field(default_factory=list)  # {id, evidence}

@@ -11,7 +11,8 @@ import click
 
 from .. import __version__
 
-COMMANDS = ["ingest", "search", "show", "stats", "demo", "serve", "export", "eval", "analyze", "facts", "codebook"]
+COMMANDS = ["ingest", "search", "show", "stats", "demo", "serve", "export", "eval", "analyze", "facts", "codebook", "link",
+            "purchases", "orgs"]
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})

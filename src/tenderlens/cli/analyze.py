@@ -7,9 +7,11 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from ..codebook import CodebookError
 from ..executors import make_executor
+from ..privacy import mask
 from ..reanalyze import reanalyze
 from ..store import StoreError
-from .common import console, db_option, err_console, fail, open_store
+from .common import console, db_option, err_console, fail, open_store, plain
+from .link import relink, report
 
 
 @click.command("analyze")
@@ -19,7 +21,9 @@ from .common import console, db_option, err_console, fail, open_store
 @click.option("--engine", default="local", show_default=True,
               help="Where analysis runs: local (all cores), local:N, or serial.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
-def command(db_path, codebook_path, engine, quiet):
+@click.option("--no-link", "no_link", is_flag=True,
+              help="Do not rebuild purchases and organisations at the end (run `tenderlens link` after the last batch).")
+def command(db_path, codebook_path, engine, quiet, no_link):
     """Analyse stored documents again with the current codebook, without extracting text again.
 
     Reads each document's stored pages, runs analysis and replaces the facts of
@@ -45,6 +49,7 @@ def command(db_path, codebook_path, engine, quiet):
         with progress:
             task = progress.add_task("analyse", total=total)
             result = reanalyze(store, executor, codebook_path, on_document=lambda _: progress.advance(task))
+        linked = None if no_link else relink(store, db_path)
     except (StoreError, CodebookError) as e:
         fail(str(e))
     except KeyboardInterrupt:
@@ -54,10 +59,12 @@ def command(db_path, codebook_path, engine, quiet):
         executor.close()
         store.close()
     c = result.counts
-    console.print(f"{c['documents']} documents analysed with codebook {result.codebook_version}: {c['facts']} facts"
-                  f" -> {db_path}")
+    console.print(plain(f"{c['documents']} documents analysed with codebook {result.codebook_version}:"
+                        f" {c['facts']} facts -> {db_path}"))
+    if linked:
+        report(linked, db_path)
     if result.failures:
         err_console.print(f"{len(result.failures)} documents could not be analysed:")
         for doc_id, reason in result.failures[:20]:
-            err_console.print(f"  {doc_id[:12]}  {reason}", markup=False)
+            err_console.print(plain(f"  {doc_id[:12]}  {mask(reason)}"))
         sys.exit(1)

@@ -6,10 +6,16 @@ filtered result is computed once per request into a temporary table
 document text reaches the browser through Jinja2 autoescaping or JSON inside
 <script type="application/json">, and the Content-Security-Policy allows only
 the app's own script files, so text in a document never runs as code.
+
+Only requests whose Host header names the address the app serves are answered
+(DNS rebinding: a page on another site that points its own name at 127.0.0.1
+must not read the dataset). Personal identifiers are masked in everything shown
+(page text, titles, sources, metadata, facts, messages) unless the server was
+started with --no-mask. Every parameter is checked: a bad one is a 400 that says
+what is wrong, never a 500.
 """
 from __future__ import annotations
 
-import json
 import os
 import queue
 import re
@@ -18,6 +24,7 @@ from importlib.resources import files
 from urllib.parse import quote
 
 from fastapi import Depends, FastAPI, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from jinja2 import Environment, PackageLoader, select_autoescape
@@ -33,12 +40,13 @@ from .document import document_view, word_boxes
 from .filters import conditions
 from .i18n import COOKIE, Words, lang_of, money
 from .labels import Labels
-from .originals import masked_boxes, original_path, page_png
-from .state import SearchState, StateError
+from .originals import RenderError, masked_boxes, original_path, page_png
+from .state import MAX_PAGE, SearchState, StateError
 
 DOC_ID = re.compile(r"^[0-9a-f]{64}$")
 # Reads map the file instead of copying it, keep pages between requests, and sort in memory.
 TUNING = ("PRAGMA mmap_size = 1073741824", "PRAGMA cache_size = -32768", "PRAGMA temp_store = MEMORY")
+LOCAL_HOSTS = ("127.0.0.1", "localhost", "::1")
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:;"
        " object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
 
@@ -51,8 +59,23 @@ class UserError(Exception):
         self.status = status
 
 
-def create_app(db_path: str, masked: bool = True, codebook_path: str | None = None) -> FastAPI:
-    """The app on one database; labels come from the codebook at `codebook_path` (default: the shipped one)."""
+def host_name(header: str) -> str:
+    """The name in a Host header, without port or IPv6 brackets, lower case."""
+    header = header.strip().lower()
+    if header.startswith("["):
+        return header[1:header.find("]")] if "]" in header else ""
+    return header.rsplit(":", 1)[0] if header.count(":") == 1 else header
+
+
+def create_app(db_path: str, masked: bool = True, codebook_path: str | None = None,
+               allowed_hosts: tuple[str, ...] = ()) -> FastAPI:
+    """The app on one database; labels come from the codebook at `codebook_path` (default: the shipped one).
+
+    Requests are answered only when their Host header names 127.0.0.1, localhost, ::1 or
+    one of `allowed_hosts` (the address the server listens on, and names given with
+    --allowed-host).
+    """
+    hosts = frozenset(LOCAL_HOSTS) | {host_name(h) for h in allowed_hosts}
     Store(db_path, readonly=True).close()  # fail now, with the store's own message, if it cannot be opened
     app = FastAPI(title="tenderlens", version=__version__, docs_url=None, redoc_url=None,
                   openapi_url="/api/openapi.json", description=api.DESCRIPTION)
@@ -119,14 +142,24 @@ def create_app(db_path: str, masked: bool = True, codebook_path: str | None = No
 
     @app.middleware("http")
     async def security_headers(request: Request, call_next):
-        response = await call_next(request)
+        # Starlette's TrustedHostMiddleware cuts "[::1]:8765" at the first colon, so IPv6 hosts would be refused.
+        name = host_name(request.headers.get("host", ""))
+        if name not in hosts:
+            response = Response(f"tenderlens answers only requests addressed to {', '.join(sorted(hosts))}, not"
+                                f" {name or 'a request without a Host header'!r}; start the server with"
+                                " --allowed-host NAME to add a name\n", status_code=400, media_type="text/plain")
+        else:
+            response = await call_next(request)
         response.headers["Content-Security-Policy"] = CSP
         response.headers["X-Content-Type-Options"] = "nosniff"
         response.headers["Referrer-Policy"] = "no-referrer"
         return response
 
+    shown = mask if masked else (lambda t: t)
+
     def problem(request: Request, status: int, message: str):
-        """An error as JSON under /api, else as a page."""
+        """An error as JSON under /api, else as a page; masked like everything else shown."""
+        message = shown(message)
         if request.url.path.startswith("/api/"):
             return JSONResponse({"error": message}, status_code=status)
         return render(request, "error.html", status=status, message=message, state=SearchState())
@@ -134,6 +167,12 @@ def create_app(db_path: str, masked: bool = True, codebook_path: str | None = No
     @app.exception_handler(UserError)
     async def user_error(request: Request, e: UserError):
         return problem(request, e.status, str(e))
+
+    @app.exception_handler(RequestValidationError)
+    async def bad_parameter(request: Request, e: RequestValidationError):
+        problems = "; ".join(f"{'.'.join(str(p) for p in err.get('loc', ())[1:])}: {err.get('msg', 'invalid')}"
+                             for err in e.errors())
+        return problem(request, 400, f"bad parameter: {problems}")
 
     @app.exception_handler(StoreError)
     async def store_error(request: Request, e: StoreError):
@@ -212,6 +251,8 @@ def create_app(db_path: str, masked: bool = True, codebook_path: str | None = No
 
     @app.get("/doc/{doc_id}/page/{n}.png")
     def page_image(doc_id: str, n: int, s: Store = Depends(store)):
+        if not 1 <= n <= MAX_PAGE:
+            raise UserError(f"page must be a number from 1 to {MAX_PAGE}, not {n}")
         doc = document_or_404(s, doc_id)
         path = original_path(s, doc["id"])
         row = s.page(doc["id"], n)
@@ -221,7 +262,10 @@ def create_app(db_path: str, masked: bool = True, codebook_path: str | None = No
         if cover is None:
             raise UserError(f"the image of page {n} is withheld: it shows personal identifiers that are masked"
                             " in the text and cannot be located on the image", 403)
-        png = page_png(path, doc["format"], n, cover) if path else None
+        try:
+            png = page_png(path, doc["format"], n, cover) if path else None
+        except RenderError as e:
+            raise UserError(f"no image of page {n}: {e}", 422) from e
         if png is None:
             raise UserError(f"no image of page {n}: the original file is not at its source path any more", 404)
         return Response(png, media_type="image/png", headers={"Cache-Control": "max-age=3600"})

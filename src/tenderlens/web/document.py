@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 
-from ..privacy import mask
+from ..privacy import mask, mask_tree
 from ..records import facts_of
 from ..store import Store
 from ..store.fts import QueryError, parse_query
@@ -20,6 +20,7 @@ from .labels import Labels
 from .originals import original_path
 
 FACT_KINDS = ("field", "tech", "target", "source", "vendor", "exempt")
+ENGINE_NAMES = {"tesseract": "Tesseract", "ppocr": "PP-OCR"}
 
 
 def query_terms(query: str) -> list[str]:
@@ -47,6 +48,12 @@ def word_boxes(ocr_json: str | None) -> list:
     if not ocr_json:
         return []
     return json.loads(ocr_json).get("words") or []
+
+
+def read_by(ocr_json: str | None) -> str | None:
+    """The OCR engine whose reading is the page's text (as `tenderlens show --json` has it under ocr.engine)."""
+    ocr = json.loads(ocr_json) if ocr_json else {}
+    return None if not ocr or "error" in ocr else ENGINE_NAMES.get(ocr.get("engine"), ocr.get("engine"))
 
 
 def value_text(kind: str, key: str, value, words: Words) -> str:
@@ -101,15 +108,19 @@ def document_view(store: Store, doc: dict, labels: Labels, words: Words, masked:
     shown = mask if masked else (lambda t: t)
     rows = list(store.pages(doc_id))
     terms = query_terms(query)
-    pages = [{"n": p["n"], "parts": hit_parts(shown(p["text"]), terms), "needs_ocr": bool(p["needs_ocr"])}
-             for p in rows]
+    pages = [{"n": p["n"], "parts": hit_parts(shown(p["text"]), terms), "needs_ocr": bool(p["needs_ocr"]),
+              "read_by": read_by(p["ocr"])} for p in rows]
     original = original_path(store, doc_id)
+    meta = json.loads(doc["meta"] or "{}")
+    shown_doc = {k: doc[k] for k in doc.keys() if k != "meta"}
     sources = store.sources(doc_id)
+    if masked:   # titles, file names, member names, URLs and PDF metadata can carry numbers too
+        shown_doc, meta, sources = mask_tree(shown_doc), mask_tree(meta, keep=()), mask_tree(sources)
     return {
-        "doc": {k: doc[k] for k in doc.keys() if k != "meta"},
+        "doc": shown_doc,
         # A document extraction found no title for is named by its file, as in the result list.
-        "title": doc["title"] or (sources[0].rsplit("/", 1)[-1] if sources else "") or doc_id[:12],
-        "meta": json.loads(doc["meta"] or "{}"),
+        "title": shown_doc["title"] or (sources[0].rsplit("/", 1)[-1] if sources else "") or doc_id[:12],
+        "meta": meta,
         "sources": sources,
         "pages": pages,
         "hits": sum(hit for p in pages for _, hit in p["parts"]),

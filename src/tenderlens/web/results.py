@@ -181,7 +181,7 @@ def page_of_results(store: Store, state: SearchState, terms: list[str], masked: 
             "SELECT value FROM facts WHERE doc_id = ? AND kind = 'field' AND key = 'supplier'"
             " AND codebook_version = (SELECT codebook_version FROM doc_summary WHERE doc_id = ?)"
             " ORDER BY page, start", (doc_id, doc_id))]
-        out.append(Result(doc_id, r["title"], r["format"], sources[0] if sources else "",
+        out.append(Result(doc_id, shown(r["title"]), r["format"], shown(sources[0]) if sources else "",
                           r["page"], sorted(int(n) for n in (r["pages"] or "").split(",") if n),
                           parts, {k: r[k] for k in SUMMARY + ("amount", "currency")}, categories,
                           list(dict.fromkeys(suppliers))))
