@@ -31,6 +31,7 @@ class Extracted:
     pages: list[str | None]
     title: str | None = None
     meta: dict[str, Any] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)  # text lost or doubted (see Document.warnings)
 
 
 def doc_id(raw: RawDoc) -> str:
@@ -48,9 +49,10 @@ def extract_document(raw: RawDoc, id: str | None = None, ocr: OcrSettings | None
     """
     id = id or doc_id(raw)
     if raw.error:
-        return Document(id, "unknown", "", len(raw.data), status=FAILED, error=raw.error)
+        return Document(id, "unknown", "", len(raw.data), status=FAILED, error=raw.error,
+                        warnings=list(raw.warnings))
     fmt, mime = sniff(raw.data, raw.name_hint)
-    doc = Document(id, fmt, mime, len(raw.data))
+    doc = Document(id, fmt, mime, len(raw.data), warnings=list(raw.warnings))
     module = FORMATS.get(fmt)
     if module is None:
         doc.status, doc.error = FAILED, f"unsupported format: {mime}"
@@ -65,6 +67,7 @@ def extract_document(raw: RawDoc, id: str | None = None, ocr: OcrSettings | None
         return doc
     doc.title = normalise(got.title)[0] if got.title else None
     doc.meta = got.meta
+    doc.warnings += got.warnings
     for n, text in enumerate(got.pages, start=1):
         if text is None:
             doc.pages.append(Page(n, "", [[0, 0]], needs_ocr=True))

@@ -2,6 +2,8 @@
 
 Schema 1 -> 2: the full-text index gains the `facets` column (facet_tokens.py), so
 it is rebuilt from the stored page text and each document's stored facts.
+Schema 2 -> 3: documents gain `warnings` (text lost or doubted, a JSON list) and
+sources gain `raw` (a name's bytes when they are not valid UTF-8); both start empty.
 """
 from __future__ import annotations
 
@@ -37,6 +39,9 @@ def upgrade(store: Store, version: int) -> None:
                 db.executemany("INSERT INTO pages_fts (rowid, body, facets) VALUES (?, ?, ?)",
                                [(pid, index_text(text), facets) for pid, text in
                                 db.execute("SELECT id, text FROM pages WHERE doc_id=? AND text != ''", (doc_id,))])
+        if version < 3:
+            db.execute("ALTER TABLE documents ADD COLUMN warnings TEXT")
+            db.execute("ALTER TABLE sources ADD COLUMN raw BLOB")
         db.execute("UPDATE meta SET value=? WHERE key='schema_version'", (str(SCHEMA_VERSION),))
         db.execute("COMMIT")
     except BaseException:
