@@ -52,4 +52,5 @@ def document_records(store: Store, masked: bool = True) -> Iterator[dict]:
 
 def document_record(store: Store, doc_id: str, masked: bool = True) -> dict:
     record = summarise(doc_id, facts_of(store, doc_id), store.sources(doc_id))
+    record["warnings"] = store.warnings(doc_id)  # text lost or doubted while reading it
     return _masked(record) if masked else record

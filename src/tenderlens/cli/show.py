@@ -3,6 +3,7 @@ from __future__ import annotations
 import json
 
 import click
+from rich.markup import escape
 
 from ..privacy import mask
 from .common import console, db_option, fail, json_option, mask_option, open_store, print_json
@@ -34,6 +35,7 @@ def command(doc_id, db_path, page_n, as_json, no_mask):
     shown = (lambda t: t) if no_mask else mask
     out = {k: doc[k] for k in ("id", "format", "mime", "size", "title", "language", "status", "error", "n_pages")}
     out["meta"] = json.loads(doc["meta"] or "{}")
+    out["warnings"] = store.warnings(doc["id"])
     out["sources"] = store.sources(doc["id"])
     out["pages"] = [{"n": p["n"], "text": shown(p["text"]), "needs_ocr": bool(p["needs_ocr"]),
                      "ocr": json.loads(p["ocr"]) if p["ocr"] else None} for p in pages]
@@ -45,6 +47,8 @@ def command(doc_id, db_path, page_n, as_json, no_mask):
         console.print(f"title: {out['title']}")
     if out["error"]:
         console.print(f"[red]error:[/red] {out['error']}")
+    for w in out["warnings"]:
+        console.print(f"[yellow]warning:[/yellow] {escape(w)}")
     for s in out["sources"]:
         console.print(f"source: {s}")
     for p in out["pages"]:

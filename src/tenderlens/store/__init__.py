@@ -418,6 +418,13 @@ class Store:
                         row["status"], row["error"], json.loads(row["meta"] or "{}"),
                         json.loads((row["warnings"] if self.has_warnings else None) or "[]"))
 
+    def warnings(self, doc_id: str) -> list[str]:
+        """What was lost or doubted reading a document (empty for a store from before schema 3)."""
+        if not self.has_warnings:
+            return []
+        row = self.db.execute("SELECT warnings FROM documents WHERE id=?", (doc_id,)).fetchone()
+        return json.loads(row[0]) if row and row[0] else []
+
     def sources(self, doc_id: str) -> list[str]:
         return [r[0] for r in self.db.execute("SELECT uri FROM sources WHERE doc_id=? ORDER BY uri", (doc_id,))]
 
