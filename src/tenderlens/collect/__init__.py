@@ -177,7 +177,11 @@ def _from_file(path: str, limits: Limits, inside: str | None) -> Iterator[RawDoc
                 yield failed(f"link leads out of the input folder (to {shown_name(real)[0]}); not read"
                              " (use --follow-links)")
                 return
-        # Non-blocking, so opening a named pipe returns at once; the kind is then checked on what was opened.
+        st = os.stat(path)
+        if not stat.S_ISREG(st.st_mode):  # sockets cannot even be opened: say what it is first
+            yield failed(f"skipped: {_kind(st.st_mode)}, not a regular file")
+            return
+        # Non-blocking, so a file swapped for a named pipe since returns at once; it is checked again once open.
         fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
     except OSError as e:
         yield failed(f"cannot read: {e.strerror or e}")

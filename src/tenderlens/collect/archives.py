@@ -39,28 +39,45 @@ def _declared(name: str, size: int, packed: int, limits: Limits) -> str | None:
     return None
 
 
-class _Charged(io.RawIOBase):
-    """A decompressed stream whose every byte read is charged to the budget.
+class Inflated(io.RawIOBase):
+    """The decompressed bytes of a gzip stream (members one after another), each charged to the budget.
 
-    A compressed stream cut short ends where its data ends (`truncated` is then set), so
-    the reader above sees a short file, not an exception that drops what it had buffered.
+    zlib, not gzip.GzipFile: a stream cut short then ends where its data ends (`truncated` is
+    set) and everything before the cut is delivered, where GzipFile raises and loses what it
+    had decompressed of the read.
     """
 
-    def __init__(self, stream, budget: Budget, where: str):
-        self.stream, self.budget, self.where = stream, budget, where
+    def __init__(self, data: bytes, budget: Budget, where: str):
+        self.data, self.pos = memoryview(data), 0
+        self.budget, self.where = budget, where
+        self.inflate = zlib.decompressobj(16 + zlib.MAX_WBITS)
         self.truncated = False
 
     def readable(self) -> bool:
         return True
 
     def readinto(self, b) -> int:
-        try:
-            data = self.stream.read(len(b))
-        except EOFError:
-            self.truncated, data = True, b""
-        self.budget.take(len(data), self.where)
-        b[:len(data)] = data
-        return len(data)
+        out = b""
+        while not out:
+            if self.inflate.eof:  # the next member, if any
+                rest = self.inflate.unused_data
+                if not rest and self.pos >= len(self.data):
+                    return 0
+                self.inflate = zlib.decompressobj(16 + zlib.MAX_WBITS)
+                out = self.inflate.decompress(rest, len(b))
+                continue
+            if self.inflate.unconsumed_tail:
+                out = self.inflate.decompress(self.inflate.unconsumed_tail, len(b))
+            elif self.pos < len(self.data):
+                chunk = self.data[self.pos:self.pos + (1 << 16)]
+                self.pos += len(chunk)
+                out = self.inflate.decompress(chunk, len(b))
+            else:
+                self.truncated = True
+                return 0
+        self.budget.take(len(out), self.where)
+        b[:len(out)] = out
+        return len(out)
 
 
 def _zip(raw: RawDoc, limits: Limits, budget: Budget) -> Iterator[RawDoc]:
@@ -102,10 +119,10 @@ def _zip_name(info: zipfile.ZipInfo) -> str | bytes:
 
 def _tar(raw: RawDoc, limits: Limits, budget: Budget) -> Iterator[RawDoc]:
     # Streamed ("r|"): members are read in order, and skipping one decompresses it, charged to the budget.
-    stream: io.RawIOBase = io.BytesIO(raw.data)
+    stream = io.BytesIO(raw.data)
     if raw.data[:2] == b"\x1f\x8b":
-        stream = _Charged(gzip.GzipFile(fileobj=stream), budget, raw.name_hint)
-    with tarfile.open(fileobj=io.BufferedReader(stream, 1 << 16), mode="r|") as tf:
+        stream = io.BufferedReader(Inflated(raw.data, budget, raw.name_hint), 1 << 16)
+    with tarfile.open(fileobj=stream, mode="r|") as tf:
         count = 0
         for m in tf:
             if not m.isfile():

@@ -8,7 +8,6 @@ what was captured and says so in a warning.
 """
 from __future__ import annotations
 
-import gzip
 import io
 from collections.abc import Iterator
 from urllib.parse import unquote, urlsplit
@@ -17,14 +16,14 @@ from warcio.archiveiterator import ArchiveIterator
 
 from ..model import RawDoc
 from . import READ_CHUNK, Budget, BoundExceeded, Limits, shown_name
-from .archives import _Charged
+from .archives import Inflated
 
 
 def members(raw: RawDoc, fmt: str, limits: Limits, budget: Budget) -> Iterator[RawDoc]:
     stream = io.BytesIO(raw.data)
     gzipped = raw.data[:2] == b"\x1f\x8b"
     if gzipped:
-        stream = io.BufferedReader(_Charged(gzip.GzipFile(fileobj=stream), budget, raw.name_hint), 1 << 16)
+        stream = io.BufferedReader(Inflated(raw.data, budget, raw.name_hint), 1 << 16)
     count = 0
     for record in ArchiveIterator(stream):
         if record.rec_type not in ("response", "resource"):

@@ -52,11 +52,20 @@ def decode(data: bytes, markup: bool = False) -> Decoded:
         conflict = f"declares charset {printed} but the bytes are not UTF-8" if declared and utf8 is None else None
     if utf8 is not None:
         return Decoded(utf8, "utf-8", conflict and f"{conflict}; read as UTF-8")
+    if _mostly_utf8(data):  # a UTF-8 page cut inside a character, or with a stray byte
+        return _lenient(data, "utf-8", conflict and f"{conflict}; read as UTF-8")
     best = from_bytes(data[:200_000]).best()
     if best is None or best.encoding is None:
         raise ExtractionError("cannot detect the text encoding (binary data?)")
     enc = _SUPERSET.get(best.encoding.replace("_", "-"), best.encoding)
     return _lenient(data, enc, conflict and f"{conflict}; read as {enc}")
+
+
+def _mostly_utf8(data: bytes) -> bool:
+    """Valid UTF-8 but for a few bytes in a thousand: GBK or Big5 text read as UTF-8 fails far more often."""
+    text = data.decode("utf-8", errors="replace")
+    bad = text.count("\ufffd")
+    return bad <= max(2, len(data) // 1000) and len(text) - bad > bad * 100
 
 
 def _codec(name: str) -> str | None:
