@@ -23,7 +23,7 @@ from .extract import doc_id, extract_document
 from .analyze import analyze
 from .model import FAILED, NEEDS_OCR, Document, Fact, RawDoc
 from .ocr import OcrSettings
-from .store import Store
+from .store import Store, StoreError
 from .store.rows import Prepared, prepare
 
 
@@ -133,7 +133,12 @@ def ingest(paths: Iterable[str], store: Store, executor=None, limits: Limits = L
         status = "completed"
     finally:
         # Whole documents already written are kept, even on Ctrl-C.
-        store.commit()
         result.seconds = time.perf_counter() - t0
-        store.finish_run(result.run_id, status, dict(counts))
+        try:
+            store.commit()
+            store.finish_run(result.run_id, status, dict(counts))
+        except StoreError:
+            if status == "completed":
+                raise
+            # The run already failed (a full disk, say): that error goes up, not this echo of it.
     return result

@@ -211,6 +211,7 @@ class Store:
             self._in_tx = True
 
     def commit(self) -> None:
+        self._in_tx = self._in_tx and self.db.in_transaction  # False after SQLite rolled back on its own
         if self._in_tx:
             try:
                 self.db.execute("COMMIT")
@@ -219,9 +220,9 @@ class Store:
             self._in_tx = False
 
     def rollback(self) -> None:
-        if self._in_tx:
+        if self._in_tx and self.db.in_transaction:
             self.db.execute("ROLLBACK")
-            self._in_tx = False
+        self._in_tx = False
 
     def close(self) -> None:
         try:
@@ -248,8 +249,11 @@ class Store:
         return cur.lastrowid
 
     def finish_run(self, run_id: int, status: str, counts: dict) -> None:
-        self.db.execute("UPDATE runs SET finished_at=?, status=?, counts=? WHERE id=?",
-                        (_now(), status, json.dumps(counts, sort_keys=True), run_id))
+        try:
+            self.db.execute("UPDATE runs SET finished_at=?, status=?, counts=? WHERE id=?",
+                            (_now(), status, json.dumps(counts, sort_keys=True), run_id))
+        except sqlite3.OperationalError as e:
+            raise _explain(e, self.path) from None
 
     # -- writes -------------------------------------------------------------
     def status_of(self, doc_id: str) -> str | None:
@@ -287,8 +291,9 @@ class Store:
         try:
             fn(*args)
         except BaseException:
-            self.db.execute("ROLLBACK TO document")
-            self.db.execute("RELEASE document")
+            if self.db.in_transaction:  # SQLite rolls the whole transaction back itself on a full disk
+                self.db.execute("ROLLBACK TO document")
+                self.db.execute("RELEASE document")
             raise
         self.db.execute("RELEASE document")
 
