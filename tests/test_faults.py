@@ -165,3 +165,30 @@ def test_bytes_in_flight_are_bounded():
         ex.close()
     # 300 bytes of 100-byte tasks: three in flight (the collector holds at most one more), not 2 x 4 x 4.
     assert first is not None and first <= 4 and len(pulled) == 40
+
+
+def test_a_store_from_schema_2_gains_warnings_and_raw_names(folder, tmp_path):
+    db = tmp_path / "old.db"
+    store = Store(str(db))
+    ingest([str(folder)], store)
+    store.close()
+    old = sqlite3.connect(db)
+    old.executescript("""
+        ALTER TABLE documents DROP COLUMN warnings;
+        ALTER TABLE sources DROP COLUMN raw;
+        UPDATE meta SET value = '2' WHERE key = 'schema_version';
+    """)
+    old.close()
+    readonly = Store(str(db), readonly=True)  # still readable before any upgrade
+    assert not readonly.has_warnings and readonly.stats()["documents_with_warnings"] == 0
+    doc_id = readonly.db.execute("SELECT id FROM documents LIMIT 1").fetchone()[0]
+    assert readonly.warnings(doc_id) == [] and readonly.load_document(doc_id).warnings == []
+    readonly.close()
+
+    Store(str(db)).close()  # opening for writing upgrades
+    upgraded = Store(str(db), readonly=True)
+    assert upgraded.has_warnings
+    assert upgraded.db.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()[0] == "3"
+    columns = {r[1] for r in upgraded.db.execute("PRAGMA table_info(sources)")}
+    assert "raw" in columns and upgraded.stats()["documents"] == len(NOTICES)
+    upgraded.close()

@@ -299,7 +299,23 @@ def test_text_is_kept_or_its_loss_is_a_warning(batch, eval_dir, tmp_path):
     assert stats["documents_with_warnings"] == 3
     assert {w["source"] for w in stats["warnings"]} == {str(batch / "deep.html"), str(batch / "utf8.html"),
                                                         "http://www.ccgp.gov.cn/b.htm"}
+    cut_id = store.db.execute("SELECT doc_id FROM sources WHERE uri LIKE '%b.htm'").fetchone()[0]
     store.close()
+
+    # Shown by the commands, and exported.
+    from click.testing import CliRunner
+
+    from tenderlens.cli import main
+
+    db = str(tmp_path / "t.db")
+    shown = json.loads(CliRunner().invoke(main, ["show", cut_id, "--json", "--db", db]).output)
+    assert shown["warnings"] == cut["warnings"]
+    assert "warning: WARC record is cut short" in CliRunner().invoke(main, ["show", cut_id, "--db", db]).output
+    assert "3 with warnings" in CliRunner().invoke(main, ["stats", "--db", db]).output
+    out = tmp_path / "export.jsonl"
+    assert CliRunner().invoke(main, ["export", "--db", db, "--out", str(out)]).exit_code == 0
+    exported = {r["doc_id"]: r for r in map(json.loads, out.read_text(encoding="utf-8").splitlines())}
+    assert exported[cut_id]["warnings"] == cut["warnings"]
 
 
 def test_a_text_run_over_10_mb_is_kept_whole():

@@ -40,10 +40,15 @@ def upgrade(store: Store, version: int) -> None:
                                [(pid, index_text(text), facets) for pid, text in
                                 db.execute("SELECT id, text FROM pages WHERE doc_id=? AND text != ''", (doc_id,))])
         if version < 3:
-            db.execute("ALTER TABLE documents ADD COLUMN warnings TEXT")
-            db.execute("ALTER TABLE sources ADD COLUMN raw BLOB")
+            _add_column(db, "documents", "warnings", "TEXT")
+            _add_column(db, "sources", "raw", "BLOB")
         db.execute("UPDATE meta SET value=? WHERE key='schema_version'", (str(SCHEMA_VERSION),))
         db.execute("COMMIT")
     except BaseException:
         db.execute("ROLLBACK")
         raise
+
+
+def _add_column(db, table: str, column: str, kind: str) -> None:
+    if column not in {row[1] for row in db.execute(f"PRAGMA table_info({table})")}:
+        db.execute(f"ALTER TABLE {table} ADD COLUMN {column} {kind}")
