@@ -338,3 +338,16 @@ def test_a_gb2312_page_in_gbk_bytes_is_read_without_warning(eval_dir):
     cut = ("视频监控系统采购项目中标公告。" * 20).encode("utf-8")[:-1]  # a UTF-8 page cut inside a character
     got = decode(cut, markup=False)
     assert got.encoding == "utf-8" and got.text.endswith("告\ufffd") and "1 byte sequences" in got.warning
+
+
+def test_a_huge_text_document_keeps_its_first_part_and_says_it_was_cut(monkeypatch):
+    import tenderlens.extract as extract
+
+    monkeypatch.setattr(extract, "MAX_TEXT_CHARS", 1000)
+    monkeypatch.setattr(extract, "MAX_MARKUP_BYTES", 6000)
+    page = ("<html><body><p>开头" + "文" * 3000 + "</p></body></html>").encode("utf-8")
+    doc = extract_document(RawDoc("big.html", page, "big.html"))
+    assert doc.status == "ok" and doc.pages[0].text.startswith("开头") and 990 < len(doc.pages[0].text) <= 1000
+    assert doc.warnings[0] == f"html file of {len(page)} bytes: only its first 6000 bytes were read"
+    assert doc.warnings[1].startswith("text of 2") and doc.warnings[1].endswith("characters cut to its first 1000")
+    assert len(doc.warnings) == 2

@@ -24,6 +24,13 @@ FORMATS = {
 }
 
 
+# Analysis and indexing hold about a hundred bytes per character of text: past these bounds a
+# document keeps its first part, and a warning says where it was cut.
+MAX_TEXT_CHARS = 8_000_000             # characters of text per document, all pages together
+MAX_MARKUP_BYTES = 32 << 20            # bytes of an HTML or plain-text file parsed at all
+_MARKUP = ("html", "text", "csv")
+
+
 @dataclass
 class Extracted:
     """What a format module returns: one text per page, None where the page needs OCR."""
@@ -57,8 +64,12 @@ def extract_document(raw: RawDoc, id: str | None = None, ocr: OcrSettings | None
     if module is None:
         doc.status, doc.error = FAILED, f"unsupported format: {mime}"
         return doc
+    data = raw.data
+    if fmt in _MARKUP and len(data) > MAX_MARKUP_BYTES:
+        data = data[:MAX_MARKUP_BYTES]
+        doc.warnings.append(f"{fmt} file of {len(raw.data)} bytes: only its first {MAX_MARKUP_BYTES} bytes were read")
     try:
-        got = importlib.import_module(f".{module}", __name__).extract(raw.data, raw.name_hint)
+        got = importlib.import_module(f".{module}", __name__).extract(data, raw.name_hint)
     except ExtractionError as e:
         doc.status, doc.error = FAILED, str(e)
         return doc
@@ -68,6 +79,7 @@ def extract_document(raw: RawDoc, id: str | None = None, ocr: OcrSettings | None
     doc.title = normalise(got.title)[0] if got.title else None
     doc.meta = got.meta
     doc.warnings += got.warnings
+    _cut_text(got.pages, doc.warnings)
     for n, text in enumerate(got.pages, start=1):
         if text is None:
             doc.pages.append(Page(n, "", [[0, 0]], needs_ocr=True))
@@ -86,6 +98,18 @@ def extract_document(raw: RawDoc, id: str | None = None, ocr: OcrSettings | None
     else:
         doc.status = OK
     return doc
+
+
+def _cut_text(pages: list[str | None], warnings: list[str]) -> None:
+    total = sum(len(t) for t in pages if t)
+    if total <= MAX_TEXT_CHARS:
+        return
+    left = MAX_TEXT_CHARS
+    for i, text in enumerate(pages):
+        if text:
+            pages[i] = text[:left]
+            left -= len(pages[i])
+    warnings.append(f"text of {total} characters cut to its first {MAX_TEXT_CHARS}")
 
 
 def _read_scans(doc: Document, data: bytes, settings: OcrSettings) -> None:
