@@ -17,7 +17,6 @@ import sys
 import tarfile
 import time
 import zipfile
-import zlib
 from pathlib import Path
 
 import pytest

@@ -13,6 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tenderlens import codebook
+from tenderlens.collect import iter_raw
 from tenderlens.extract import extract_document
 from tenderlens.model import STATUSES, Document, RawDoc
 from tenderlens.pipeline import analyze_safely
@@ -52,6 +53,22 @@ def assert_facts_valid(doc: Document) -> None:
     pages = {p.n: p.text for p in doc.pages}
     for fact in analyze_safely(doc, codebook.load()):
         assert fact.quote == pages[fact.page][fact.start:fact.end], fact
+
+
+SIGNATURES = [b"", b"\x1f\x8b\x08\x00", b"PK\x03\x04", b"7z\xbc\xaf\x27\x1c", b"WARC/1.0\r\n", b"%PDF-1.4\n",
+              b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", b"<html>", b"{"]
+
+
+@FAST
+@given(data=st.binary(max_size=2048), head=st.sampled_from(SIGNATURES))
+def test_random_bytes_behind_a_format_signature_never_stop_the_collector(data, head, tmp_path_factory):
+    folder = tmp_path_factory.mktemp("signed")
+    (folder / "x.bin").write_bytes(head + data)
+    (folder / "y.txt").write_bytes(b"a good document")
+    got = {r.source.rsplit("/", 1)[-1]: r for r in iter_raw([str(folder)])}
+    assert got["y.txt"].data == b"a good document"
+    for raw in got.values():
+        assert_valid(extract_document(raw))
 
 
 @FAST

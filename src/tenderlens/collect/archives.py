@@ -6,7 +6,6 @@ instead of at the end of memory.
 """
 from __future__ import annotations
 
-import gzip
 import io
 import tarfile
 import zipfile
@@ -142,26 +141,14 @@ def _tar(raw: RawDoc, limits: Limits, budget: Budget) -> Iterator[RawDoc]:
 
 def _gzip(raw: RawDoc, limits: Limits, budget: Budget) -> Iterator[RawDoc]:
     name = raw.name_hint[:-3] if raw.name_hint.lower().endswith(".gz") else raw.name_hint + ".out"
+    stream = Inflated(raw.data, budget, name)
     try:
-        with gzip.GzipFile(fileobj=io.BytesIO(raw.data)) as g:
-            data = read_bounded(g, name, limits, budget)
+        data = read_bounded(io.BufferedReader(stream, 1 << 16), name, limits, None)  # Inflated charges the budget
     except MemberTooBig as e:
         yield member(raw, name, error=str(e))
         return
-    except EOFError:  # a cut download: what can be decompressed is still read
-        data = _salvage(raw.data, name, limits, budget)
-        yield member(raw, name, data, warnings=(f"gzip stream is truncated: the end of the file is missing;"
-                                                f" {len(data)} bytes read from it",))
-        return
-    yield member(raw, name, data)
-
-
-def _salvage(data: bytes, name: str, limits: Limits, budget: Budget) -> bytes:
-    out = zlib.decompressobj(16 + zlib.MAX_WBITS).decompress(data, limits.max_file_bytes + 1)
-    budget.take(len(out), name)
-    if len(out) > limits.max_file_bytes:
-        raise MemberTooBig(f"member {name} expands past the {limits.max_file_bytes}-byte bound")
-    return out
+    cut = (f"gzip stream is truncated: the end of the file is missing; {len(data)} bytes read from it",)
+    yield member(raw, name, data, warnings=cut if stream.truncated else ())
 
 
 class _Members:
