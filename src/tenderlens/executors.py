@@ -79,7 +79,10 @@ def time_limit(seconds: float | None, cpu_backstop: bool = False):
     if cpu_backstop:
         used = resource.getrusage(resource.RUSAGE_SELF)
         spent = int(used.ru_utime + used.ru_stime)
-        resource.setrlimit(resource.RLIMIT_CPU, (spent + int(2 * seconds) + 5, limits[1]))
+        soft = spent + int(2 * seconds) + 5
+        if limits[1] != resource.RLIM_INFINITY:
+            soft = min(soft, limits[1])
+        resource.setrlimit(resource.RLIMIT_CPU, (soft, limits[1]))
     signal.setitimer(signal.ITIMER_REAL, seconds)
     try:
         yield
