@@ -91,7 +91,7 @@ def test_locked_database_is_one_clear_line(tmp_path, eval_dir):
     finally:
         holder.rollback()
         holder.close()
-    assert res.exit_code == 2
+    assert res.exit_code == 3  # EXIT_LOCKED
     assert "locked by another tenderlens process" in res.output
     assert "Traceback" not in res.output
 

@@ -40,7 +40,7 @@ def corpus(eval_dir, tmp_path_factory):
     labels = [json.loads(line) for line in open(eval_dir / "labels.jsonl", encoding="utf-8")]
     db = str(tmp / "eval.db")
     run("ingest", str(tmp / "fddc" / "html"), *[str(eval_dir / g["doc"]) for g in labels], "--db", db,
-        "--engine", "local:2")
+        "--engine", "local:2", "--follow-links")
     export = tmp / "export.jsonl"
     run("export", "--db", db, "--out", str(export))
     records = [json.loads(line) for line in open(export, encoding="utf-8")]

@@ -39,7 +39,7 @@ def snapshot(db_path) -> dict:
 def corpus(eval_dir, tmp_path_factory):
     folder = tmp_path_factory.mktemp("corpus")
     files = sorted((eval_dir / "fddc" / "html").glob("*.html"))[:N_FILES]
-    for f in files:
+    for f in files:  # links to the shared documents: ingested with follow_links
         (folder / f.name).symlink_to(f)
     # Two copies of one document: one row, two sources.
     (folder / "copy-of-first.html").symlink_to(files[0])
@@ -50,7 +50,7 @@ def corpus(eval_dir, tmp_path_factory):
 def clean(corpus, tmp_path_factory):
     db = str(tmp_path_factory.mktemp("clean") / "clean.db")
     store = Store(db)
-    result = ingest([str(corpus)], store)
+    result = ingest([str(corpus)], store, follow_links=True)
     store.close()
     assert result.counts["ok"] == N_FILES
     return snapshot(db)
@@ -58,7 +58,7 @@ def clean(corpus, tmp_path_factory):
 
 def test_kill_9_then_rerun_equals_clean_run(corpus, clean, tmp_path):
     db = str(tmp_path / "killed.db")
-    cmd = [sys.executable, "-m", "tenderlens.cli", "ingest", str(corpus), "--db", db, "--engine", "serial", "-q"]
+    cmd = [sys.executable, "-m", "tenderlens.cli", "ingest", str(corpus), "--db", db, "--engine", "serial", "-q", "--follow-links"]
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     stored = 0
     deadline = time.monotonic() + 120
@@ -88,7 +88,7 @@ def test_reingest_changes_nothing(corpus, clean, tmp_path):
     db = str(tmp_path / "twice.db")
     for _ in range(2):
         store = Store(db)
-        result = ingest([str(corpus)], store)
+        result = ingest([str(corpus)], store, follow_links=True)
         store.close()
     assert result.counts["already_stored"] == N_FILES + 1
     assert result.counts["ok"] == 0

@@ -51,9 +51,8 @@ def test_broken_files_are_recorded_and_the_rest_goes_in(bad_batch, tmp_path):
         assert docs[f"{base}/{name}"][0] == "ok"
     assert docs[f"{base}/random.bin"] == ("failed", "unsupported format: application/octet-stream")
     assert docs[f"{base}/random.pdf"][0] == "failed" and "PDF" in docs[f"{base}/random.pdf"][1]
-    # pdfium repairs what it can of a truncated file; either way it is accounted for.
-    status, reason = docs[f"{base}/truncated.pdf"]
-    assert status == "failed" and reason or status == "ok"
+    # A PDF cut at a third has no cross-reference table left for pdfium to repair from.
+    assert docs[f"{base}/truncated.pdf"] == ("failed", "unreadable PDF: Failed to load document (PDFium: Data format error).")
     assert result.counts["seen"] == 7 and sum(result.counts[s] for s in ("ok", "failed", "needs_ocr")) == 7
 
 

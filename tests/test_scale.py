@@ -36,7 +36,7 @@ def corpus(eval_dir, tmp_path_factory):
 def run(corpus, db, executor) -> tuple[dict, dict]:
     store = Store(str(db))
     try:
-        result = ingest([str(corpus)], store, executor)
+        result = ingest([str(corpus)], store, executor, follow_links=True)
         run_status = store.db.execute("SELECT status FROM runs WHERE id=?", (result.run_id,)).fetchone()[0]
     finally:
         store.close()
@@ -73,8 +73,8 @@ class Sabotaged:
     def __init__(self, inner, name: str, marker: str | None = None):
         self.inner, self.name, self.marker = inner, name, marker
 
-    def imap(self, fn, tasks, on_crash):
-        return self.inner.imap(functools.partial(_dies_on, fn, self.name, self.marker), tasks, on_crash)
+    def imap(self, fn, tasks, on_crash, **options):
+        return self.inner.imap(functools.partial(_dies_on, fn, self.name, self.marker), tasks, on_crash, **options)
 
 
 def without(snap: dict, id: str) -> dict:

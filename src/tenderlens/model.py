@@ -25,6 +25,8 @@ class RawDoc:
     data: bytes
     name_hint: str = ""      # file name, used only to break ties in format sniffing
     error: str | None = None  # set when collection itself failed (bad archive, bound exceeded)
+    raw_source: bytes | None = None  # the source's raw bytes, when its name is not valid UTF-8
+    warnings: tuple[str, ...] = ()  # what collection lost or doubted (a cut WARC record)
 
 
 @dataclass
@@ -55,6 +57,8 @@ class Document:
     status: str = OK
     error: str | None = None
     meta: dict[str, Any] = field(default_factory=dict)
+    # Text lost or doubted without failing: a parser limit hit, a cut record, a charset conflict.
+    warnings: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True)

@@ -23,7 +23,7 @@ from .extract import doc_id, extract_document
 from .analyze import analyze
 from .model import FAILED, NEEDS_OCR, Document, Fact, RawDoc
 from .ocr import OcrSettings
-from .store import Store
+from .store import Store, StoreError
 from .store.rows import Prepared, prepare
 
 
@@ -70,37 +70,43 @@ def _crashed(task: tuple[RawDoc, str], reason: str) -> tuple[Document, list[Fact
     return doc, [], prepare(doc, None)
 
 
+def _bytes_of(task: tuple[RawDoc, str]) -> int:
+    return len(task[0].data)
+
+
 def ingest(paths: Iterable[str], store: Store, executor=None, limits: Limits = Limits(),
            retry_failed: bool = False, batch_docs: int = 200, batch_seconds: float = 2.0,
            on_document: Callable[[Document], None] | None = None,
-           codebook_path: str | None = None, ocr: OcrSettings | None = None) -> IngestResult:
+           codebook_path: str | None = None, ocr: OcrSettings | None = None,
+           follow_links: bool = False) -> IngestResult:
     executor = executor or SerialExecutor()
     book = codebook.load(codebook_path)  # here too, so a broken codebook stops the run before any work
     result = IngestResult(store.start_run("ingest", __version__, book.version))
     counts = result.counts
-    in_flight: dict[str, list[str]] = {}
+    in_flight: dict[str, list[tuple[str, bytes | None]]] = {}
     retried: set[str] = set()
     t0 = time.perf_counter()
 
-    own_files = frozenset(os.path.abspath(store.path) + suffix for suffix in ("", "-wal", "-shm", "-journal"))
+    own_files = frozenset(os.path.abspath(store.path) + suffix for suffix in ("", "-wal", "-shm", "-journal", ".lock"))
 
     def tasks() -> Iterator[tuple[RawDoc, str]]:
-        for raw in iter_raw(paths, limits, skip=own_files):
+        for raw in iter_raw(paths, limits, skip=own_files, follow_links=follow_links):
             counts["seen"] += 1
             id = doc_id(raw)
+            source = (raw.source, raw.raw_source)
             if id in in_flight:  # the same bytes twice in one run: one document, two sources
-                in_flight[id].append(raw.source)
+                in_flight[id].append(source)
                 continue
             status = store.status_of(id)
             again = (retry_failed and status == FAILED) or (ocr and ocr.active and status == NEEDS_OCR)
             if status is not None and not again:
                 store.begin()
-                store.add_source(id, raw.source)
+                store.add_source(id, *source)
                 counts["already_stored"] += 1
                 continue
             if status is not None:
                 retried.add(id)
-            in_flight[id] = [raw.source]
+            in_flight[id] = [source]
             yield raw, id
 
     pending = 0
@@ -108,7 +114,7 @@ def ingest(paths: Iterable[str], store: Store, executor=None, limits: Limits = L
     status = "interrupted"
     try:
         for doc, facts, prepared in executor.imap(partial(process, codebook_path=codebook_path, ocr=ocr), tasks(),
-                                                  _crashed):
+                                                  _crashed, weight=_bytes_of):
             store.begin()
             analysed = doc.status != FAILED
             store.write_document(doc, in_flight.pop(doc.id), replace=doc.id in retried,
@@ -127,7 +133,12 @@ def ingest(paths: Iterable[str], store: Store, executor=None, limits: Limits = L
         status = "completed"
     finally:
         # Whole documents already written are kept, even on Ctrl-C.
-        store.commit()
         result.seconds = time.perf_counter() - t0
-        store.finish_run(result.run_id, status, dict(counts))
+        try:
+            store.commit()
+            store.finish_run(result.run_id, status, dict(counts))
+        except StoreError:
+            if status == "completed":
+                raise
+            # The run already failed (a full disk, say): that error goes up, not this echo of it.
     return result

@@ -42,4 +42,5 @@ def document_records(store: Store, masked: bool = True) -> Iterator[dict]:
 def document_record(store: Store, doc_id: str, masked: bool = True) -> dict:
     row = store.db.execute("SELECT title FROM documents WHERE id = ?", (doc_id,)).fetchone()
     record = summarise(doc_id, facts_of(store, doc_id), store.sources(doc_id), row[0] if row else None)
+    record["warnings"] = store.warnings(doc_id)  # text lost or doubted while reading it
     return mask_tree(record, keep=("doc_id",)) if masked else record

@@ -10,6 +10,7 @@ import gzip
 import io
 import os
 import re
+import zlib
 
 import magic
 
@@ -86,7 +87,7 @@ def _gzip_inner(data: bytes) -> str:
     try:
         with gzip.GzipFile(fileobj=io.BytesIO(data)) as g:
             head = g.read(512)
-    except (OSError, EOFError):
+    except (OSError, EOFError, zlib.error):  # a damaged stream: the archive reader records why
         return "gzip"
     if head[:5] == b"WARC/":
         return "warc"

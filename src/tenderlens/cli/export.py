@@ -22,7 +22,7 @@ KEEP = ("id", "doc_id", "documents", "buyer", "suppliers", "agent", "part_of", "
 
 CSV_COLUMNS = ("doc_id", "sources", "is_surveillance", "notice_type", "date", "buyer", "contract_party", "agent",
                "project_number", "suppliers", "amount_cny", "amount_role", "province", "prefecture", "county",
-               "region_code", "lat", "lon", "tags")
+               "region_code", "lat", "lon", "tags", "warnings")
 
 
 def csv_row(rec: dict) -> dict:
@@ -35,6 +35,7 @@ def csv_row(rec: dict) -> dict:
         "province": region.get("province"), "prefecture": region.get("prefecture"), "county": region.get("county"),
         "region_code": region.get("code"), "lat": region.get("lat"), "lon": region.get("lon"),
         "tags": "; ".join(dict.fromkeys(t["id"] for t in rec["tags"])),
+        "warnings": "; ".join(rec.get("warnings") or []),
     }
 
 

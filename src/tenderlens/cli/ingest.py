@@ -7,11 +7,11 @@ from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from ..codebook import CodebookError
 from ..collect import Limits
-from ..executors import make_executor
+from ..executors import DOC_SECONDS, make_executor
 from ..ocr import OcrSettings, OcrSettingsError, default_cache_dir
 from ..pipeline import ingest
 from ..store import StoreError
-from .common import console, db_option, err_console, fail, open_store, plain
+from .common import EXIT_SOME_FAILED, console, db_option, err_console, fail, fail_on, open_store, plain
 from .link import relink, report
 
 
@@ -41,17 +41,24 @@ from .link import relink, report
 @click.option("--ocr-cache", default=default_cache_dir, show_default="~/.cache/tenderlens/ocr",
               envvar="TENDERLENS_OCR_CACHE",
               help="Folder of cached OCR results, so a re-run does not OCR again; 'off' for none (env TENDERLENS_OCR_CACHE).")
+@click.option("--follow-links", is_flag=True,
+              help="Read files that links inside a folder lead to outside it (by default they are recorded, not read).")
+@click.option("--doc-timeout", type=float, default=DOC_SECONDS, show_default=True,
+              help="Seconds one document may take in a worker before it is recorded as failed (0: no limit).")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
 @click.option("--no-link", "no_link", is_flag=True,
               help="Do not rebuild purchases and organisations at the end (run `tenderlens link` after the last batch).")
 def command(paths, db_path, engine, retry_failed, max_depth, max_file_mb, max_archive_mb, codebook_path,
-            ocr_mode, ocr_engine, ocr_lang, ocr_dpi, ocr_cache, quiet, no_link):
+            ocr_mode, ocr_engine, ocr_lang, ocr_dpi, ocr_cache, follow_links, doc_timeout, quiet, no_link):
     """Ingest folders, files, zip/tar(.gz)/7z archives and WARC captures into the database.
 
     Each distinct file is stored once (its id is the SHA-256 of its bytes), with
     every path or URL it was found at. Re-running skips what is stored, so an
     interrupted run resumes where it stopped. A file that cannot be read is
     stored as failed with its reason; the rest of the batch still goes in.
+    Only regular files are read: named pipes, devices and sockets are recorded
+    as skipped. Exit codes: 1 some documents failed, 2 usage, 3 database locked,
+    4 disk full, 5 internal error.
 
     \b
     Example:
@@ -64,8 +71,10 @@ def command(paths, db_path, engine, retry_failed, max_depth, max_file_mb, max_ar
                           engine=ocr_engine)
     except OcrSettingsError as e:
         fail(str(e))
+    if doc_timeout < 0:
+        fail("--doc-timeout must be 0 (no limit) or more seconds")
     try:
-        executor = make_executor(engine)
+        executor = make_executor(engine, doc_timeout or None)
     except ValueError as e:
         fail(str(e))
     limits = Limits(max_file_bytes=max_file_mb << 20, max_expanded_bytes=max_archive_mb << 20, max_depth=max_depth)
@@ -85,10 +94,12 @@ def command(paths, db_path, engine, retry_failed, max_depth, max_file_mb, max_ar
                     progress.update(task, rate=f"{speed:.1f} docs/s")
 
             result = ingest(list(paths), store, executor, limits, retry_failed=retry_failed, on_document=tick,
-                            codebook_path=codebook_path, ocr=ocr)
+                            codebook_path=codebook_path, ocr=ocr, follow_links=follow_links)
         linked = None if no_link else relink(store, db_path)
-    except (StoreError, CodebookError) as e:
+    except CodebookError as e:
         fail(str(e))
+    except (StoreError, OSError) as e:  # locked, disk full: one line and its own exit code
+        fail_on(e)
     except KeyboardInterrupt:
         err_console.print("interrupted: finished documents are stored; run the same command again to resume")
         sys.exit(130)
@@ -104,4 +115,4 @@ def command(paths, db_path, engine, retry_failed, max_depth, max_file_mb, max_ar
         report(linked, db_path)
     if result.failed:
         err_console.print(plain(f"{result.failed} documents failed; see `tenderlens stats --db {db_path}` for reasons"))
-        sys.exit(1)
+        sys.exit(EXIT_SOME_FAILED)

@@ -34,6 +34,7 @@ def command(doc_id, db_path, page_n, as_json, no_mask):
     shown = (lambda t: t) if no_mask else mask
     out = {k: doc[k] for k in ("id", "format", "mime", "size", "title", "language", "status", "error", "n_pages")}
     out["meta"] = json.loads(doc["meta"] or "{}")
+    out["warnings"] = store.warnings(doc["id"])
     out["sources"] = store.sources(doc["id"])
     if not no_mask:  # titles, member names, URLs, metadata and errors carry numbers too
         out = mask_tree(out)
@@ -47,6 +48,8 @@ def command(doc_id, db_path, page_n, as_json, no_mask):
         console.print(plain("title: ", out["title"]))
     if out["error"]:
         console.print(plain(("error:", "red"), " ", out["error"]))
+    for w in out["warnings"]:
+        console.print(plain(("warning:", "yellow"), " ", w))
     for s in out["sources"]:
         console.print(plain("source: ", s))
     for p in out["pages"]:

@@ -13,7 +13,7 @@ from .common import console, db_option, json_option, mask_option, open_store, pl
 @mask_option
 def command(db_path, as_json, no_mask):
     """Counts by status, format and language, with every failure and its reason; purchases and
-    organisations, each purchase counted once with its amount summed once (per currency).
+    organisations, each purchase counted once with its amount summed once (per currency), and documents with warnings.
 
     \b
     Example:
@@ -22,7 +22,7 @@ def command(db_path, as_json, no_mask):
     store = open_store(db_path)
     st = store.stats()
     if not no_mask:  # failure reasons and sources name files, and file names carry numbers too
-        st["failures"] = mask_tree(st["failures"])
+        st["failures"], st["warnings"] = mask_tree(st["failures"]), mask_tree(st["warnings"])
     if has_purchases(store.db):
         st["purchases"] = summary(store.db)
     if as_json:
@@ -39,6 +39,10 @@ def command(db_path, as_json, no_mask):
                       + (", ".join(f"{v:,.0f} {c}" for c, v in p["totals"].items()) or "-"))
         if p["flags"]:
             console.print(plain("red flags: " + ", ".join(f"{k} {v}" for k, v in p["flags"].items())))
+    if st["documents_with_warnings"]:
+        console.print(plain((f"{st['documents_with_warnings']} with warnings", "yellow"), " (text lost or doubted):"))
+        for w in st["warnings"]:
+            console.print(plain(f"  {w['doc_id'][:12]}  {w['source']}\n      " + "\n      ".join(w["warnings"])))
     if st["failures"]:
         console.print(plain((f"{len(st['failures'])} failed:", "red")))
         for f in st["failures"]:

@@ -25,6 +25,13 @@ FORMATS = {
 }
 
 
+# Analysis and indexing hold about a hundred bytes per character of text: past these bounds a
+# document keeps its first part, and a warning says where it was cut.
+MAX_TEXT_CHARS = 8_000_000             # characters of text per document, all pages together
+MAX_MARKUP_BYTES = 32 << 20            # bytes of an HTML or plain-text file parsed at all
+_MARKUP = ("html", "text", "csv")
+
+
 @dataclass
 class Extracted:
     """What a format module returns: one text per page, None where the page needs OCR."""
@@ -32,6 +39,7 @@ class Extracted:
     pages: list[str | None]
     title: str | None = None
     meta: dict[str, Any] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)  # text lost or doubted (see Document.warnings)
     # page number -> why its text layer is not to be trusted: OCR reads it under --ocr auto
     bad_layers: dict[int, str] = field(default_factory=dict)
 
@@ -51,15 +59,20 @@ def extract_document(raw: RawDoc, id: str | None = None, ocr: OcrSettings | None
     """
     id = id or doc_id(raw)
     if raw.error:
-        return Document(id, "unknown", "", len(raw.data), status=FAILED, error=raw.error)
+        return Document(id, "unknown", "", len(raw.data), status=FAILED, error=raw.error,
+                        warnings=list(raw.warnings))
     fmt, mime = sniff(raw.data, raw.name_hint)
-    doc = Document(id, fmt, mime, len(raw.data))
+    doc = Document(id, fmt, mime, len(raw.data), warnings=list(raw.warnings))
     module = FORMATS.get(fmt)
     if module is None:
         doc.status, doc.error = FAILED, f"unsupported format: {mime}"
         return doc
+    data = raw.data
+    if fmt in _MARKUP and len(data) > MAX_MARKUP_BYTES:
+        data = data[:MAX_MARKUP_BYTES]
+        doc.warnings.append(f"{fmt} file of {len(raw.data)} bytes: only its first {MAX_MARKUP_BYTES} bytes were read")
     try:
-        got = importlib.import_module(f".{module}", __name__).extract(raw.data, raw.name_hint)
+        got = importlib.import_module(f".{module}", __name__).extract(data, raw.name_hint)
     except ExtractionError as e:
         doc.status, doc.error = FAILED, str(e)
         return doc
@@ -67,6 +80,8 @@ def extract_document(raw: RawDoc, id: str | None = None, ocr: OcrSettings | None
         doc.status, doc.error = FAILED, f"{fmt} extraction failed: {type(e).__name__}: {e}"
         return doc
     doc.meta = got.meta
+    doc.warnings += got.warnings
+    _cut_text(got.pages, doc.warnings)
     for n, text in enumerate(got.pages, start=1):
         if text is None:
             doc.pages.append(Page(n, "", [[0, 0]], needs_ocr=True))
@@ -87,6 +102,18 @@ def extract_document(raw: RawDoc, id: str | None = None, ocr: OcrSettings | None
     else:
         doc.status = OK
     return doc
+
+
+def _cut_text(pages: list[str | None], warnings: list[str]) -> None:
+    total = sum(len(t) for t in pages if t)
+    if total <= MAX_TEXT_CHARS:
+        return
+    left = MAX_TEXT_CHARS
+    for i, text in enumerate(pages):
+        if text:
+            pages[i] = text[:left]
+            left -= len(pages[i])
+    warnings.append(f"text of {total} characters cut to its first {MAX_TEXT_CHARS}")
 
 
 def _read_scans(doc: Document, data: bytes, settings: OcrSettings, bad_layers: dict[int, str]) -> None:

@@ -14,12 +14,14 @@ from docx.text.paragraph import Paragraph
 
 from ..model import ExtractionError
 from . import Extracted
+from .package import check_package
 
 _BREAK = qn("w:br")
 _TYPE = qn("w:type")
 
 
 def extract(data: bytes, name: str = "") -> Extracted:
+    check_package(data, "DOCX")
     try:
         document = docx.Document(io.BytesIO(data))
     except Exception as e:  # python-docx raises several types for a damaged package

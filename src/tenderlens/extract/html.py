@@ -5,10 +5,15 @@ table row is one line with its cells split by tabs, so a quote found in the text
 never runs from one block into the next. A line break in the source inside a run
 of inline text is layout, not text: it joins two CJK characters with nothing and
 anything else with a space, as a browser shows it.
+
+lxml parses with its huge-tree option, so a text run over 10 MB is kept whole. Past
+libxml2's nesting bound (2048 levels) the tree is cut; the page is then read as a
+flat stream of text by the standard library's tokenizer, with a warning.
 """
 from __future__ import annotations
 
 import re
+from html.parser import HTMLParser
 
 import lxml.html
 from lxml import etree
@@ -32,24 +37,33 @@ _SOURCE_BREAK = re.compile(r"[ \t\r\n\f]*[\r\n][ \t\r\n\f]*")
 _WIDE = ("\u2e80-\u303e\u3041-\u33ff\u3400-\u4dbf\u4e00-\u9fff\ua000-\ua4cf\uf900-\ufaff\ufe30-\ufe4f"
          "\uff00-\uffdc\uffe0-\uffe6\U00020000-\U0003fffd")
 _WIDE_BREAK = re.compile(f"(?<=[{_WIDE}]){_SOURCE_BREAK.pattern}(?=[{_WIDE}])")
+_PARSER = lxml.html.HTMLParser(huge_tree=True)
 
 
 def extract(data: bytes, name: str = "") -> Extracted:
-    text, encoding = decode(data, markup=True)
-    body, title = html_to_text(text)
-    return Extracted([body], title, {"encoding": encoding})
+    text, encoding, warning = decode(data, markup=True)
+    warnings = [warning] if warning else []
+    body, title = html_to_text(text, warnings)
+    return Extracted([body], title, {"encoding": encoding}, warnings)
 
 
-def html_to_text(markup: str) -> tuple[str, str | None]:
-    """Visible text of an HTML page or fragment, by block; and its title (see `_title`)."""
+def html_to_text(markup: str, warnings: list[str] | None = None) -> tuple[str, str | None]:
+    """Visible text of an HTML page or fragment, by block; and its title (see `_title`).
+
+    What the parser could not keep is appended to `warnings`."""
     if not markup.strip():
         raise ExtractionError("empty HTML document")
     if any(m in markup for m in (_PARA, _LINE, _TAB)):
         markup = markup.translate(dict.fromkeys(map(ord, _MARKS)))
     try:
-        root = lxml.html.document_fromstring(markup)
+        root = lxml.html.document_fromstring(markup, parser=_PARSER)
     except (etree.ParserError, ValueError) as e:
         raise ExtractionError(f"unparseable HTML: {e}") from e
+    limits = {e.message.split(",")[0].strip() for e in _PARSER.error_log if e.type_name == "ERR_RESOURCE_LIMIT"}
+    if limits:
+        if warnings is not None:
+            warnings.append(f"HTML parser limit: {'; '.join(sorted(limits))}; text read without its layout")
+        return _flat_text(markup)
     title = _title(root)
     etree.strip_elements(root, etree.Comment, etree.ProcessingInstruction, *_DROP, with_tail=False)
     for el in root.iter("pre", "textarea"):
@@ -102,3 +116,43 @@ def _title(root) -> str | None:
         if el is not None and el.text_content().strip():
             return _fold(el.text_content().strip())
     return None
+
+
+class _FlatText(HTMLParser):
+    """Text outside scripts and styles, a paragraph break at each block tag: no tree, so no depth bound."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self.title: list[str] = []
+        self.hidden = 0
+        self.in_title = False
+
+    def handle_starttag(self, tag, attrs):
+        if tag in _DROP:
+            self.hidden += 1
+        elif tag in _BLOCK or tag == "br":
+            self.parts.append("\n\n" if tag != "br" else "\n")
+        elif tag in _CELL:
+            self.parts.append("\t")
+        self.in_title = tag == "title"
+
+    def handle_endtag(self, tag):
+        if tag in _DROP:
+            self.hidden = max(0, self.hidden - 1)
+        elif tag in _BLOCK:
+            self.parts.append("\n\n")
+        self.in_title = False
+
+    def handle_data(self, data):
+        if self.in_title:
+            self.title.append(data)
+        elif not self.hidden:
+            self.parts.append(data)
+
+
+def _flat_text(markup: str) -> tuple[str, str | None]:
+    reader = _FlatText()
+    reader.feed(markup)
+    reader.close()
+    return "".join(reader.parts), "".join(reader.title).strip() or None

@@ -18,7 +18,7 @@ _TITLE_KEYS = ("title", "name", "project_name", "标题")
 
 
 def extract(data: bytes, name: str = "") -> Extracted:
-    text, _ = decode(data)
+    text, _, warning = decode(data)
     try:
         obj = jsonlib.loads(text)
     except ValueError as e:
@@ -31,22 +31,23 @@ def extract(data: bytes, name: str = "") -> Extracted:
             title = obj[key]
             obj = {key: title, **{k: v for k, v in obj.items() if k != key}}
     lines: list[str] = []
-    _walk(obj, "", lines)
-    return Extracted(["\n\n".join(lines)], title)
+    warnings = [warning] if warning else []
+    _walk(obj, "", lines, warnings)
+    return Extracted(["\n\n".join(lines)], title, warnings=warnings)
 
 
-def _walk(obj, key: str, lines: list[str]) -> None:
+def _walk(obj, key: str, lines: list[str], warnings: list[str]) -> None:
     if isinstance(obj, dict):
         for k, v in obj.items():
-            _walk(v, f"{key}.{k}" if key else str(k), lines)
+            _walk(v, f"{key}.{k}" if key else str(k), lines, warnings)
     elif isinstance(obj, list):
         for v in obj:
-            _walk(v, key, lines)
+            _walk(v, key, lines, warnings)
     elif isinstance(obj, str):
         if not obj.strip():
             return
         if _LOOKS_HTML.search(obj):
-            body, _ = html_to_text(obj)
+            body, _ = html_to_text(obj, warnings)
             lines.append(f"{key}:\n{body}")
         else:
             lines.append(f"{key}: {obj}")

@@ -48,7 +48,7 @@ def extract(data: bytes, name: str = "") -> Extracted:
         meta = pdf.get_metadata_dict(skip_empty=True)
     finally:
         pdf.close()
-    return Extracted(pages, meta.get("Title") or None, {"pdf": meta}, bad_layers)
+    return Extracted(pages, meta.get("Title") or None, {"pdf": meta}, bad_layers=bad_layers)
 
 
 def _has_image(page: pdfium.PdfPage) -> bool:

@@ -6,5 +6,5 @@ from .encoding import decode
 
 
 def extract(data: bytes, name: str = "") -> Extracted:
-    text, encoding = decode(data)
-    return Extracted([text], meta={"encoding": encoding})
+    got = decode(data)
+    return Extracted([got.text], meta={"encoding": got.encoding}, warnings=[got.warning] if got.warning else [])

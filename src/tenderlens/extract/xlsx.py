@@ -7,9 +7,11 @@ import openpyxl
 
 from ..model import ExtractionError
 from . import Extracted
+from .package import check_package
 
 
 def extract(data: bytes, name: str = "") -> Extracted:
+    check_package(data, "XLSX")
     try:
         book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as e:  # zipfile, KeyError and XML errors for a damaged workbook

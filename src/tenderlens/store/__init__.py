@@ -1,8 +1,10 @@
 """The embedded store: one SQLite file a user can copy, query, and open in Datasette.
 
 Tables
-  documents  one row per distinct file (id = SHA-256 of its bytes), with status and reason
-  sources    every path, archive member or URL a document was seen at
+  documents  one row per distinct file (id = SHA-256 of its bytes), with status, reason and
+             warnings (JSON list: text lost or doubted without failing)
+  sources    every path, archive member or URL a document was seen at (raw: the name's bytes
+             when they are not valid UTF-8; uri then shows them escaped)
   pages      normalised page text, the offset map back to the extracted text, OCR details
   pages_fts  contentless FTS5 index of pages (CJK bigrams, see fts.py) and of their document's
              facet values (facet_tokens.py); rowid = pages.id
@@ -12,10 +14,14 @@ Tables
   runs       one row per command that wrote to the store
 
 Writes happen in batched transactions; a document, its pages and its index rows
-always land together, so a run killed at any instant leaves whole documents only.
+always land together (a savepoint each), so a run killed at any instant, or a write
+that fails half way, leaves whole documents only. One process writes at a time: a
+writer holds an exclusive lock on `<db>.lock` for as long as its Store is open.
 """
 from __future__ import annotations
 
+import errno
+import fcntl
 import json
 import os
 import sqlite3
@@ -45,12 +51,14 @@ CREATE TABLE IF NOT EXISTS documents (
     status TEXT NOT NULL,
     error TEXT,
     n_pages INTEGER NOT NULL DEFAULT 0,
-    meta TEXT
+    meta TEXT,
+    warnings TEXT
 );
 CREATE INDEX IF NOT EXISTS documents_status ON documents(status);
 CREATE TABLE IF NOT EXISTS sources (
     doc_id TEXT NOT NULL REFERENCES documents(id),
     uri TEXT NOT NULL,
+    raw BLOB,
     PRIMARY KEY (doc_id, uri)
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS sources_uri ON sources(uri);
@@ -128,7 +136,15 @@ CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);
 
 
 class StoreError(Exception):
-    """A store problem worth one clear line to the user (bad path, locked, not a store)."""
+    """A store problem worth one clear line to the user (bad path, not a store)."""
+
+
+class StoreLocked(StoreError):
+    """Another process is writing to the store."""
+
+
+class DiskFull(StoreError):
+    """The disk holding the store is full: what was committed stays, the rest is for a rerun."""
 
 
 def _now() -> str:
@@ -139,6 +155,7 @@ class Store:
     def __init__(self, path: str, readonly: bool = False, timeout: float = 5.0):
         self.path = path
         self.readonly = readonly
+        self._lock = None  # the open lock file of a writer
         if readonly:
             if not os.path.isfile(path):
                 raise StoreError(f"no tenderlens database at {path}")
@@ -151,10 +168,12 @@ class Store:
                 raise StoreError(f"{path} is not a tenderlens database: {e}") from e
             # A store from before schema 2 is searched without facet tokens until it is opened for writing.
             self.facet_index = version is not None and int(version[0]) >= 2
+            self.has_warnings = version is not None and int(version[0]) >= 3
         else:
             folder = os.path.dirname(os.path.abspath(path))
             if not os.path.isdir(folder):
                 raise StoreError(f"folder for the database does not exist: {folder}")
+            self._lock = _lock_writer(path)
             try:
                 self.db = sqlite3.connect(path, timeout=timeout, isolation_level=None)
                 self.db.row_factory = sqlite3.Row
@@ -163,11 +182,13 @@ class Store:
                 self.db.executescript(SCHEMA)
                 self.db.execute(PAGES_FTS)
                 self._upgrade()
-                self.facet_index = True
+                self.facet_index = self.has_warnings = True
             except sqlite3.OperationalError as e:
-                raise _explain(e, path) from e
+                self._unlock()
+                raise _explain(e, path) from None
             except sqlite3.DatabaseError as e:
-                raise StoreError(f"{path} is not a tenderlens database: {e}") from e
+                self._unlock()
+                raise StoreError(f"{path} is not a tenderlens database: {e}") from None
         self.db.row_factory = sqlite3.Row
         self._in_tx = False
 
@@ -186,22 +207,34 @@ class Store:
             try:
                 self.db.execute("BEGIN IMMEDIATE")
             except sqlite3.OperationalError as e:
-                raise _explain(e, self.path) from e
+                raise _explain(e, self.path) from None
             self._in_tx = True
 
     def commit(self) -> None:
+        self._in_tx = self._in_tx and self.db.in_transaction  # False after SQLite rolled back on its own
         if self._in_tx:
-            self.db.execute("COMMIT")
+            try:
+                self.db.execute("COMMIT")
+            except sqlite3.OperationalError as e:
+                raise _explain(e, self.path) from None
             self._in_tx = False
 
     def rollback(self) -> None:
-        if self._in_tx:
+        if self._in_tx and self.db.in_transaction:
             self.db.execute("ROLLBACK")
-            self._in_tx = False
+        self._in_tx = False
 
     def close(self) -> None:
-        self.rollback()
-        self.db.close()
+        try:
+            self.rollback()
+        finally:
+            self.db.close()
+            self._unlock()
+
+    def _unlock(self) -> None:
+        if self._lock is not None:
+            self._lock.close()  # closing the file releases the lock
+            self._lock = None
 
     # -- runs ---------------------------------------------------------------
     def start_run(self, command: str, tool_version: str, codebook_version: str | None = None) -> int:
@@ -212,36 +245,71 @@ class Store:
                 "INSERT INTO runs (command, tool_version, codebook_version, started_at, status) VALUES (?,?,?,?,?)",
                 (command, tool_version, codebook_version, _now(), "running"))
         except sqlite3.OperationalError as e:
-            raise _explain(e, self.path) from e
+            raise _explain(e, self.path) from None
         return cur.lastrowid
 
     def finish_run(self, run_id: int, status: str, counts: dict) -> None:
-        self.db.execute("UPDATE runs SET finished_at=?, status=?, counts=? WHERE id=?",
-                        (_now(), status, json.dumps(counts, sort_keys=True), run_id))
+        try:
+            self.db.execute("UPDATE runs SET finished_at=?, status=?, counts=? WHERE id=?",
+                            (_now(), status, json.dumps(counts, sort_keys=True), run_id))
+        except sqlite3.OperationalError as e:
+            raise _explain(e, self.path) from None
 
     # -- writes -------------------------------------------------------------
     def status_of(self, doc_id: str) -> str | None:
         row = self.db.execute("SELECT status FROM documents WHERE id=?", (doc_id,)).fetchone()
         return row[0] if row else None
 
-    def add_source(self, doc_id: str, uri: str) -> None:
-        self.db.execute("INSERT OR IGNORE INTO sources VALUES (?, ?)", (doc_id, uri))
+    def add_source(self, doc_id: str, uri: str, raw: bytes | None = None) -> None:
+        self.db.execute("INSERT OR IGNORE INTO sources (doc_id, uri, raw) VALUES (?, ?, ?)", (doc_id, uri, raw))
 
-    def write_document(self, doc: Document, sources: Iterable[str], replace: bool = False,
+    def write_document(self, doc: Document, sources: Iterable[str | tuple[str, bytes | None]], replace: bool = False,
                        facts: list[Fact] | None = None, codebook_version: str | None = None,
                        prepared: Prepared | None = None) -> None:
         """Insert a document with its pages and index rows (inside a batch), and its facts and summary when
         `facts` are given; `replace` drops a stored one first. `prepared` is rows.prepare(doc, facts), done
-        by a worker, or here when not given."""
+        by a worker, or here when not given. A source is a URI, or (URI, raw bytes of the name).
+
+        All or nothing: if any row cannot be written, none of the document's are, and the
+        document is recorded as failed with the reason instead (a full disk is raised as DiskFull)."""
+        sources = [(s, None) if isinstance(s, str) else s for s in sources]
+        try:
+            self._atomically(self._write_document, doc, sources, replace, facts, codebook_version, prepared)
+        except sqlite3.OperationalError as e:
+            raise _explain(e, self.path) from None
+        except Exception as e:
+            failed = Document(doc.id, doc.format, doc.mime, doc.size, title=doc.title, status="failed",
+                              error=f"could not be stored: {type(e).__name__}: {e}", warnings=doc.warnings)
+            try:
+                self._atomically(self._write_document, failed, sources, replace, None, None, None)
+            except sqlite3.OperationalError as e2:
+                raise _explain(e2, self.path) from None
+            doc.status, doc.error = failed.status, failed.error
+
+    def _atomically(self, fn, *args) -> None:
+        self.db.execute("SAVEPOINT document")
+        try:
+            fn(*args)
+        except BaseException:
+            if self.db.in_transaction:  # SQLite rolls the whole transaction back itself on a full disk
+                self.db.execute("ROLLBACK TO document")
+                self.db.execute("RELEASE document")
+            raise
+        self.db.execute("RELEASE document")
+
+    def _write_document(self, doc: Document, sources: list[tuple[str, bytes | None]], replace: bool,
+                        facts: list[Fact] | None, codebook_version: str | None, prepared: Prepared | None) -> None:
         prepared = prepared or prepare(doc, facts)
         if replace:
             self.delete_document(doc.id, keep_sources=True)
         self.db.execute(
-            "INSERT INTO documents VALUES (?,?,?,?,?,?,?,?,?,?)",
+            "INSERT INTO documents (id, format, mime, size, title, language, status, error, n_pages, meta, warnings)"
+            " VALUES (?,?,?,?,?,?,?,?,?,?,?)",
             (doc.id, doc.format, doc.mime, doc.size, doc.title, doc.language, doc.status, doc.error,
-             len(doc.pages), json.dumps(doc.meta, ensure_ascii=False, sort_keys=True, default=str)))
-        for uri in sources:
-            self.add_source(doc.id, uri)
+             len(doc.pages), json.dumps(doc.meta, ensure_ascii=False, sort_keys=True, default=str),
+             json.dumps(doc.warnings, ensure_ascii=False) if doc.warnings else None))
+        for uri, raw in sources:
+            self.add_source(doc.id, uri, raw)
         for page, index, offsets in zip(doc.pages, prepared.index, prepared.offsets):
             self._write_page(doc.id, page, index, offsets, prepared.facets)
         if facts is not None:
@@ -352,7 +420,15 @@ class Store:
         pages = [Page(p["n"], p["text"], json.loads(p["offsets"]), bool(p["needs_ocr"]),
                       json.loads(p["ocr"]) if p["ocr"] else None) for p in self.pages(doc_id)]
         return Document(row["id"], row["format"], row["mime"], row["size"], pages, row["title"], row["language"],
-                        row["status"], row["error"], json.loads(row["meta"] or "{}"))
+                        row["status"], row["error"], json.loads(row["meta"] or "{}"),
+                        json.loads((row["warnings"] if self.has_warnings else None) or "[]"))
+
+    def warnings(self, doc_id: str) -> list[str]:
+        """What was lost or doubted reading a document (empty for a store from before schema 3)."""
+        if not self.has_warnings:
+            return []
+        row = self.db.execute("SELECT warnings FROM documents WHERE id=?", (doc_id,)).fetchone()
+        return json.loads(row[0]) if row and row[0] else []
 
     def sources(self, doc_id: str) -> list[str]:
         return [r[0] for r in self.db.execute("SELECT uri FROM sources WHERE doc_id=? ORDER BY uri", (doc_id,))]
@@ -370,6 +446,7 @@ class Store:
     def stats(self) -> dict:
         q = self.db.execute
         by = lambda sql: {r[0]: r[1] for r in q(sql)}  # noqa: E731
+        warned = "d.warnings IS NOT NULL" if self.has_warnings else "0"
         return {
             "documents": q("SELECT count(*) FROM documents").fetchone()[0],
             "pages": q("SELECT count(*) FROM pages").fetchone()[0],
@@ -379,6 +456,12 @@ class Store:
             "by_status": by("SELECT status, count(*) FROM documents GROUP BY status ORDER BY 2 DESC"),
             "by_format": by("SELECT format, count(*) FROM documents GROUP BY format ORDER BY 2 DESC"),
             "by_language": by("SELECT coalesce(language, 'none'), count(*) FROM documents GROUP BY 1 ORDER BY 2 DESC"),
+            "documents_with_warnings": q(f"SELECT count(*) FROM documents d WHERE {warned}").fetchone()[0],
+            "warnings": [
+                {"doc_id": r[0], "source": r[1], "status": r[2], "warnings": json.loads(r[3])}
+                for r in q("SELECT d.id, (SELECT min(uri) FROM sources s WHERE s.doc_id=d.id), d.status,"
+                           f" {'d.warnings' if self.has_warnings else 'NULL'} FROM documents d WHERE {warned}"
+                           " ORDER BY 2 LIMIT 100")],
             "failures": [
                 {"doc_id": r[0], "source": r[1], "format": r[2], "error": r[3]}
                 for r in q("SELECT d.id, (SELECT min(uri) FROM sources s WHERE s.doc_id=d.id), d.format, d.error"
@@ -388,10 +471,39 @@ class Store:
         }
 
 
+def _lock_writer(path: str):
+    """An exclusive lock beside the database, held while this process writes; a second writer is refused."""
+    lock_path = os.path.abspath(path) + ".lock"
+    try:
+        lock = open(lock_path, "a+b")
+    except OSError as e:
+        if e.errno == errno.ENOSPC:
+            raise DiskFull(f"disk full: cannot create {lock_path}") from None
+        raise StoreError(f"cannot open {lock_path}: {e.strerror or e}") from None
+    try:
+        fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        lock.close()
+        raise StoreLocked(f"database {path} is being written by another tenderlens process;"
+                          " wait for it to finish or use another --db") from None
+    return lock
+
+
 def _explain(e: sqlite3.OperationalError, path: str) -> StoreError:
     msg = str(e)
+    if "disk is full" in msg or "disk I/O error" in msg and _disk_full(path):
+        return DiskFull(f"disk full while writing {path}: finished documents are stored;"
+                        " free some space and run the same command again")
     if "locked" in msg or "busy" in msg:
-        return StoreError(f"database {path} is locked by another tenderlens process; wait for it or use another --db")
+        return StoreLocked(f"database {path} is locked by another tenderlens process; wait for it or use another --db")
     if "unable to open" in msg:
         return StoreError(f"cannot open database {path}: check the path and permissions")
     return StoreError(f"database error on {path}: {msg}")
+
+
+def _disk_full(path: str) -> bool:
+    try:
+        st = os.statvfs(os.path.dirname(os.path.abspath(path)))
+    except OSError:
+        return False
+    return st.f_bavail * st.f_frsize < 1 << 20

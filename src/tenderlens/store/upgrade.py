@@ -5,6 +5,8 @@ it is rebuilt from the stored page text and each document's stored facts.
 Schema 2 -> 3: ID-card and mobile numbers are masked in the index text (fts.py), so
 the index is rebuilt the same way; a contentless index forgets a row only when
 given the exact text it indexed, so an index of unmasked text cannot be kept.
+Documents gain `warnings` (text lost or doubted, a JSON list) and sources gain `raw`
+(a name's bytes when they are not valid UTF-8); both start empty.
 """
 from __future__ import annotations
 
@@ -41,8 +43,16 @@ def upgrade(store: Store, version: int) -> None:
                 db.executemany("INSERT INTO pages_fts (rowid, body, facets) VALUES (?, ?, ?)",
                                [(pid, index_text(text), facets) for pid, text in
                                 db.execute("SELECT id, text FROM pages WHERE doc_id=? AND text != ''", (doc_id,))])
+        if version < 3:
+            _add_column(db, "documents", "warnings", "TEXT")
+            _add_column(db, "sources", "raw", "BLOB")
         db.execute("UPDATE meta SET value=? WHERE key='schema_version'", (str(SCHEMA_VERSION),))
         db.execute("COMMIT")
     except BaseException:
         db.execute("ROLLBACK")
         raise
+
+
+def _add_column(db, table: str, column: str, kind: str) -> None:
+    if column not in {row[1] for row in db.execute(f"PRAGMA table_info({table})")}:
+        db.execute(f"ALTER TABLE {table} ADD COLUMN {column} {kind}")
