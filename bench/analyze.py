@@ -25,7 +25,8 @@ from tenderlens.analyze.categories import find_categories
 from tenderlens.analyze.fields import FactMaker, extract_fields, views
 from tenderlens.analyze.fields.amounts import find_amounts
 from tenderlens.analyze.fields.dates import find_date
-from tenderlens.analyze.fields.notice import find_notice_type, find_project_number
+from tenderlens.analyze.fields.labels import read
+from tenderlens.analyze.fields.notice import find_notice_type
 from tenderlens.analyze.fields.parties import find_parties
 from tenderlens.analyze.fields.region import find_region
 from tenderlens.analyze.matcher import matcher_for
@@ -95,7 +96,8 @@ def main() -> None:
         "    parties": lambda d: parties.__setitem__(d.id, find_parties(views(d), make)),
         "    amounts": lambda d: find_amounts(views(d), make),
         "    date": lambda d: find_date(views(d), make),
-        "    notice type, number": lambda d: [find(vs, make) for vs in [views(d)] for find in (find_notice_type, find_project_number)],
+        "    labelled values": lambda d: read(views(d)),
+        "    notice type": lambda d: find_notice_type(views(d), make),
         "    region": lambda d: find_region(views(d), make, parties[d.id]),
         "  categories": lambda d: find_categories(d.id, scans[d.id], book,
                                                   next(iter(fields_of(d, "buyer") + fields_of(d, "contract_party")), None)),

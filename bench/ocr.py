@@ -1,102 +1,146 @@
-"""OCR benchmark on the LPL check scans (../shared/eval/lpl-checks/scans), all figures from one run.
+"""OCR benchmark: pages per CPU-second of --ocr-engine auto against Tesseract only, on English and Chinese scans,
+and the peak memory of a worker. Every figure comes from one run.
 
-    .venv/bin/python bench/ocr.py [--lang chi_sim+eng] [--workers N]
+    .venv/bin/python bench/ocr.py [--english 10] [--chinese 4] [--accuracy]
 
-Reports pages/s of
-  bare tesseract  the `tesseract` command on page images rendered beforehand (300 dpi PNG),
-                  one single-threaded process per core (OMP_THREAD_LIMIT=1), as a batch script would
-  tenderlens      `ingest --ocr always` of the same PDFs on all cores, cache off: rendering, orientation
-                  detection, OCR, text assembly, normalisation, analysis and the database included
-  re-run          the same ingest into a fresh database with the cache the first run filled
-and the ratio tenderlens / bare tesseract (target >= 0.9).
+English set: the first N LPL check scans (../shared/eval/lpl-checks/scans), PDFs of page images.
+Chinese set: N three-page documents of government PDF pages (../shared/eval/cn-gov-pdfs) made into
+"scanned" TIFFs (tests/scanned.py: 200 dpi, skew, noise, JPEG q40), no text layer.
+
+Each engine setting runs in a fresh worker process (one thread, as ingest's workers are) that
+reads every page through extract_document with the cache off; the process's CPU time per set and
+its peak resident memory are reported. Targets: auto on English pages >= 0.9x Tesseract only
+(routing costs almost nothing), on Chinese pages >= 0.35x, a worker <= 1.5 GB.
+
+--accuracy also scores both engines on each Chinese page in the three variants of tests/scanned.py
+(order-free character error rate; company names and amounts of the text layer found).
 """
 from __future__ import annotations
 
 import argparse
+import io
+import multiprocessing
 import os
-import subprocess
+import resource
 import sys
-import tempfile
 import time
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-import pypdfium2 as pdfium
+REPO = Path(__file__).resolve().parents[1]
+EVAL = REPO.parent / "shared" / "eval"
+sys.path.insert(0, str(REPO / "tests"))
 
-from tenderlens.executors import ProcessExecutor
-from tenderlens.ocr import OcrSettings
-from tenderlens.pipeline import ingest
-from tenderlens.store import Store
+from scanned import VARIANTS, cer, flat, landmarks, page_image, page_text  # noqa: E402
 
-EVAL = Path(__file__).resolve().parents[2] / "shared" / "eval"
-DPI = 300
+CN = EVAL / "cn-gov-pdfs" / "examples"
+# Pages with at least 400 characters of text layer, picked with a fixed seed (see chinese_pages).
+SEED = 7
 
 
-def render_all(pdfs: list[Path], folder: Path) -> list[Path]:
-    images = []
-    for pdf_path in pdfs:
-        pdf = pdfium.PdfDocument(str(pdf_path))
-        for i in range(len(pdf)):
-            out = folder / f"{pdf_path.stem}-{i + 1}.png"
-            pdf[i].render(scale=DPI / 72, grayscale=True).to_pil().save(out, dpi=(DPI, DPI))
-            images.append(out)
+def chinese_pages(n_pages: int) -> list[tuple[Path, int]]:
+    import random
+
+    import pypdfium2 as pdfium
+    pages = []
+    for path in sorted(CN.glob("*.pdf")):
+        pdf = pdfium.PdfDocument(str(path))
+        pages += [(path, i) for i in range(len(pdf)) if len(flat(pdf[i].get_textpage().get_text_range())) >= 400]
         pdf.close()
-    return images
+    random.Random(SEED).shuffle(pages)
+    return pages[:n_pages]
 
 
-def bare_tesseract(images: list[Path], lang: str, workers: int) -> float:
-    env = dict(os.environ, OMP_THREAD_LIMIT="1")
-
-    def one(image: Path) -> None:
-        subprocess.run(["tesseract", str(image), str(image.with_suffix("")), "-l", lang],
-                       env=env, check=True, capture_output=True)
-
-    t = time.perf_counter()
-    with ThreadPoolExecutor(workers) as pool:
-        list(pool.map(one, images))
-    return time.perf_counter() - t
+def chinese_docs(n_docs: int) -> list[tuple[str, bytes, int]]:
+    docs = []
+    pages = chinese_pages(3 * n_docs)
+    for d in range(n_docs):
+        frames = [page_image(path, i, "scanned", seed=k)[0] for k, (path, i) in enumerate(pages[3 * d:3 * d + 3])]
+        buf = io.BytesIO()
+        frames[0].save(buf, format="TIFF", compression="tiff_lzw", save_all=True, append_images=frames[1:], dpi=(200, 200))
+        docs.append((f"cn-{d}.tif", buf.getvalue(), len(frames)))
+    return docs
 
 
-def through_tenderlens(scans: Path, db: Path, ocr: OcrSettings, workers: int) -> tuple[float, int]:
-    store = Store(str(db))
-    executor = ProcessExecutor(workers)
-    try:
-        t = time.perf_counter()
-        result = ingest([str(scans)], store, executor, ocr=ocr)
-        seconds = time.perf_counter() - t
-    finally:
-        executor.close()
-    ocred = store.db.execute("SELECT count(*) FROM pages WHERE ocr IS NOT NULL AND ocr NOT LIKE '%\"error\"%'").fetchone()[0]
-    store.close()
-    if result.counts["ok"] != result.counts["seen"]:
-        sys.exit(f"not every scan was read: {dict(result.counts)}")
-    return seconds, ocred
+def english_docs(n_docs: int) -> list[tuple[str, bytes, int]]:
+    import pypdfium2 as pdfium
+    docs = []
+    for path in sorted((EVAL / "lpl-checks" / "scans").glob("*.pdf"))[:n_docs]:
+        data = path.read_bytes()
+        docs.append((path.name, data, len(pdfium.PdfDocument(data))))
+    return docs
+
+
+def worker(engine: str, sets: dict[str, list[tuple[str, bytes, int]]], out) -> None:
+    """One worker process reading every set with one engine setting: CPU seconds per set, engines used, peak RSS."""
+    os.environ["OMP_THREAD_LIMIT"] = "1"
+    from tenderlens.extract import extract_document
+    from tenderlens.model import OK, RawDoc
+    from tenderlens.ocr import OcrSettings
+    settings = OcrSettings(mode="always", engine=engine, cache_dir=None)
+    result = {}
+    for name, docs in sets.items():
+        t = time.process_time()
+        used: dict[str, int] = {}
+        for fname, data, _ in docs:
+            doc = extract_document(RawDoc(fname, data, fname), ocr=settings)
+            assert doc.status == OK, (fname, doc.status, doc.error)
+            for p in doc.pages:
+                used[p.ocr["engine"]] = used.get(p.ocr["engine"], 0) + 1
+        result[name] = (time.process_time() - t, used)
+    result["peak_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    out.put(result)
+
+
+def run(engine: str, sets) -> dict:
+    ctx = multiprocessing.get_context("spawn")
+    out = ctx.Queue()
+    p = ctx.Process(target=worker, args=(engine, sets, out))
+    p.start()
+    result = out.get()
+    p.join()
+    return result
+
+
+def accuracy(n_pages: int) -> None:
+    from tenderlens.ocr import engine, ppocr
+    from tenderlens.ocr.layout import assemble
+    pages = chinese_pages(n_pages)
+    print(f"\naccuracy on {len(pages)} Chinese pages (order-free CER; names and amounts found)")
+    for variant in VARIANTS:
+        for name, read in (("tesseract", lambda im, dpi: engine.recognise(im, dpi, "chi_sim+eng")),
+                           ("ppocr", lambda im, dpi: ppocr.recognise(im))):
+            errors = chars = found = wanted = 0
+            for k, (path, i) in enumerate(pages):
+                truth = page_text(path, i)
+                image, dpi = page_image(path, i, variant, seed=k)
+                text, _ = assemble(read(image, dpi))
+                e, n = cer(truth, text)
+                errors, chars = errors + e, chars + n
+                names = landmarks(truth)
+                found, wanted = found + sum(1 for x in names if x in flat(text)), wanted + len(names)
+            print(f"  {variant:8s} {name:10s} CER {errors / chars:.4f}  found {found}/{wanted}")
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--lang", default="chi_sim+eng")
-    ap.add_argument("--workers", type=int, default=os.cpu_count() or 1)
+    ap.add_argument("--english", type=int, default=10, help="LPL check scans in the English set")
+    ap.add_argument("--chinese", type=int, default=4, help="three-page scanned documents in the Chinese set")
+    ap.add_argument("--accuracy", type=int, default=0, metavar="N", help="also score both engines on N Chinese pages")
     args = ap.parse_args()
-    scans = EVAL / "lpl-checks" / "scans"
-    pdfs = sorted(scans.glob("*.pdf"))
-    with tempfile.TemporaryDirectory() as tmp:
-        tmp = Path(tmp)
-        (tmp / "png").mkdir()
-        images = render_all(pdfs, tmp / "png")
-        print(f"{len(pdfs)} check scans, {len(images)} pages, lang {args.lang}, {args.workers} workers")
-
-        bare = bare_tesseract(images, args.lang, args.workers)
-        print(f"bare tesseract   {bare:6.1f} s  {len(images) / bare:5.2f} pages/s")
-
-        ocr = OcrSettings(mode="always", lang=args.lang, cache_dir=str(tmp / "cache"))
-        ours, pages = through_tenderlens(scans, tmp / "first.db", ocr, args.workers)
-        assert pages == len(images), (pages, len(images))
-        print(f"tenderlens       {ours:6.1f} s  {pages / ours:5.2f} pages/s")
-        print(f"ratio            {(pages / ours) / (len(images) / bare):.2f}x bare tesseract (target >= 0.9x)")
-
-        again, _ = through_tenderlens(scans, tmp / "again.db", ocr, args.workers)
-        print(f"re-run (cached)  {again:6.1f} s  {pages / again:5.2f} pages/s")
+    sets = {"english": english_docs(args.english), "chinese": chinese_docs(args.chinese)}
+    pages = {name: sum(n for *_, n in docs) for name, docs in sets.items()}
+    print(f"English: {len(sets['english'])} check scans, {pages['english']} pages; "
+          f"Chinese: {len(sets['chinese'])} scanned documents, {pages['chinese']} pages")
+    results = {engine: run(engine, sets) for engine in ("tesseract", "auto")}
+    for engine, result in results.items():
+        rates = ", ".join(f"{name} {pages[name] / result[name][0]:.3f} pages/CPU-s ({result[name][0]:.0f} s; "
+                          f"read by {result[name][1]})" for name in sets)
+        print(f"{engine:10s} {rates}; peak worker memory {result['peak_mb']:.0f} MB")
+    for name, target in (("english", 0.9), ("chinese", 0.35)):
+        ratio = results["tesseract"][name][0] / results["auto"][name][0]
+        print(f"auto / tesseract on {name} pages: {ratio:.2f}x (target >= {target}x)")
+    if args.accuracy:
+        accuracy(args.accuracy)
 
 
 if __name__ == "__main__":

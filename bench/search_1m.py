@@ -43,6 +43,7 @@ from tenderlens.store.search import count, search
 from tenderlens.web import create_app
 from tenderlens.web.facets import facets
 from tenderlens.web.filters import conditions
+from tenderlens.web.i18n import Words
 from tenderlens.web.labels import Labels
 from tenderlens.web.results import select
 from tenderlens.web.state import SearchState
@@ -167,11 +168,11 @@ def measure(args, db_path: Path) -> None:
     keyword = SearchState(q=KEYWORD)
     labels = Labels.from_codebook(codebook.load())
     store = Store(str(db_path), readonly=True)
-    client = TestClient(create_app(str(db_path)))
+    client = TestClient(create_app(str(db_path)), base_url="http://127.0.0.1")
 
     def facet_counts(state):
         select(store, state, conditions(state))
-        return facets(store, state, labels)
+        return facets(store, state, labels, Words())
 
     code = store.db.execute("SELECT substr(region_code, 1, 2) FROM doc_summary WHERE province = ? LIMIT 1",
                             (filtered.province,)).fetchone()[0]

@@ -14,6 +14,8 @@ Reports p50 / p95 latency of
   web q       the web app's result list for the keyword alone (matching documents, total, top 20 with snippets)
   web q + 3   the same with three facet filters (category, province, year), as a click on three facets makes it
   web page    the whole /search response for q + 3 (result list, every facet count, HTML) through the ASGI app
+  api q + 3   the same answer as JSON from /api/search
+  doc page    a document page arrived at from the keyword's results (page text with hits, facts in words)
 """
 from __future__ import annotations
 
@@ -175,15 +177,20 @@ def main() -> None:
     store = Store(str(db_path), readonly=True)
     for pragma in TUNING:  # as the web app's connections
         store.db.execute(pragma)
-    client = TestClient(create_app(str(db_path)))
+    client = TestClient(create_app(str(db_path)), base_url="http://127.0.0.1")
     url = filtered.url("/search")
     totals = {"bare": count(store, KEYWORD), "web q": web_results(store, keyword),
               "web q + 3": web_results(store, filtered)}
     assert client.get(url).status_code == 200
+    doc_id = store.db.execute("SELECT doc_id FROM temp.result ORDER BY score LIMIT 1").fetchone()[0]
+    doc_url = keyword.url(f"/doc/{doc_id}")
+    assert client.get(doc_url).status_code == 200 and client.get("/api" + url).status_code == 200
     queries = {"bare": lambda: search(store, KEYWORD, limit=20),
                "web q": lambda: web_results(store, keyword),
                "web q + 3": lambda: web_results(store, filtered),
-               "web page": lambda: client.get(url)}
+               "web page": lambda: client.get(url),
+               "api q + 3": lambda: client.get("/api" + url),
+               "doc page": lambda: client.get(doc_url)}
     time_and_report(queries, args.runs, filtered, totals)
     store.close()
 

@@ -14,3 +14,13 @@ def eval_dir() -> Path:
     if not EVAL.is_dir():
         pytest.fail(f"real evaluation documents are missing: expected them at {EVAL}")
     return EVAL
+
+
+@pytest.fixture(scope="session")
+def notices_db(eval_dir, tmp_path_factory) -> Path:
+    """A store of real notices (the documents of labels.jsonl and the Yichang notices), ingested once
+    for the export tests."""
+    from dev_store import build
+    path = tmp_path_factory.mktemp("notices") / "notices.db"
+    build(eval_dir, path).close()
+    return path

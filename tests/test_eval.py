@@ -151,3 +151,30 @@ def test_export_formats_and_masking(tmp_path):
     run("export", "--db", db, "--format", "csv", "--out", str(out))
     rows = list(csv.DictReader(open(out, encoding="utf-8")))
     assert len(rows) == 1 and rows[0]["buyer"] == "某某县公安局" and rows[0]["amount_role"] == "award"
+
+
+def test_yichang_gold_is_scored_in_halves_from_a_database(eval_dir, tmp_path):
+    """The portal-table gold (yichang) read by `tenderlens eval`: shortlists and awards, the seeded halves disjoint."""
+    lines = [json.loads(l) for l in open(eval_dir / "yichang" / "gold.jsonl", encoding="utf-8")]
+    chosen = [g for g in lines if g["stage"] == "shortlist"][:6] + [g for g in lines if g["stage"] == "award"][:14]
+    (tmp_path / "yichang" / "html").mkdir(parents=True)
+    for g in chosen:
+        (tmp_path / g["doc"]).symlink_to(eval_dir / g["doc"])
+    gold = tmp_path / "yichang" / "gold.jsonl"
+    gold.write_text("".join(json.dumps(g, ensure_ascii=False) + "\n" for g in chosen), encoding="utf-8")
+    db = str(tmp_path / "y.db")
+    run("ingest", str(tmp_path / "yichang" / "html"), "--db", db, "--engine", "serial")
+    result = json.loads(run("eval", str(gold), "--db", db, "--json").output)
+    assert result["matched"] == 20
+    fields = result["fields"]
+    assert fields["notice_type"]["n"] == 20 and fields["bidders"]["n"] == 6 and fields["buyer"]["n"] == 14
+    for name in ("notice_type", "buyer", "agent", "project_number", "suppliers", "bidders"):
+        assert fields[name]["recall"] >= 0.9 and fields[name]["precision"] >= 0.9, (name, fields[name])
+    halves = [json.loads(run("eval", str(gold), "--db", db, "--json", "--part", p).output) for p in ("read", "scored")]
+    assert sum(h["documents"] for h in halves) == 20 and all(h["documents"] for h in halves)
+    export = tmp_path / "y.jsonl"
+    run("export", "--db", db, "--out", str(export))
+    records = [json.loads(l) for l in open(export, encoding="utf-8")]
+    shortlist = next(r for r in records if r["notice_type"] == "shortlist")
+    assert shortlist["bidders"] and set(shortlist["bidders"][0]) == {"name", "price", "price_text", "rank"}
+    assert all({"method", "consortium", "amounts", "title", "bidders"} <= set(r) for r in records)

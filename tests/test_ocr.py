@@ -1,5 +1,6 @@
 """OCR on real scans from ../shared/eval: check amounts, rotation, FOIA pages against the requester's
-OCR, a Chinese government page against its own text layer, word boxes, cache, bounds and errors.
+OCR, a Chinese government page read by Tesseract against its own text layer, word boxes, cache, bounds
+and errors. PP-OCR and the choice between engines: test_ppocr.py.
 
 The check scans are ingested once (module fixture) through the real pipeline on two worker
 processes; every test shares one OCR cache, so a page is read by Tesseract at most once per run.
@@ -75,7 +76,7 @@ def test_check_amounts_appear_in_ocr_text(eval_dir, checks):
             found += 1
         else:
             missing.append((row["Link"], row["Amount"]))
-    assert found >= 0.8 * len(labels), f"{found}/{len(labels)} amounts found; missing {missing}"
+    assert found >= 23, f"{found}/{len(labels)} amounts found; missing {missing}"
 
 
 def test_ocr_pages_record_engine_settings_and_boxes(eval_dir, checks):
@@ -84,11 +85,12 @@ def test_ocr_pages_record_engine_settings_and_boxes(eval_dir, checks):
     for row in labels:
         doc = _doc(store, eval_dir / "lpl-checks" / "scans" / row["Link"])
         for page in store.pages(doc["id"]):
-            if not page["ocr"]:
-                continue  # a page that came with a text layer keeps it under --ocr auto
             ocr_pages += 1
             ocr = json.loads(page["ocr"])
+            # English pages: Tesseract reads them first, finds no Chinese, and its reading stays.
             assert ocr["engine"] == "tesseract" and ocr["version"] == engine.version()
+            assert ocr["route"]["by"] == "script" and ocr["route"]["first"] == "tesseract"
+            assert ocr["route"]["cjk_share"] < 0.02
             assert ocr["lang"] == "chi_sim+eng" and ocr["dpi"] == 300 and ocr["rotation"] in (0, 90, 180, 270)
             text = page["text"]
             assert ocr["words"] and not page["needs_ocr"]
@@ -100,7 +102,8 @@ def test_ocr_pages_record_engine_settings_and_boxes(eval_dir, checks):
             assert starts == sorted(starts)
             covered = sum(w[1] - w[0] for w in ocr["words"])
             assert covered >= 0.8 * len(re.sub(r"\s", "", text))
-    assert ocr_pages >= 24
+    # Every page, the three whose text layer is an old OCR's garbage included (test_ppocr.py names them).
+    assert ocr_pages == 28
 
 
 def test_word_box_shows_the_quoted_amount(eval_dir, checks):
@@ -222,7 +225,7 @@ def test_foia_ocr_matches_the_requesters_ocr(eval_dir, cache_dir):
 @pytest.mark.parametrize("name, n", [("public-05-shanghai-open-bid-20312273.pdf", 5),
                                      ("public-10-shanghai-exam-equipment-2026.pdf", 21)])
 def test_chinese_page_ocr_matches_its_text_layer(eval_dir, cache_dir, name, n):
-    """A government PDF page, rendered and read by OCR (--ocr always), against the page's own text layer."""
+    """A government PDF page, rendered and read by Tesseract (--ocr always), against the page's own text layer."""
     source = pdfium.PdfDocument(str(eval_dir / "cn-gov-pdfs" / "examples" / name))
     one = pdfium.PdfDocument.new()
     one.import_pages(source, [n - 1])
@@ -230,7 +233,7 @@ def test_chinese_page_ocr_matches_its_text_layer(eval_dir, cache_dir, name, n):
     one.save(buf)
     raw = RawDoc(name, buf.getvalue())
     layer = extract_document(raw).pages[0]
-    read = extract_document(raw, ocr=OcrSettings(mode="always", cache_dir=cache_dir)).pages[0]
+    read = extract_document(raw, ocr=OcrSettings(mode="always", engine="tesseract", cache_dir=cache_dir)).pages[0]
     assert layer.ocr is None and read.ocr["lang"] == "chi_sim+eng"
     assert len(_flat(layer.text)) > 500
     assert fuzz.ratio(_flat(layer.text), _flat(read.text)) >= 90
@@ -295,7 +298,7 @@ def test_bad_language_is_an_error_before_any_work(eval_dir, tmp_path):
 
 def test_words_join_without_cjk_spaces_and_spans_survive_normalisation():
     """Tesseract's word stream for a mixed line: spans must index the normalised text exactly."""
-    from tenderlens.ocr.engine import LINE, NONE, PARA, Word
+    from tenderlens.ocr.words import LINE, NONE, PARA, Word
     from tenderlens.ocr.layout import assemble, normalised
 
     stream = [("采", NONE), ("购", NONE), ("ＧＰＳ", NONE), ("定位", NONE), ("，", NONE), ("金额", NONE),

@@ -114,10 +114,10 @@ def test_renames_a_document_states_join_and_subsidiaries_stay_apart():
 
 def test_purchase_and_organisation_rows_are_masked_but_ids_kept():
     from tenderlens.cli.export import KEEP
-    from tenderlens.privacy import mask_values
+    from tenderlens.privacy import mask_tree
     row = {"id": "pur-13812345678a", "title": "联系人 13812345678", "buyer": "org-13812345678b",
            "documents": [{"doc_id": "13812345678" * 5, "reasons": ["project_number: 13812345678"]}],
            "aliases": [{"name": "张三 110101199003071234"}]}
-    out = mask_values(row, KEEP)
+    out = mask_tree(row, KEEP)
     assert out["id"] == row["id"] and out["buyer"] == row["buyer"] and out["documents"] == row["documents"]
     assert "13812345678" not in out["title"] and "110101199003071234" not in out["aliases"][0]["name"]

@@ -11,9 +11,12 @@ import csv
 import io
 import json
 import os
+import re
 import shutil
 import socket
 import sqlite3
+import subprocess
+import sys
 import threading
 import time
 from pathlib import Path
@@ -26,6 +29,7 @@ from tenderlens.cli.export import csv_row
 from tenderlens.ocr.settings import OcrSettings
 from tenderlens.pipeline import ingest
 from tenderlens.records import document_record
+from tenderlens.spreadsheet import safe_cell, safe_row
 from tenderlens.store import Store
 
 CHROMIUM = "/usr/bin/chromium"
@@ -50,6 +54,12 @@ PAYLOADS = {
 }
 
 
+# A contract priced only in US dollars, under a Chinese file name with a space (for the download's name).
+USD_NAME = "视频监控 采购合同.html"
+USD_NOTICE = ("<html><head><title>视频监控设备采购合同</title></head><body><p>采购人：某市公安局。"
+              "供应商：Example Systems Ltd.</p><p>合同金额：USD 48,500.00。本项目采购视频监控摄像机。</p></body></html>")
+
+
 def _pick(folder: Path, word: str, n: int) -> list[Path]:
     return [p for p in sorted(folder.glob("*.html")) if word in p.read_text("utf-8", errors="ignore")][:n]
 
@@ -65,6 +75,7 @@ def db(tmp_path_factory, eval_dir) -> str:
     shutil.copy(eval_dir / "cn-gov-pdfs" / "examples" / "public-05-shanghai-open-bid-20312273.pdf", corpus)
     for name, content in PAYLOADS.items():
         (corpus / name).write_text(content, encoding="utf-8")
+    (corpus / USD_NAME).write_text(USD_NOTICE, encoding="utf-8")
     path = str(root / "web.db")
     store = Store(path)
     ingest([str(corpus), demo_corpus()], store)  # extracts and analyses
@@ -306,7 +317,7 @@ def test_export_csv_rows_match_store(server, db, page):
     assert {r["doc_id"] for r in rows} == docs_containing(db, WORD)
     store = Store(db, readonly=True)
     for r in rows:
-        want = {k: "" if v is None else str(v) for k, v in csv_row(document_record(store, r["doc_id"])).items()}
+        want = {k: "" if v is None else str(v) for k, v in safe_row(csv_row(document_record(store, r["doc_id"]))).items()}
         assert r == want
     with page.expect_download() as dl:
         page.click("a[data-export='facts.csv']")
@@ -314,7 +325,7 @@ def test_export_csv_rows_match_store(server, db, page):
     ids = docs_containing(db, WORD)
     assert len(facts) == sum(len(store.facts(d)) for d in ids) > 0
     for f in facts:
-        assert store.page(f["doc_id"], int(f["page"]))["text"][int(f["start"]):int(f["end"])] == f["quote"]
+        assert safe_cell(store.page(f["doc_id"], int(f["page"]))["text"][int(f["start"]):int(f["end"])]) == f["quote"]
     store.close()
     # The same result as Parquet and JSON: the same documents and facts.
     import pyarrow.parquet as pq
@@ -325,7 +336,7 @@ def test_export_csv_rows_match_store(server, db, page):
         link = page.locator(f"a[data-export='{rows_kind}.json']").get_attribute("href")
         data = json.loads(page.request.get(server + link).body())
         assert [r["doc_id"] for r in data] == [r["doc_id"] for r in want]
-    assert [r["quote"] for r in data] == [f["quote"] for f in facts]
+    assert [safe_cell(r["quote"]) for r in data] == [f["quote"] for f in facts]
 
 
 def test_script_payloads_render_as_text(server, db, page):
@@ -378,3 +389,261 @@ def test_bad_requests_get_clear_messages(server, page):
         r = page.request.get(server + url)
         assert r.status in (400, 404), url
         assert b"import" not in r.body() and b"root:" not in r.body()
+
+
+# -- reading a document, languages, currencies, phone layout, accessibility, API ---------------
+
+AXE = Path(__file__).resolve().parents[1] / ".cache" / "axe" / "node_modules" / "axe-core" / "axe.min.js"
+SNAKE = re.compile(r"\b[a-z]+_[a-z_]+\b")
+
+
+def params_of(url: str) -> dict[str, str]:
+    return {k: v[0] for k, v in parse_qs(urlparse(url).query).items()}
+
+
+def test_document_reads_as_text_and_leads_back_to_the_results(server, db, page):
+    page.goto(f"{server}/search?q={WORD}&surv=1")
+    total = shown_total(page)
+    assert total > 0
+    page.locator("li.hit .hit-title a").first.click()
+    page.wait_for_url("**/doc/**")
+    # The search the reader came from stays: in the query box and in the way back.
+    assert page.locator("form.query input[name=q]").input_value() == WORD
+    assert params_of(page.url) == {"q": WORD, "surv": "1"}
+    doc_id = urlparse(page.url).path.rsplit("/", 1)[-1]
+    facts = "\n".join(page.locator("aside.facts .fact-group").all_inner_texts())
+    assert not SNAKE.findall(facts), SNAKE.findall(facts)
+    assert "True" not in facts and "yuan:" not in facts and "currency:" not in facts
+    # One row per fact and distinct quote: no two rows read the same, and every stored quote has its row.
+    rows = page.locator("li.fact-row").evaluate_all(
+        "els => els.map(e => [e.closest('section').dataset.kind, e.dataset.key,"
+        " e.querySelector('.value') ? e.querySelector('.value').textContent : '', e.querySelector('.quote').textContent])")
+    assert len(rows) == len({tuple(r) for r in rows})
+    stored = q(db, "SELECT DISTINCT kind, key, quote FROM facts WHERE doc_id = ?", (doc_id,))
+    assert {(k, key, quote) for k, key, _, quote in rows} == {(k, key, f"“{quote}”") for k, key, quote in stored}
+    assert len(stored) <= len(rows) < q(db, "SELECT count(*) FROM facts WHERE doc_id = ?", (doc_id,))[0][0]
+    amounts = page.locator("li.fact-row[data-key=amount] .value").all_text_contents()
+    assert all(re.fullmatch(r"[¥$€£][\d,.]+(万|亿|K|M|B)? \(.+\)", a) for a in amounts), amounts
+    for region in page.locator("li.fact-row[data-key=region] .value").all_text_contents():
+        assert region.split(" ")[0].endswith(("省", "市", "区")), region
+    shot(page, "document-readable")
+    page.click("#back-to-results")
+    page.wait_for_url("**/search?**")
+    assert params_of(page.url) == {"q": WORD, "surv": "1"} and shown_total(page) == total
+
+
+def test_next_and_previous_hit_within_a_document(server, db, page):
+    doc_id, n = q(db, "SELECT doc_id, count(*) FROM pages WHERE instr(text, ?) > 0 GROUP BY doc_id"
+                      " ORDER BY count(*) DESC, doc_id LIMIT 1", (WORD,))[0]
+    page.goto(f"{server}/doc/{doc_id}?q={WORD}")
+    marks = page.locator(".page-text mark.q")
+    hits = marks.count()
+    assert hits == sum(r[0].count(WORD) for r in q(db, "SELECT text FROM pages WHERE doc_id = ?", (doc_id,)))
+    page.click("#next-hit")
+    page.click("#next-hit") if hits > 1 else None
+    current = page.locator(".page-text mark.q.current")
+    playwright.expect(current).to_have_count(1)
+    playwright.expect(current).to_be_in_viewport()
+    at = min(2, hits)
+    assert page.locator("#hit-position").text_content() == f"{at} of {hits}"
+    page.click("#prev-hit")
+    assert page.locator("#hit-position").text_content() == f"{at - 1 if at > 1 else hits} of {hits}"
+
+
+def test_original_downloads_under_its_own_name(server, db, page):
+    doc_id = q(db, "SELECT doc_id FROM pages WHERE instr(text, '48,500') > 0")[0][0]
+    r = page.request.get(f"{server}/doc/{doc_id}/original")
+    assert r.status == 200
+    disposition = r.headers["content-disposition"]
+    assert disposition.startswith("attachment; filename=")
+    assert "filename*=UTF-8''%E8%A7%86%E9%A2%91%E7%9B%91%E6%8E%A7%20%E9%87%87%E8%B4%AD%E5%90%88%E5%90%8C.html" \
+        in disposition
+    page.goto(f"{server}/doc/{doc_id}")
+    with page.expect_download() as dl:
+        page.click("#download-original")
+    assert dl.value.suggested_filename == USD_NAME
+
+
+def test_amounts_keep_their_currency(server, db, page):
+    usd = q(db, "SELECT s.doc_id FROM doc_summary s JOIN pages p ON p.doc_id = s.doc_id"
+                " WHERE s.amount_cny IS NULL AND instr(p.text, '48,500') > 0")[0][0]
+    page.goto(f"{server}/search?sort=amount")
+    # Sorted in their own currency: every yuan amount first, largest first, then the dollars.
+    shown = page.locator("li.hit .amount").evaluate_all(
+        "els => els.map(e => [e.dataset.currency, +e.dataset.amount, e.closest('li').dataset.doc])")
+    yuan = [a for c, a, _ in shown if c == "CNY"]
+    assert yuan == sorted(yuan, reverse=True) and yuan[0] == q(db, "SELECT max(amount_cny) FROM doc_summary")[0][0]
+    page.goto(f"{server}/search?q=48,500")
+    row = page.locator(f"li.hit[data-doc='{usd}'] .amount")
+    assert row.text_content() == "$48.5K" and row.get_attribute("data-currency") == "USD"
+    # Totals per currency, never one sum: the yuan total is the store's sum of yuan amounts.
+    page.goto(f"{server}/search")
+    totals = {e.get_attribute("data-currency"): float(e.get_attribute("data-amount"))
+              for e in page.locator("#totals .total-amount").all()}
+    assert totals["CNY"] == pytest.approx(q(db, "SELECT sum(amount_cny) FROM doc_summary")[0][0])
+    assert totals["USD"] >= 48500
+    # The map table and the timeline carry the dollars beside the yuan, never added to them.
+    data = json.loads(page.request.get(f"{server}/api/timeline?by=year").text())
+    assert sum(data["other_amounts"]["USD"]) == totals["USD"] or data["undated"] > 0
+
+
+def test_language_switch_is_kept_and_labels_are_one_language(server, db, page):
+    page.goto(f"{server}/search?surv=1&lang=zh")
+    assert page.locator("html").get_attribute("lang") == "zh-Hans"
+    cjk = re.compile(r"[\u4e00-\u9fff]")
+    titles = page.locator("section.facet h2").all_text_contents()
+    assert titles and all(cjk.search(t) for t in titles), titles
+    assert page.locator(".chip[data-filter=surv]").inner_text().startswith("仅监控采购")
+    shot(page, "search-zh")
+    # Kept while the reader moves on (in a cookie), until switched back.
+    page.click("nav a[href^='/map']")
+    page.wait_for_url("**/map**")
+    playwright.expect(page.locator("body")).to_have_attribute("data-chart-ready", "1")
+    assert page.locator("html").get_attribute("lang") == "zh-Hans" and page.locator("h1").inner_text().startswith("地图")
+    page.goto(f"{server}/search?surv=1")
+    page.click("#lang-switch")
+    page.wait_for_url("**lang=en**")
+    assert page.locator("html").get_attribute("lang") == "en"
+    titles = page.locator("section.facet h2").all_text_contents()
+    assert titles and not any(cjk.search(t) for t in titles), titles
+    assert page.locator(".chip[data-filter=surv]").inner_text().startswith("Surveillance only")
+    chips = page.locator(".chips").inner_text()
+    assert "surv:" not in chips
+    # Categories are named in the page's language only.
+    page.goto(f"{server}/search")
+    for label in page.locator("section.facet[data-facet=cat] .label").all_text_contents():
+        assert not cjk.search(label) and " · " not in label, label
+
+
+def test_charts_speak_in_readable_units_and_have_tables(server, db, page):
+    page.goto(f"{server}/map")
+    page.wait_for_function("document.body.dataset.chartReady === '1'")
+    page.check("input[name=metric][value=amount]")
+    legend = page.evaluate("() => window.tenderlensChart.getOption().visualMap[0].formatter(85143000000)")
+    assert legend == "¥851.43亿"
+    data = json.loads(page.locator("#map-data").text_content())
+    rows = page.locator("#map-table tbody tr")
+    assert rows.count() == len(data["provinces"])
+    first = data["provinces"][0]
+    assert rows.first.locator("td").first.text_content() == str(first["count"])
+    page.goto(f"{server}/timeline?by=year")
+    page.wait_for_function("document.body.dataset.chartReady === '1'")
+    option = page.evaluate("() => { const o = window.tenderlensChart.getOption();"
+                           " return {axes: o.yAxis.length, series: o.series.map(s => [s.type, s.yAxisIndex])}; }")
+    assert option["axes"] == 2
+    assert all(axis == (0 if kind == "line" else 1) for kind, axis in option["series"])
+    page.check("input[name=metric][data-currency=CNY]")
+    label = page.evaluate("() => window.tenderlensChart.getOption().yAxis[0].axisLabel.formatter(250000000)")
+    assert label == "2.5亿"
+    timeline = json.loads(page.locator("#timeline-data").text_content())
+    dated = sum(timeline["series"]["all"]["count"])
+    table = page.locator("#timeline-table tbody tr td:nth-child(2)").all_text_contents()
+    assert sum(int(n) for n in table) == dated
+
+
+def test_phone_layout(server, db, browser):
+    ctx = browser.new_context(viewport={"width": 390, "height": 844}, device_scale_factor=2)
+    page = ctx.new_page()
+    try:
+        page.goto(f"{server}/search?q={WORD}")
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390
+        assert not page.locator("#facets").is_visible()
+        results = page.locator("section.results").bounding_box()
+        assert results["width"] > 340
+        shot(page, "phone-search")
+        page.click(".facets-toggle")
+        assert page.locator("#facets").is_visible()
+        assert page.locator(".facets-toggle").get_attribute("aria-expanded") == "true"
+        shot(page, "phone-facets")
+        doc_id = q(db, "SELECT id FROM documents WHERE format = 'pdf' AND n_pages > 1 LIMIT 1")[0][0]
+        page.goto(f"{server}/doc/{doc_id}")
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390
+        image = page.locator("#page-1 .page-image").bounding_box()
+        text = page.locator("#page-1 .page-text").bounding_box()
+        assert text["y"] >= image["y"] + image["height"] - 1 and text["width"] > 340
+        shot(page, "phone-document")
+    finally:
+        ctx.close()
+
+
+@pytest.fixture(scope="module")
+def axe_source() -> str:
+    if not AXE.exists():
+        pytest.fail(f"{AXE} is missing: scripts/setup.sh installs axe-core from npm")
+    return AXE.read_text("utf-8")
+
+
+@pytest.mark.parametrize("width", [1400, 390])
+def test_no_serious_accessibility_violations(server, db, browser, axe_source, width):
+    doc_id = q(db, "SELECT doc_id FROM facts WHERE kind = 'tech' LIMIT 1")[0][0]
+    urls = [f"/search?q={WORD}", "/search?surv=1&lang=zh", "/map", "/timeline?by=year", f"/doc/{doc_id}?q={WORD}",
+            "/doc/0123", "/api"]
+    # axe runs as an injected script, which the app's Content-Security-Policy would refuse.
+    ctx = browser.new_context(viewport={"width": width, "height": 900}, bypass_csp=True)
+    page = ctx.new_page()
+    found = {}
+    try:
+        for url in urls:
+            page.goto(server + url)
+            if url.startswith(("/map", "/timeline")):
+                page.wait_for_function("document.body.dataset.chartReady === '1'")
+            assert page.locator("h1").count() == 1, url
+            assert page.locator("a.skip[href='#main']").count() == 1 and page.locator("main#main").count() == 1
+            page.add_script_tag(content=axe_source)
+            result = page.evaluate("() => axe.run(document, {resultTypes: ['violations']})")
+            bad = [(v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3]) for v in result["violations"]
+                   if v["impact"] in ("critical", "serious")]
+            if bad:
+                found[url] = bad
+    finally:
+        ctx.close()
+    assert not found, found
+
+
+def _cli_json(db: str, *args: str):
+    out = subprocess.run([sys.executable, "-m", "tenderlens", *args, "--db", db, "--json"],
+                         capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    return json.loads(out.stdout)
+
+
+def test_api_answers_as_the_pages_and_the_cli(server, db, page):
+    spec = page.request.get(f"{server}/api/openapi.json").json()
+    assert set(spec["paths"]) == {"/api/search", "/api/facets", "/api/documents/{doc_id}", "/api/map", "/api/timeline"}
+    assert "sort" in {p["name"] for p in spec["paths"]["/api/search"]["get"]["parameters"]}
+    page.goto(f"{server}/api")  # the same description as a page of the app
+    assert page.locator("section.endpoint").count() == len(spec["paths"])
+    cli = _cli_json(db, "search", WORD, "--limit", "0")
+    api, n = [], 1
+    while True:
+        body = page.request.get(f"{server}/api/search?q={WORD}&page={n}").json()
+        api += body["results"]
+        if n >= body["n_pages"]:
+            break
+        n += 1
+    assert body["total"] == len(cli) == len(api)
+    # Each result names who sold: the document's supplier facts.
+    for r in api:
+        sold = q(db, "SELECT value FROM facts WHERE doc_id = ? AND kind = 'field' AND key = 'supplier'"
+                     " ORDER BY page, start", (r["doc_id"],))
+        assert r["suppliers"] == list(dict.fromkeys(json.loads(v) for (v,) in sold))
+    assert any(r["suppliers"] for r in api)
+    assert {r["doc_id"]: r["page"] for r in api} == {r["doc_id"]: r["page"] for r in cli}
+    # The page shows what the API answers.
+    page.goto(f"{server}/search?q={WORD}")
+    assert shown_total(page) == body["total"]
+    assert page.locator("li.hit").evaluate_all("els => els.map(e => e.dataset.doc)") == \
+        [r["doc_id"] for r in page.request.get(f"{server}/api/search?q={WORD}").json()["results"]]
+    facets = page.request.get(f"{server}/api/facets?q={WORD}").json()["facets"]
+    cats = {v["value"]: v["count"] for f in facets if f["name"] == "cat" for _, vs in f["groups"] for v in vs}
+    assert cats
+    for category, count in sorted(cats.items())[:3]:
+        assert count == len(_cli_json(db, "search", WORD, "--category", category, "--limit", "0"))
+    # A document: its facts, as `tenderlens facts --json` lists them.
+    doc_id = api[0]["doc_id"]
+    doc = page.request.get(f"{server}/api/documents/{doc_id}").json()
+    rows = [r for rows in doc["facts"].values() for r in rows]
+    listed = _cli_json(db, "facts", doc_id)["facts"]
+    assert {(f["kind"], f["key"], f["quote"]) for f in listed} == {(r["kind"], r["key"], r["quote"]) for r in rows}
+    assert page.request.get(f"{server}/api/documents/0123").json() == {"error": "no document '0123' in this database"}
+    assert page.request.get(f"{server}/api/search?sort=sideways").status == 400

@@ -10,7 +10,7 @@ import json
 from collections.abc import Iterator
 
 from .model import Fact
-from .privacy import mask
+from .privacy import mask_tree
 from .store import Store
 from .summary import summarise
 
@@ -32,17 +32,6 @@ def facts_of(store: Store, doc_id: str) -> list[Fact]:
                  r["start"], r["end"], r["quote"], r["codebook_version"], r["extractor"]) for r in rows]
 
 
-def _masked(obj):
-    if isinstance(obj, str):
-        return mask(obj)
-    if isinstance(obj, list):
-        return [_masked(x) for x in obj]
-    if isinstance(obj, dict):
-        # A document id is a SHA-256 in hex: a run of its digits can look like a phone number.
-        return {k: v if k == "doc_id" else _masked(v) for k, v in obj.items()}
-    return obj
-
-
 def document_records(store: Store, masked: bool = True) -> Iterator[dict]:
     """One record per stored document that was read (failed documents have no text to show)."""
     ids = [r[0] for r in store.db.execute("SELECT id FROM documents WHERE status != 'failed' ORDER BY id")]
@@ -51,5 +40,6 @@ def document_records(store: Store, masked: bool = True) -> Iterator[dict]:
 
 
 def document_record(store: Store, doc_id: str, masked: bool = True) -> dict:
-    record = summarise(doc_id, facts_of(store, doc_id), store.sources(doc_id))
-    return _masked(record) if masked else record
+    row = store.db.execute("SELECT title FROM documents WHERE id = ?", (doc_id,)).fetchone()
+    record = summarise(doc_id, facts_of(store, doc_id), store.sources(doc_id), row[0] if row else None)
+    return mask_tree(record, keep=("doc_id",)) if masked else record

@@ -16,7 +16,9 @@ AMOUNT_PREFERENCE = ("award", "contract", "ceiling", "budget", "unknown")
 # A tender has no award yet: its budget is the figure it announces; prices in its contract
 # template and per-lot figures repeated through the file come after.
 TENDER_PREFERENCE = ("budget", "ceiling", "award", "contract", "unknown")
-FIELDS = ("is_surveillance", "notice_type", "date", "buyer", "contract_party", "agent", "project_number", "region")
+FIELDS = ("is_surveillance", "notice_type", "method", "date", "buyer", "contract_party", "agent", "project_number",
+          "consortium", "region")
+ROLES = ("budget", "ceiling", "award", "contract")
 
 
 def _evidence(f: Fact) -> dict:
@@ -30,6 +32,8 @@ def amount_value(value: dict) -> float | None:
 
 def _pick_amount(amounts: list[Fact], tender: bool = False) -> Fact | None:
     """The amount the document is about.
+
+    A stated total comes first, then a figure the document labels (中标价(元)：…), then the prose.
 
     An amount the document restates (a foreign amount with its own yuan figure, 约合人民币...;
     a figure it revises, 由X调整为Y) gives way to the restatement. A stated total of several
@@ -52,6 +56,14 @@ def _pick_amount(amounts: list[Fact], tender: bool = False) -> Fact | None:
     if totals:   # a total of totals (三湖共计..., 项目整体总投资...) is the largest
         return max(totals, key=lambda f: f.value["yuan"])
     rank = {r: i for i, r in enumerate(TENDER_PREFERENCE if tender else AMOUNT_PREFERENCE)}
+    # A figure the notice labels with its role (中标价(元) | 180014035.01) is its own statement; where it
+    # labels several of the strongest role (the lots of one notice), the prose order decides.
+    labelled = [f for f in cny if f.value.get("label")]
+    if labelled:
+        best = min(rank.get(f.value.get("role"), len(rank)) for f in labelled)
+        of_role = [f for f in labelled if rank.get(f.value.get("role"), len(rank)) == best]
+        if len({f.value["yuan"] for f in of_role}) == 1:
+            return of_role[0]
     role_of = lambda f: rank.get((f.value or {}).get("role", "unknown"), len(rank))  # noqa: E731
     value_of = lambda f: amount_value(f.value or {})  # noqa: E731
     count: dict = {}
@@ -111,7 +123,22 @@ def _sums_neighbours(at: int, values: list[float], slack: float = 0.0, most: int
     return False
 
 
-def summarise(doc_id: str, facts: Iterable[Fact], sources: list[str] | None = None) -> dict:
+def _amounts_by_role(amounts: list[Fact], evidence: dict) -> dict:
+    """Each role's amount, kept apart: the labelled one, else the first the prose gives that role; in yuan,
+    or the value dict of an amount in another currency."""
+    out = {}
+    for role in ROLES:
+        of_role = [f for f in amounts if (f.value or {}).get("role") == role and not f.value.get("replaced")
+                   and not f.value.get("part")]
+        if not of_role:
+            continue
+        f = next((f for f in of_role if f.value.get("label")), of_role[0])
+        out[role] = f.value["yuan"] if f.value.get("currency", "CNY") == "CNY" else f.value
+        evidence[f"amounts.{role}"] = _evidence(f)
+    return out
+
+
+def summarise(doc_id: str, facts: Iterable[Fact], sources: list[str] | None = None, title: str | None = None) -> dict:
     by_key: dict[str, list[Fact]] = {}
     tags = []
     for f in sorted(facts, key=lambda f: (f.page, f.start, f.key)):
@@ -120,7 +147,7 @@ def summarise(doc_id: str, facts: Iterable[Fact], sources: list[str] | None = No
         elif f.kind == "field":
             by_key.setdefault(f.key, []).append(f)
 
-    record = {"doc_id": doc_id, "sources": sources or []}
+    record = {"doc_id": doc_id, "title": title, "sources": sources or []}
     evidence: dict[str, dict] = {}
     for key in FIELDS:
         f = by_key[key][0] if key in by_key else None
@@ -140,6 +167,10 @@ def summarise(doc_id: str, facts: Iterable[Fact], sources: list[str] | None = No
     record["amount"] = value
     if amount:
         evidence["amount"] = _evidence(amount)
+    record["amounts"] = _amounts_by_role(by_key.get("amount", []), evidence)
+    record["bidders"] = [dict(f.value) for f in by_key.get("bidder", [])]
+    if record["bidders"]:
+        evidence["bidders"] = _evidence(by_key["bidder"][0])
     record["tags"] = tags
     record["evidence"] = evidence
     return record

@@ -7,9 +7,14 @@ A cue hit counts unless, within its sentence,
   hit sits inside the title of a cited standard or law (《视频安防监控系统技术要求》),
   or it opens a company's name (安防工程有限公司);
 - a `near` word the cue requires is missing;
+- an upkeep word follows it (保安服务, 食堂, 办公楼): the cue then names the unit or
+  building served, not a capability bought;
 or the document lacks the context the cue needs: a government buyer or client
-(`government`), or a public-security body or purpose (`security`). The buyer, when
-procurement fields found one, decides first; the document's own words decide otherwise.
+(`government`; a school, hospital or bank buying for its own premises is not one),
+or a public-security body or purpose (`security`). The buyer, when
+procurement fields found one, decides first; else the body a title opens with (a
+notice title names its buyer first: 内江市生态环境局高新区分局黑烟车抓拍系统采购);
+the document's own words decide otherwise.
 A document without a public-security context that names one of a category's
 `domain_counter_cues` (水环境, 森林防火) is off that category's domain altogether.
 
@@ -50,6 +55,9 @@ class _Index:
     body_endings: tuple[str, ...]          # endings of a government body's name (局, 人民政府 ...)
     organisation: re.Pattern[str] | None   # CJK characters up to an organisation ending, from a cue's end
     breakers: tuple[str, ...]
+    upkeep: list[str]
+    facilities: list[str]
+    opening_body: re.Pattern[str] | None   # a body's name opening a title, up to its first body ending
 
 
 def _index(codebook: Codebook) -> _Index:
@@ -74,19 +82,40 @@ def _index(codebook: Codebook) -> _Index:
             body_endings=tuple(phrase_key(e) for e in ctx.government_body_endings),
             organisation=re.compile("([\u4e00-\u9fff]{0,8}?)(?:%s)" % "|".join(map(re.escape, keys(ctx.organisation_endings))))
             if ctx.organisation_endings else None,
-            breakers=tuple(keys(ctx.name_breakers)))
+            breakers=tuple(keys(ctx.name_breakers)), upkeep=keys(ctx.upkeep), facilities=keys(ctx.facilities),
+            opening_body=_opening_body_pattern(ctx.government_body_endings))
     return codebook._cache["categories"]
+
+
+def _opening_body_pattern(endings) -> re.Pattern[str] | None:
+    cjk = sorted((e for e in endings if re.fullmatch("[\u4e00-\u9fff]+", e)), key=len, reverse=True)
+    if not cjk:
+        return None
+    # An agency's title names the buyer after 关于; a year or a period may come first.
+    return re.compile("(?:[^\n]{2,40}?关于)?(?:[\\d\\-—年度]{4,12})?([\u4e00-\u9fff（）()]{2,40}?(?:%s))"
+                      % "|".join(map(re.escape, cjk)))
+
+
+def _title_buyer(scans: list[PageScan], idx: _Index) -> str | None:
+    """The body a notice title opens with: the first line of the document, up to its first body ending."""
+    if not scans or idx.opening_body is None:
+        return None
+    m = idx.opening_body.match(scans[0].text.split("\n", 1)[0])
+    return m.group(1) if m else None
 
 
 class _Context:
     """What the document as a whole says about who buys and why."""
 
     def __init__(self, scans: list[PageScan], idx: _Index, buyer: str | None):
+        buyer = buyer or _title_buyer(scans, idx)
         buyer_key = phrase_key(buyer) if buyer else ""
         self.security = any(k in buyer_key for k in idx.security) or self._said(
             scans, idx.security, idx, idx.security_lookalikes)
         by_name = buyer_key.endswith(idx.body_endings) if buyer_key else False
-        self.government = self.security or by_name or self._said(scans, idx.government, idx, [])
+        # A school or hospital watching its own grounds is facility security, not a state purpose.
+        facility = not self.security and any(k in buyer_key for k in idx.facilities)
+        self.government = self.security or (not facility and (by_name or self._said(scans, idx.government, idx, [])))
         self._domains: dict[str, bool] = {}
 
     @staticmethod
@@ -157,7 +186,7 @@ def _counts(sc: PageScan, s: int, e: int, cat: Category, cue: Cue, idx: _Index, 
     if near and sc.near(near, *_window(sc, s, e, reach if cue.within is None else cue.within)) is None:
         return False
     lo, hi = _window(sc, s, e, reach)
-    if sc.near(idx.counters[cat.id], lo, hi) is not None:
+    if sc.near(idx.counters[cat.id], lo, hi) is not None or sc.near(idx.upkeep, e, hi) is not None:
         return False
     return not (_negated(sc, s, e, idx, reach) or _incidental(sc, s, e, idx))
 

@@ -211,7 +211,7 @@ class Matcher:
 def codebook_phrases(codebook: Codebook) -> list[str]:
     ctx = codebook.context
     phrases = [*ctx.negation, *ctx.negation_lookalikes, *ctx.incidental, *ctx.security, *ctx.security_lookalikes,
-               *ctx.government]
+               *ctx.government, *ctx.upkeep]
     for cat in codebook.categories.values():
         phrases += [c.text for c in cat.cues] + [w for c in cat.cues for w in c.near] + list(cat.counter_cues)
         phrases += list(cat.domain_counter_cues)

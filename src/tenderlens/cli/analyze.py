@@ -7,9 +7,10 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from ..codebook import CodebookError
 from ..executors import make_executor
+from ..privacy import mask
 from ..reanalyze import reanalyze
 from ..store import StoreError
-from .common import console, db_option, err_console, fail, open_store
+from .common import console, db_option, err_console, fail, open_store, plain
 from .link import relink, report
 
 
@@ -58,12 +59,12 @@ def command(db_path, codebook_path, engine, quiet, no_link):
         executor.close()
         store.close()
     c = result.counts
-    console.print(f"{c['documents']} documents analysed with codebook {result.codebook_version}: {c['facts']} facts"
-                  f" -> {db_path}")
+    console.print(plain(f"{c['documents']} documents analysed with codebook {result.codebook_version}:"
+                        f" {c['facts']} facts -> {db_path}"))
     if linked:
         report(linked, db_path)
     if result.failures:
         err_console.print(f"{len(result.failures)} documents could not be analysed:")
         for doc_id, reason in result.failures[:20]:
-            err_console.print(f"  {doc_id[:12]}  {reason}", markup=False)
+            err_console.print(plain(f"  {doc_id[:12]}  {mask(reason)}"))
         sys.exit(1)

@@ -4,7 +4,7 @@ import click
 
 from .. import codebook as cb
 from ..codebook import docs
-from .common import console, fail
+from .common import console, fail, plain
 
 
 @click.group("codebook")
@@ -31,9 +31,9 @@ def check(path):
         book = cb.load(path)
     except cb.CodebookError as e:
         fail(str(e))
-    console.print(f"codebook {book.version}: {len(book.categories)} categories, {len(book.vendors)} vendors, "
-                  f"{sum(len(c.fixtures.positive) + len(c.fixtures.negative) for c in book.categories.values())}"
-                  f" fixture sentences ({book.path})")
+    console.print(plain(f"codebook {book.version}: {len(book.categories)} categories, {len(book.vendors)} vendors, "
+                        f"{sum(len(c.fixtures.positive) + len(c.fixtures.negative) for c in book.categories.values())}"
+                        f" fixture sentences ({book.path})"))
 
 
 @command.command("docs")
@@ -53,4 +53,4 @@ def docs_command(out, path):
     except cb.CodebookError as e:
         fail(str(e))
     written = docs.write(book, out)
-    console.print(f"{len(written)} pages written to {out}")
+    console.print(plain(f"{len(written)} pages written to {out}"))

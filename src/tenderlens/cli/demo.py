@@ -8,7 +8,7 @@ from ..executors import SerialExecutor
 from ..pipeline import ingest
 from ..store import Store, StoreError
 from ..store.search import MARK_CLOSE, MARK_OPEN, search
-from .common import console, fail
+from .common import console, fail, marked, plain
 from .link import relink, report
 from .serve import host_option, port_option, run_server
 
@@ -43,19 +43,19 @@ def command(db_path, serve, host, port):
     except StoreError as e:
         fail(str(e))
     c = result.counts
-    console.print(f"[bold]demo corpus[/bold] {demo_corpus()}")
+    console.print(plain(("demo corpus", "bold"), f" {demo_corpus()}"))
     console.print(f"{c['seen']} documents seen, {c['ok']} ok, {c['needs_ocr']} need OCR, "
-                  f"{c['failed']} failed, {c['already_stored']} already stored -> {db_path}")
+                  f"{c['failed']} failed, {c['already_stored']} already stored -> {db_path}", markup=False, highlight=False)
     report(linked, db_path)
     st = store.stats()
-    console.print("formats: " + ", ".join(f"{k} {v}" for k, v in st["by_format"].items()))
+    console.print(plain("formats: " + ", ".join(f"{k} {v}" for k, v in st["by_format"].items())))
     for q in SAMPLE_QUERIES:
         hits = search(store, q, limit=3)
-        console.print(f"\n[bold]tenderlens search {q} --db {db_path}[/bold]")
+        console.print(plain("\n", (f"tenderlens search {q} --db {db_path}", "bold")))
         for h in hits:
-            snip = h.snippet.replace("[", r"\[").replace(MARK_OPEN, "[bold yellow]").replace(MARK_CLOSE, "[/bold yellow]")
-            console.print(f"  {h.doc_id[:12]} p.{h.page} [dim]{h.source.rsplit('/', 1)[-1]}[/dim]\n    {snip}")
-    console.print(f"\n[bold]tenderlens purchases --group-by buyer --db {db_path}[/bold]  (and `tenderlens orgs`)")
+            console.print(plain(f"  {h.doc_id[:12]} p.{h.page} ", (h.source.rsplit('/', 1)[-1], "dim"), "\n    ")
+                          + marked(h.snippet, MARK_OPEN, MARK_CLOSE))
+    console.print(plain("\n", (f"tenderlens purchases --group-by buyer --db {db_path}", "bold"), "  (and `tenderlens orgs`)"))
     store.close()
     if serve:
         run_server(db_path, host, port)

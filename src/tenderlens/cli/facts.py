@@ -3,10 +3,8 @@ from __future__ import annotations
 import json
 
 import click
-from rich.markup import escape
-
-from ..privacy import mask
-from .common import console, db_option, fail, json_option, mask_option, open_store, print_json
+from ..privacy import mask, mask_tree
+from .common import console, db_option, fail, json_option, mask_option, open_store, plain, print_json
 
 
 @click.command("facts")
@@ -37,17 +35,17 @@ def command(doc_id, db_path, kind, codebook_version, as_json, no_mask):
         if (kind and r["kind"] != kind) or (codebook_version and r["codebook_version"] != codebook_version):
             continue
         value = json.loads(r["value"]) if r["value"] else None
-        out.append({"kind": r["kind"], "key": r["key"], "value": shown(value) if isinstance(value, str) else value,
+        out.append({"kind": r["kind"], "key": r["key"], "value": value if no_mask else mask_tree(value, keep=()),
                     "page": r["page"], "start": r["start"], "end": r["end"], "quote": shown(r["quote"] or ""),
                     "codebook_version": r["codebook_version"], "extractor": r["extractor"]})
     if as_json:
         print_json({"doc_id": doc["id"], "facts": out})
         return
     if not out:
-        console.print(f"no facts for {doc['id'][:12]}; run `tenderlens analyze --db {db_path}`")
+        console.print(plain(f"no facts for {doc['id'][:12]}; run `tenderlens analyze --db {db_path}`"))
         return
     for f in out:
         value = f["value"] if isinstance(f["value"], str) else json.dumps(f["value"], ensure_ascii=False)
-        console.print(f"[bold]{f['kind']}[/bold] {escape(f['key'])} = {escape(value)}")
-        console.print(f"    p.{f['page']} \\[{f['start']}:{f['end']}] «{escape(f['quote'])}»"
-                      f"  [dim]{f['extractor']} {escape(f['codebook_version'])}[/dim]")
+        console.print(plain((f["kind"], "bold"), f" {f['key']} = {value}"))
+        console.print(plain(f"    p.{f['page']} [{f['start']}:{f['end']}] «{f['quote']}»  ",
+                            (f"{f['extractor']} {f['codebook_version']}", "dim")))

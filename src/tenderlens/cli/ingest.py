@@ -11,7 +11,7 @@ from ..executors import make_executor
 from ..ocr import OcrSettings, OcrSettingsError, default_cache_dir
 from ..pipeline import ingest
 from ..store import StoreError
-from .common import console, db_option, err_console, fail, open_store
+from .common import console, db_option, err_console, fail, open_store, plain
 from .link import relink, report
 
 
@@ -32,6 +32,9 @@ from .link import relink, report
 @click.option("--ocr", "ocr_mode", type=click.Choice(["auto", "always", "never"]), default="auto", show_default=True,
               help="auto: OCR scanned PDF pages and images (pages without a usable text layer); always: every PDF"
                    " page and image, replacing the text layer; never: leave them marked as needing OCR.")
+@click.option("--ocr-engine", type=click.Choice(["auto", "tesseract", "ppocr"]), default="auto", show_default=True,
+              help="auto: PP-OCR reads Chinese and mixed pages, Tesseract English ones (chosen page by page);"
+                   " tesseract or ppocr: that engine reads every page.")
 @click.option("--ocr-lang", default="chi_sim+eng", show_default=True,
               help="Tesseract languages joined by +, e.g. eng, chi_tra+eng (see `tesseract --list-langs`).")
 @click.option("--ocr-dpi", type=int, default=300, show_default=True, help="Resolution PDF pages are rendered at for OCR.")
@@ -42,7 +45,7 @@ from .link import relink, report
 @click.option("--no-link", "no_link", is_flag=True,
               help="Do not rebuild purchases and organisations at the end (run `tenderlens link` after the last batch).")
 def command(paths, db_path, engine, retry_failed, max_depth, max_file_mb, max_archive_mb, codebook_path,
-            ocr_mode, ocr_lang, ocr_dpi, ocr_cache, quiet, no_link):
+            ocr_mode, ocr_engine, ocr_lang, ocr_dpi, ocr_cache, quiet, no_link):
     """Ingest folders, files, zip/tar(.gz)/7z archives and WARC captures into the database.
 
     Each distinct file is stored once (its id is the SHA-256 of its bytes), with
@@ -54,9 +57,11 @@ def command(paths, db_path, engine, retry_failed, max_depth, max_file_mb, max_ar
     Example:
       tenderlens ingest ~/notices/ leaks.zip crawl.warc.gz --db notices.db
       tenderlens ingest foia-scans/ --ocr-lang eng --db notices.db
+      tenderlens ingest faxed-contracts/ --ocr always --ocr-engine ppocr --db notices.db
     """
     try:
-        ocr = OcrSettings(ocr_mode, ocr_lang, ocr_dpi, cache_dir=None if ocr_cache == "off" else ocr_cache)
+        ocr = OcrSettings(ocr_mode, ocr_lang, ocr_dpi, cache_dir=None if ocr_cache == "off" else ocr_cache,
+                          engine=ocr_engine)
     except OcrSettingsError as e:
         fail(str(e))
     try:
@@ -93,10 +98,10 @@ def command(paths, db_path, engine, retry_failed, max_depth, max_file_mb, max_ar
     c = result.counts
     new = c["ok"] + c["needs_ocr"] + c["empty"] + c["failed"]
     rate = new / result.seconds if result.seconds else 0.0
-    console.print(f"{c['seen']} seen, {new} new ({c['ok']} ok, {c['needs_ocr']} need OCR, {c['empty']} empty, {c['failed']} failed), "
-                  f"{c['already_stored']} already stored; {result.seconds:.1f} s, {rate:.1f} docs/s -> {db_path}")
+    console.print(plain(f"{c['seen']} seen, {new} new ({c['ok']} ok, {c['needs_ocr']} need OCR, {c['empty']} empty, {c['failed']} failed), "
+                  f"{c['already_stored']} already stored; {result.seconds:.1f} s, {rate:.1f} docs/s -> {db_path}"))
     if linked:
         report(linked, db_path)
     if result.failed:
-        err_console.print(f"{result.failed} documents failed; see `tenderlens stats --db {db_path}` for reasons")
+        err_console.print(plain(f"{result.failed} documents failed; see `tenderlens stats --db {db_path}` for reasons"))
         sys.exit(1)

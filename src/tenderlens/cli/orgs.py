@@ -3,7 +3,7 @@ from __future__ import annotations
 import click
 
 from ..model import ORG_KINDS
-from ..privacy import mask_values
+from ..privacy import mask_tree
 from ..store.aggregates import has_purchases, organisation, organisations
 from .common import console, db_option, fail, json_option, mask_option, open_store, print_json
 from .export import KEEP
@@ -32,7 +32,7 @@ def command(ctx, db_path, name, kind, limit, as_json, no_mask):
     if not has_purchases(store.db):
         fail(f"no organisations in {db_path} yet: run `tenderlens link --db {db_path}`")
     rows = organisations(store.db, name, kind, limit or None)
-    rows = rows if no_mask else mask_values(rows, KEEP)
+    rows = rows if no_mask else mask_tree(rows, KEEP)
     if as_json:
         print_json(rows)
         return
@@ -61,7 +61,7 @@ def show(org_id, db_path, as_json, no_mask):
     org = organisation(store.db, org_id)
     if org is None:
         fail(f"no organisation {org_id} (an id from `tenderlens orgs`, or a name as written)")
-    org = org if no_mask else mask_values(org, KEEP)
+    org = org if no_mask else mask_tree(org, KEEP)
     if as_json:
         print_json(org)
         return

@@ -3,7 +3,7 @@ from __future__ import annotations
 import click
 
 from ..purchases.flags import definitions, docs_page
-from ..privacy import mask_values
+from ..privacy import mask_tree
 from ..store.aggregates import GROUPS, SORTS, Filters, count, grouped, has_purchases, purchases
 from .common import console, db_option, fail, json_option, mask_option, open_store, print_json
 from .export import KEEP
@@ -68,7 +68,7 @@ def command(db_path, category, region, year, buyer, supplier, method, min_amount
     limit = limit or None
     if group_by:
         rows = grouped(store.db, group_by, filters, limit)
-        rows = rows if no_mask else mask_values(rows, KEEP)
+        rows = rows if no_mask else mask_tree(rows, KEEP)
         if as_json:
             print_json({"group_by": group_by, "overall": count(store.db, filters), "groups": rows})
             return
@@ -77,7 +77,7 @@ def command(db_path, category, region, year, buyer, supplier, method, min_amount
                           f"{g['label']}", markup=False)
         return
     records = purchases(store.db, filters, sort, limit)
-    records = records if no_mask else mask_values(records, KEEP)
+    records = records if no_mask else mask_tree(records, KEEP)
     if as_json:
         print_json({"overall": count(store.db, filters), "purchases": records})
         return

@@ -4,14 +4,14 @@ import json
 
 import click
 
-from ..privacy import mask
-from .common import console, db_option, fail, json_option, mask_option, open_store, print_json
+from ..privacy import mask, mask_tree
+from .common import console, db_option, fail, json_option, mask_option, open_store, plain, print_json
 
 
 @click.command("show")
 @click.argument("doc_id")
 @db_option
-@click.option("--page", "page_n", type=int, help="Only this page (1-based).")
+@click.option("--page", "page_n", type=click.IntRange(1, 1 << 62), help="Only this page (1-based).")
 @json_option
 @mask_option
 def command(doc_id, db_path, page_n, as_json, no_mask):
@@ -35,18 +35,20 @@ def command(doc_id, db_path, page_n, as_json, no_mask):
     out = {k: doc[k] for k in ("id", "format", "mime", "size", "title", "language", "status", "error", "n_pages")}
     out["meta"] = json.loads(doc["meta"] or "{}")
     out["sources"] = store.sources(doc["id"])
+    if not no_mask:  # titles, member names, URLs, metadata and errors carry numbers too
+        out = mask_tree(out)
     out["pages"] = [{"n": p["n"], "text": shown(p["text"]), "needs_ocr": bool(p["needs_ocr"]),
                      "ocr": json.loads(p["ocr"]) if p["ocr"] else None} for p in pages]
     if as_json:
         print_json(out)
         return
-    console.print(f"[bold]{out['id']}[/bold]  {out['format']}  {out['status']}  {out['n_pages']} pages")
+    console.print(plain((out["id"], "bold"), f"  {out['format']}  {out['status']}  {out['n_pages']} pages"))
     if out["title"]:
-        console.print(f"title: {out['title']}")
+        console.print(plain("title: ", out["title"]))
     if out["error"]:
-        console.print(f"[red]error:[/red] {out['error']}")
+        console.print(plain(("error:", "red"), " ", out["error"]))
     for s in out["sources"]:
-        console.print(f"source: {s}")
+        console.print(plain("source: ", s))
     for p in out["pages"]:
         console.rule(f"page {p['n']}" + (" (needs OCR)" if p["needs_ocr"] else ""))
-        console.print(p["text"], markup=False)
+        console.print(plain(p["text"]))

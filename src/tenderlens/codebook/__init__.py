@@ -117,6 +117,8 @@ class Context(_Strict):
     security_lookalikes: tuple[str, ...] = ()
     government: tuple[str, ...]
     government_body_endings: tuple[str, ...] = ()
+    upkeep: tuple[str, ...] = ()
+    facilities: tuple[str, ...] = ()
 
 
 class IndexFile(_Strict):

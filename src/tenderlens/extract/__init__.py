@@ -13,9 +13,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..model import EMPTY, FAILED, NEEDS_OCR, OK, Document, ExtractionError, Page, RawDoc
-from ..ocr import ENGINE, OcrSettings, ocr_pages
+from ..ocr import OcrSettings, ocr_pages
 from ..sniff import sniff
 from ..textnorm import normalise
+from . import titles
 
 # format -> module name in this package
 FORMATS = {
@@ -31,6 +32,8 @@ class Extracted:
     pages: list[str | None]
     title: str | None = None
     meta: dict[str, Any] = field(default_factory=dict)
+    # page number -> why its text layer is not to be trusted: OCR reads it under --ocr auto
+    bad_layers: dict[int, str] = field(default_factory=dict)
 
 
 def doc_id(raw: RawDoc) -> str:
@@ -63,7 +66,6 @@ def extract_document(raw: RawDoc, id: str | None = None, ocr: OcrSettings | None
     except Exception as e:  # a library choking on hostile bytes is still one bad file
         doc.status, doc.error = FAILED, f"{fmt} extraction failed: {type(e).__name__}: {e}"
         return doc
-    doc.title = normalise(got.title)[0] if got.title else None
     doc.meta = got.meta
     for n, text in enumerate(got.pages, start=1):
         if text is None:
@@ -72,7 +74,9 @@ def extract_document(raw: RawDoc, id: str | None = None, ocr: OcrSettings | None
             norm, offsets = normalise(text)
             doc.pages.append(Page(n, norm, offsets))
     if ocr and ocr.active and fmt in ("pdf", "image"):
-        _read_scans(doc, raw.data, ocr)
+        _read_scans(doc, raw.data, ocr, got.bad_layers)
+    doc.title = titles.choose(got.title and normalise(got.title)[0], doc.pages[0].text if doc.pages else "",
+                              stated_first=fmt != "pdf")
     doc.language = guess_language("".join(p.text[:2000] for p in doc.pages[:3]))
     if any(p.needs_ocr for p in doc.pages):
         doc.status = NEEDS_OCR
@@ -85,14 +89,20 @@ def extract_document(raw: RawDoc, id: str | None = None, ocr: OcrSettings | None
     return doc
 
 
-def _read_scans(doc: Document, data: bytes, settings: OcrSettings) -> None:
-    """OCR the pages that need it; a page OCR cannot read keeps what it had and records why."""
-    wanted = [p.n for p in doc.pages if p.needs_ocr or settings.mode == "always"]
-    for n, got in ocr_pages(doc.format, data, wanted, settings):
+def _read_scans(doc: Document, data: bytes, settings: OcrSettings, bad_layers: dict[int, str]) -> None:
+    """OCR the pages that need it; a page OCR cannot read keeps what it had and records why.
+
+    A page with a bad text layer is read too; its OCR record says why the layer was replaced.
+    """
+    wanted = [p.n for p in doc.pages if p.needs_ocr or p.n in bad_layers or settings.mode == "always"]
+    language = guess_language("".join(p.text[:2000] for p in doc.pages if p.text and p.n not in bad_layers))
+    for n, got in ocr_pages(doc.format, data, wanted, settings, language):
         page = doc.pages[n - 1]
         if isinstance(got, str):
-            page.ocr = {"engine": ENGINE, "lang": settings.lang, "error": got}
+            page.ocr = {"engine": settings.engine, "lang": settings.lang, "error": got}
         else:
+            if n in bad_layers:
+                got.ocr["replaced_text_layer"] = bad_layers[n]
             doc.pages[n - 1] = Page(n, got.text, got.offsets, ocr=got.ocr)
 
 

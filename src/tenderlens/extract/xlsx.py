@@ -15,10 +15,11 @@ def extract(data: bytes, name: str = "") -> Extracted:
     except Exception as e:  # zipfile, KeyError and XML errors for a damaged workbook
         raise ExtractionError(f"unreadable XLSX: {type(e).__name__}: {e}") from e
     pages = []
+    title = book.properties.title
     try:
         for sheet in book.worksheets:
             rows = ("\t".join("" if v is None else str(v) for v in row) for row in sheet.iter_rows(values_only=True))
             pages.append(f"{sheet.title}\n" + "\n".join(r for r in rows if r.strip()))
     finally:
         book.close()
-    return Extracted(pages, meta={"sheets": [s.split("\n", 1)[0] for s in pages]})
+    return Extracted(pages, title, meta={"sheets": [s.split("\n", 1)[0] for s in pages]})

@@ -8,14 +8,16 @@ Language data comes from the system (Debian's tesseract-ocr-* packages).
 """
 from __future__ import annotations
 
+import hashlib
 import os
 import threading
-from dataclasses import dataclass
 from functools import lru_cache
 
 import tesserocr
 from PIL import Image
 from tesserocr import PSM, RIL, PyTessBaseAPI, iterate_level
+
+from .words import LINE, NONE, PARA, Word
 
 ENGINE = "tesseract"
 # Where Debian, and common source builds, keep the language data.
@@ -25,18 +27,6 @@ _TESSDATA_DIRS = ("/usr/share/tesseract-ocr/5/tessdata", "/usr/share/tesseract-o
 MIN_ORIENTATION_CONFIDENCE = 2.0
 # A first reading with this mean word confidence (0-100) or more is taken to be upright.
 UPRIGHT_CONFIDENCE = 60.0
-
-# Paragraph (2), line (1) or no (0) break before a word.
-PARA, LINE, NONE = 2, 1, 0
-
-
-@dataclass
-class Word:
-    text: str
-    brk: int                         # PARA, LINE or NONE: what separates it from the word before
-    box: tuple[int, int, int, int]   # x0, y0, x1, y1 in pixels of the image it was read from
-    conf: float
-
 
 @lru_cache(maxsize=1)
 def tessdata() -> str:
@@ -59,10 +49,19 @@ def version() -> str:
 
 
 def data_fingerprint(lang: str) -> str:
-    """Sizes of the model files in use, so new language data invalidates cached results."""
-    folder = tessdata()
-    parts = lang.split("+") + ["osd"]
-    return ",".join(f"{p}:{os.path.getsize(os.path.join(folder, p + '.traineddata'))}" for p in parts)
+    """Hashes of the model files in use, so new language data invalidates cached results."""
+    parts = dict.fromkeys(lang.split("+") + ["osd"])
+    return ",".join(f"{p}:{file_hash(os.path.join(tessdata(), p + '.traineddata'))}" for p in parts)
+
+
+@lru_cache(maxsize=None)
+def file_hash(path: str) -> str:
+    """SHA-256 of a model file (first 16 hex digits), computed once per process."""
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()[:16]
 
 
 # An engine is not safe to share between threads (a Dask worker may run several).

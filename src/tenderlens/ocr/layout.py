@@ -4,7 +4,8 @@ Tesseract puts a space between every pair of words, and for Chinese it treats
 each ideograph, or each short run, as a word: "采 购 项 目". Chinese is written
 without spaces, so no space goes where either side of the gap is CJK (an
 ideograph, kana, hangul, or full-width punctuation such as ，。（）), while
-English words keep theirs.
+English words keep theirs. A visible gap on one line (PP-OCR's separate boxes
+for a table's cells, or a label and its value) is a space whatever the script.
 
 The text then goes through textnorm.normalise, like every page, and word spans
 are carried through its offset map, so a span always indexes the stored text.
@@ -14,9 +15,9 @@ from __future__ import annotations
 import bisect
 
 from ..textnorm import normalise
-from .engine import LINE, PARA, Word
+from .words import GAP, LINE, PARA, Word
 
-_SEPARATOR = {PARA: "\n\n", LINE: "\n"}
+_SEPARATOR = {PARA: "\n\n", LINE: "\n", GAP: " "}
 
 
 def is_cjk(ch: str) -> bool:

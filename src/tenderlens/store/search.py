@@ -11,6 +11,7 @@ import re
 import sqlite3
 from dataclasses import asdict, dataclass, field
 
+from ..privacy import mask, mask_tree
 from . import Store, StoreError
 from .facet_tokens import restrict
 from .fts import CJK, QueryError, parse_query
@@ -121,8 +122,12 @@ def make_snippet(text: str, terms: list[str]) -> tuple[str, list[list[int]]]:
 
 
 def search(store: Store, query: str, limit: int = 20, offset: int = 0,
-           conditions: list[Condition] | None = None) -> list[Hit]:
+           conditions: list[Condition] | None = None, masked: bool = True) -> list[Hit]:
     """Pages matching `query`, best first (ties in index order). limit=0 returns every hit.
+
+    With `masked`, personal identifiers are masked in the page text before the
+    snippet is cut (a cut must not leave half a number readable), and in the
+    title and sources; masks keep the length, so hit offsets hold either way.
 
     When the full-text query decides every condition, the index ranks and cuts the
     page of hits before any row is joined; otherwise each match is joined and tested first.
@@ -145,10 +150,11 @@ def search(store: Store, query: str, limit: int = 20, offset: int = 0,
             raise QueryError(f"cannot search for {query!r}: {e}") from e
         raise StoreError(str(e)) from e
     hits = []
+    shown = mask if masked else (lambda t: t)
     for r in rows:
-        snippet, spans = make_snippet(r["text"], terms)
-        sources = store.sources(r["doc_id"])
-        hits.append(Hit(r["doc_id"], r["n"], sources[0] if sources else "", sources, r["title"],
+        snippet, spans = make_snippet(shown(r["text"]), terms)
+        sources = mask_tree(store.sources(r["doc_id"])) if masked else store.sources(r["doc_id"])
+        hits.append(Hit(r["doc_id"], r["n"], sources[0] if sources else "", sources, shown(r["title"]),
                         r["format"], snippet, spans, round(-r["score"], 4)))
     return hits
 

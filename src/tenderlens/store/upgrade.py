@@ -2,6 +2,9 @@
 
 Schema 1 -> 2: the full-text index gains the `facets` column (facet_tokens.py), so
 it is rebuilt from the stored page text and each document's stored facts.
+Schema 2 -> 3: ID-card and mobile numbers are masked in the index text (fts.py), so
+the index is rebuilt the same way; a contentless index forgets a row only when
+given the exact text it indexed, so an index of unmasked text cannot be kept.
 """
 from __future__ import annotations
 
@@ -24,6 +27,7 @@ def upgrade(store: Store, version: int) -> None:
     try:
         if version < 2:
             db.execute("ALTER TABLE doc_summary ADD COLUMN facet_index TEXT NOT NULL DEFAULT ''")
+        if version < 3:
             db.execute("DROP TABLE pages_fts")
             db.execute(PAGES_FTS)
             db.execute(RANK_PAGE_TEXT)

@@ -6,41 +6,47 @@ filtered result is computed once per request into a temporary table
 document text reaches the browser through Jinja2 autoescaping or JSON inside
 <script type="application/json">, and the Content-Security-Policy allows only
 the app's own script files, so text in a document never runs as code.
+
+Only requests whose Host header names the address the app serves are answered
+(DNS rebinding: a page on another site that points its own name at 127.0.0.1
+must not read the dataset). Personal identifiers are masked in everything shown
+(page text, titles, sources, metadata, facts, messages) unless the server was
+started with --no-mask. Every parameter is checked: a bad one is a 400 that says
+what is wrong, never a 500.
 """
 from __future__ import annotations
 
-import json
 import os
 import queue
 import re
 from collections.abc import Iterator
 from importlib.resources import files
+from urllib.parse import quote
 
 from fastapi import Depends, FastAPI, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from jinja2 import Environment, PackageLoader, select_autoescape
 from starlette.exceptions import HTTPException
 
 from .. import __version__, codebook
 from ..privacy import mask
-from ..records import facts_of
 from ..store import Store, StoreError
-from ..store.fts import QueryError, parse_query
-from ..store.search import term_pattern
+from ..store.fts import QueryError
 from ..summary import FAMILIES
-from . import export, results
-from .facets import facets
+from . import api, export, query, results
+from .document import document_view, word_boxes
 from .filters import conditions
+from .i18n import COOKIE, Words, lang_of, money
 from .labels import Labels
-from .originals import masked_boxes, original_path, page_png
-from .state import PER_PAGE, SearchState, StateError
-from .views import map_data, timeline_data
+from .originals import RenderError, masked_boxes, original_path, page_png
+from .state import MAX_PAGE, SearchState, StateError
 
 DOC_ID = re.compile(r"^[0-9a-f]{64}$")
-FACT_KINDS = ("field", "tech", "target", "source", "vendor", "exempt")
 # Reads map the file instead of copying it, keep pages between requests, and sort in memory.
 TUNING = ("PRAGMA mmap_size = 1073741824", "PRAGMA cache_size = -32768", "PRAGMA temp_store = MEMORY")
+LOCAL_HOSTS = ("127.0.0.1", "localhost", "::1")
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:;"
        " object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
 
@@ -53,12 +59,29 @@ class UserError(Exception):
         self.status = status
 
 
-def create_app(db_path: str, masked: bool = True, codebook_path: str | None = None) -> FastAPI:
-    """The app on one database; labels come from the codebook at `codebook_path` (default: the shipped one)."""
+def host_name(header: str) -> str:
+    """The name in a Host header, without port or IPv6 brackets, lower case."""
+    header = header.strip().lower()
+    if header.startswith("["):
+        return header[1:header.find("]")] if "]" in header else ""
+    return header.rsplit(":", 1)[0] if header.count(":") == 1 else header
+
+
+def create_app(db_path: str, masked: bool = True, codebook_path: str | None = None,
+               allowed_hosts: tuple[str, ...] = ()) -> FastAPI:
+    """The app on one database; labels come from the codebook at `codebook_path` (default: the shipped one).
+
+    Requests are answered only when their Host header names 127.0.0.1, localhost, ::1 or
+    one of `allowed_hosts` (the address the server listens on, and names given with
+    --allowed-host).
+    """
+    hosts = frozenset(LOCAL_HOSTS) | {host_name(h) for h in allowed_hosts}
     Store(db_path, readonly=True).close()  # fail now, with the store's own message, if it cannot be opened
-    app = FastAPI(title="tenderlens", docs_url=None, redoc_url=None, openapi_url=None)
+    app = FastAPI(title="tenderlens", version=__version__, docs_url=None, redoc_url=None,
+                  openapi_url="/api/openapi.json", description=api.DESCRIPTION)
     app.mount("/static", StaticFiles(directory=str(files("tenderlens") / "web" / "static")), name="static")
     env = Environment(loader=PackageLoader("tenderlens", "web/templates"), autoescape=select_autoescape(default=True))
+    env.globals["money"] = money
     labels = Labels.from_codebook(codebook.load(codebook_path))
 
     idle: queue.SimpleQueue[Store] = queue.SimpleQueue()
@@ -82,9 +105,19 @@ def create_app(db_path: str, masked: bool = True, codebook_path: str | None = No
         except StateError as e:
             raise UserError(str(e)) from e
 
+    def words_of(request: Request) -> Words:
+        return Words(lang_of(request.query_params.get("lang"), request.cookies.get(COOKIE)))
+
     def render(request: Request, template: str, status: int = 200, **ctx) -> HTMLResponse:
-        html = env.get_template(template).render(request=request, db_path=db_path, version=__version__, **ctx)
-        return HTMLResponse(html, status_code=status)
+        words = words_of(request)
+        if "state" in ctx and "chips" not in ctx:
+            ctx["chips"] = query.chips(ctx["state"], labels.in_lang(words.lang), words, request.url.path)
+        html = env.get_template(template).render(request=request, db_path=db_path, version=__version__,
+                                                 t=words, lang=words.lang, **ctx)
+        response = HTMLResponse(html, status_code=status)
+        if request.query_params.get("lang") == words.lang:  # the reader's choice, kept for the next pages
+            response.set_cookie(COOKIE, words.lang, max_age=365 * 86400, samesite="lax")
+        return response
 
     whole: dict[tuple, object] = {}
 
@@ -109,29 +142,50 @@ def create_app(db_path: str, masked: bool = True, codebook_path: str | None = No
 
     @app.middleware("http")
     async def security_headers(request: Request, call_next):
-        response = await call_next(request)
+        # Starlette's TrustedHostMiddleware cuts "[::1]:8765" at the first colon, so IPv6 hosts would be refused.
+        name = host_name(request.headers.get("host", ""))
+        if name not in hosts:
+            response = Response(f"tenderlens answers only requests addressed to {', '.join(sorted(hosts))}, not"
+                                f" {name or 'a request without a Host header'!r}; start the server with"
+                                " --allowed-host NAME to add a name\n", status_code=400, media_type="text/plain")
+        else:
+            response = await call_next(request)
         response.headers["Content-Security-Policy"] = CSP
         response.headers["X-Content-Type-Options"] = "nosniff"
         response.headers["Referrer-Policy"] = "no-referrer"
         return response
 
+    shown = mask if masked else (lambda t: t)
+
+    def problem(request: Request, status: int, message: str):
+        """An error as JSON under /api, else as a page; masked like everything else shown."""
+        message = shown(message)
+        if request.url.path.startswith("/api/"):
+            return JSONResponse({"error": message}, status_code=status)
+        return render(request, "error.html", status=status, message=message, state=SearchState())
+
     @app.exception_handler(UserError)
     async def user_error(request: Request, e: UserError):
-        return render(request, "error.html", status=e.status, message=str(e), state=SearchState())
+        return problem(request, e.status, str(e))
+
+    @app.exception_handler(RequestValidationError)
+    async def bad_parameter(request: Request, e: RequestValidationError):
+        problems = "; ".join(f"{'.'.join(str(p) for p in err.get('loc', ())[1:])}: {err.get('msg', 'invalid')}"
+                             for err in e.errors())
+        return problem(request, 400, f"bad parameter: {problems}")
 
     @app.exception_handler(StoreError)
     async def store_error(request: Request, e: StoreError):
-        return render(request, "error.html", status=500, message=f"database problem: {e}", state=SearchState())
+        return problem(request, 500, f"database problem: {e}")
 
     @app.exception_handler(HTTPException)
     async def http_error(request: Request, e: HTTPException):
-        return render(request, "error.html", status=e.status_code, message=str(e.detail), state=SearchState())
+        return problem(request, e.status_code, str(e.detail))
 
     @app.exception_handler(Exception)
     async def unexpected(request: Request, e: Exception):
-        return render(request, "error.html", status=500, state=SearchState(),
-                      message=f"tenderlens could not answer this request ({type(e).__name__}); "
-                              "the server log has the details")
+        return problem(request, 500, f"tenderlens could not answer this request ({type(e).__name__}); "
+                                     "the server log has the details")
 
     @app.get("/")
     def home(request: Request):
@@ -143,34 +197,33 @@ def create_app(db_path: str, masked: bool = True, codebook_path: str | None = No
 
     @app.get("/search", response_class=HTMLResponse)
     def search_page(request: Request, s: Store = Depends(store)):
-        state = state_of(request)
+        state, words = state_of(request), words_of(request)
         terms, analysed = select(s, state)
-        total = whole_store("count", state, lambda: results.count(s))
-        pages = max(1, -(-total // PER_PAGE))
-        return render(request, "search.html", state=state, total=total, n_pages=pages, analysed=analysed,
-                      results=results.page_of_results(s, state, terms, masked),
-                      facets=whole_store("facets", state, lambda: facets(s, state, labels)), masked=masked,
-                      labels=labels)
+        view = query.search(s, state, terms, labels.in_lang(words.lang), words, masked, whole_store)
+        return render(request, "search.html", state=state, analysed=analysed, masked=masked,
+                      labels=labels.in_lang(words.lang), **view)
 
     @app.get("/map", response_class=HTMLResponse)
     def map_page(request: Request, s: Store = Depends(store)):
         state = state_of(request)
         _, analysed = select(s, state)
-        return render(request, "map.html", state=state, total=whole_store("count", state, lambda: results.count(s)),
-                      analysed=analysed, data=dict(whole_store("map", state, lambda: map_data(s)),
-                                                   search=state.url("/search", province="", prefecture="", county="")))
+        data = dict(query.map_view(s, state, whole_store),
+                    search=state.url("/search", province="", prefecture="", county=""),
+                    words={k: words_of(request)(k) for k in ("metric_count", "documents")})
+        return render(request, "map.html", state=state, total=data["total"], analysed=analysed, data=data)
 
     @app.get("/timeline", response_class=HTMLResponse)
     def timeline_page(request: Request, by: str = "month", s: Store = Depends(store)):
-        state = state_of(request)
+        state, words = state_of(request), words_of(request)
         if by not in ("month", "year"):
             raise UserError(f"by must be month or year, not {by!r}")
         _, analysed = select(s, state)
-        return render(request, "timeline.html", state=state, total=whole_store("count", state, lambda: results.count(s)),
-                      analysed=analysed, by=by,
-                      data=dict(whole_store("timeline-" + by, state, lambda: timeline_data(s, by)),
-                                labels={f: labels.family(f) for f in FAMILIES},
-                                search=state.url("/search", date_from="", date_to="", year="")))
+        data = dict(query.timeline_view(s, state, by, whole_store),
+                    labels={f: labels.in_lang(words.lang).family(f) for f in FAMILIES},
+                    search=state.url("/search", date_from="", date_to="", year=""),
+                    words={k: words(k) for k in ("metric_count", "metric_amount", "all_series", "surv_series")})
+        return render(request, "timeline.html", state=state, total=data["total"], analysed=analysed, by=by,
+                      data=data)
 
     @app.get("/export.{fmt}")
     def export_file(request: Request, fmt: str, rows: str = "documents", s: Store = Depends(store)):
@@ -189,41 +242,30 @@ def create_app(db_path: str, masked: bool = True, codebook_path: str | None = No
 
     @app.get("/doc/{doc_id}", response_class=HTMLResponse)
     def document_page(request: Request, doc_id: str, s: Store = Depends(store)):
+        # The search the reader came from stays in the URL: the query box keeps it and the way back returns to it.
+        state, words = state_of(request), words_of(request)
         doc = document_or_404(s, doc_id)
         results.ensure_analysis_tables(s)
-        shown = mask if masked else (lambda t: t)
-        rows = list(s.pages(doc_id))
-        terms = _terms(request.query_params.get("q", ""))
-        pages = [{"n": p["n"], "parts": hit_parts(shown(p["text"]), terms), "needs_ocr": bool(p["needs_ocr"])}
-                 for p in rows]
-        word_boxes = {p["n"]: _word_boxes(p["ocr"]) for p in rows if p["ocr"]}
-        grouped: dict[str, list[dict]] = {k: [] for k in FACT_KINDS}
-        for f in sorted(facts_of(s, doc_id), key=lambda f: (f.page or 0, f.start or 0)):
-            grouped.setdefault(f.kind, []).append(
-                {"key": f.key, "label": labels.category(f.key) if f.kind in FAMILIES
-                 else labels.vendor(f.key) if f.kind == "vendor" else f.key,
-                 "value": _value_text(f.value, shown), "page": f.page, "start": f.start, "end": f.end,
-                 "quote": shown(f.quote or ""), "extractor": f.extractor})
-        original = original_path(s, doc_id)
-        withheld = masked and any(mask(p["text"]) != p["text"] for p in rows)
-        return render(request, "doc.html", doc=doc, sources=s.sources(doc_id), pages=pages, word_boxes=word_boxes,
-                      facts={k: v for k, v in grouped.items() if v}, has_original=original is not None,
-                      withheld=withheld,
-                      has_images=original is not None and doc["format"] in ("pdf", "image"),
-                      meta=json.loads(doc["meta"] or "{}"), state=SearchState())
+        view = document_view(s, doc, labels.in_lang(words.lang), words, masked, state.q)
+        return render(request, "doc.html", state=state, chips=[], **view)
 
     @app.get("/doc/{doc_id}/page/{n}.png")
     def page_image(doc_id: str, n: int, s: Store = Depends(store)):
+        if not 1 <= n <= MAX_PAGE:
+            raise UserError(f"page must be a number from 1 to {MAX_PAGE}, not {n}")
         doc = document_or_404(s, doc_id)
         path = original_path(s, doc["id"])
         row = s.page(doc["id"], n)
         cover: list | None = []
         if masked and row is not None:
-            cover = masked_boxes(row["text"], _word_boxes(row["ocr"]))
+            cover = masked_boxes(row["text"], word_boxes(row["ocr"]))
         if cover is None:
             raise UserError(f"the image of page {n} is withheld: it shows personal identifiers that are masked"
                             " in the text and cannot be located on the image", 403)
-        png = page_png(path, doc["format"], n, cover) if path else None
+        try:
+            png = page_png(path, doc["format"], n, cover) if path else None
+        except RenderError as e:
+            raise UserError(f"no image of page {n}: {e}", 422) from e
         if png is None:
             raise UserError(f"no image of page {n}: the original file is not at its source path any more", 404)
         return Response(png, media_type="image/png", headers={"Cache-Control": "max-age=3600"})
@@ -241,41 +283,26 @@ def create_app(db_path: str, masked: bool = True, codebook_path: str | None = No
             data = f.read()
         # A download, never rendered in the app's origin: an HTML original may carry scripts.
         return Response(data, media_type="application/octet-stream",
-                        headers={"Content-Disposition": f'attachment; filename="{doc["id"][:16]}.{doc["format"]}"',
+                        headers={"Content-Disposition": attachment(os.path.basename(path)),
                                  "Content-Security-Policy": "sandbox"})
+
+    for route in app.routes:  # the OpenAPI description is of the JSON API only
+        if not getattr(route, "path", "").startswith("/api"):
+            route.include_in_schema = False
+    app.include_router(api.router(api.Context(store, state_of, words_of, select, whole_store, document_or_404,
+                                              labels, masked, UserError)))
+
+    @app.get("/api", response_class=HTMLResponse, include_in_schema=False)
+    def api_page(request: Request):
+        """The OpenAPI description as a page of the app (no external viewer: the app works offline)."""
+        return render(request, "api.html", state=SearchState(), spec=app.openapi())
 
     return app
 
 
-def _terms(query: str) -> list[str]:
-    """The words of the query the reader came from, to mark in the pages (none if it does not parse)."""
-    try:
-        return parse_query(query)[1] if query.strip() else []
-    except QueryError:
-        return []
 
-
-def hit_parts(text: str, terms: list[str]) -> list[tuple[str, bool]]:
-    """The whole page text as (text, is_hit) parts, hits being the query's terms."""
-    spans = sorted(m.span() for t in terms for m in term_pattern(t).finditer(text) if m.end() > m.start())
-    parts, pos = [], 0
-    for start, end in spans:
-        if start >= pos:
-            parts += [(text[pos:start], False), (text[start:end], True)]
-            pos = end
-    parts.append((text[pos:], False))
-    return [p for p in parts if p[0]]
-
-
-def _value_text(value, shown) -> str:
-    if isinstance(value, dict):
-        return shown(", ".join(f"{k}: {v}" for k, v in value.items() if v not in (None, "")))
-    return shown(str(value)) if value is not None else ""
-
-
-def _word_boxes(ocr_json: str | None) -> list:
-    """OCR word boxes as [start, end, x0, y0, x1, y1] fractions of the page image, when OCR stored them."""
-    if not ocr_json:
-        return []
-    ocr = json.loads(ocr_json)
-    return ocr.get("words") or []
+def attachment(name: str) -> str:
+    """A Content-Disposition that keeps the original file name: plain ASCII for old clients,
+    RFC 5987 UTF-8 (filename*) for Chinese names."""
+    fallback = "".join(c if c.isascii() and c.isprintable() and c not in '"\\' else "_" for c in name) or "original"
+    return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(name, safe='')}"

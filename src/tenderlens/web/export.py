@@ -4,11 +4,11 @@ Document rows are the records `tenderlens export` writes (records.document_recor
 flat, in the CLI's CSV columns, for CSV and Parquet; nested for JSON), so an
 export of a filtered view can be scored by `tenderlens eval`. Fact rows carry
 their evidence: page, span and quote. Personal identifiers are masked unless the
-server was started with --no-mask.
+server was started with --no-mask. CSV cells that a spreadsheet would run as a
+formula are neutralised (spreadsheet.py).
 """
 from __future__ import annotations
 
-import csv
 import io
 import json
 
@@ -17,6 +17,7 @@ import pyarrow.parquet as pq
 
 from ..cli.export import CSV_COLUMNS, csv_row
 from ..privacy import mask
+from ..spreadsheet import write_csv
 from ..records import document_record, facts_of
 from ..store import Store
 from .results import ORDER
@@ -60,9 +61,7 @@ def export(store: Store, state: SearchState, fmt: str, rows: str, masked: bool =
         return json.dumps(data, ensure_ascii=False, indent=1).encode()
     if fmt == "csv":
         buf = io.StringIO()
-        writer = csv.DictWriter(buf, fieldnames=columns)
-        writer.writeheader()
-        writer.writerows(data)
+        write_csv(buf, columns, data)
         return buf.getvalue().encode("utf-8-sig")  # the BOM makes Excel read the Chinese correctly
     table = pa.Table.from_pylist(data, schema=_schema(data, columns))
     buf = io.BytesIO()

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from ..store import Store
+from .i18n import Words
 from .labels import Labels
 from .state import SearchState
 
@@ -52,19 +53,19 @@ def _summary_facet(store: Store, state: SearchState, column: str, title: str, li
     return facet
 
 
-def _region(store: Store, state: SearchState) -> Facet:
+def _region(store: Store, state: SearchState, words: Words) -> Facet:
     """One level of the province -> prefecture -> county tree, below what is selected."""
     if state.prefecture:
-        return _summary_facet(store, state, "county", "county", where="AND prefecture = ?",
+        return _summary_facet(store, state, "county", words("facet_county"), where="AND prefecture = ?",
                               params=(state.prefecture,))
     if state.province:
-        return _summary_facet(store, state, "prefecture", "prefecture", where="AND province = ?",
+        return _summary_facet(store, state, "prefecture", words("facet_prefecture"), where="AND province = ?",
                               params=(state.province,))
-    return _summary_facet(store, state, "province", "region")
+    return _summary_facet(store, state, "province", words("facet_region"))
 
 
-def _categories(store: Store, state: SearchState, labels: Labels, everything: bool) -> Facet:
-    facet = Facet("cat", "category")
+def _categories(store: Store, state: SearchState, labels: Labels, words: Words, everything: bool) -> Facet:
+    facet = Facet("cat", words("facet_cat"))
     source = "doc_tags t" if everything else "temp.result r CROSS JOIN doc_tags t ON t.doc_id = r.doc_id"
     rows = _rows(store, f"SELECT t.family, t.category, count(*) FROM {source} GROUP BY 1, 2 ORDER BY 1, 3 DESC, 2")
     groups: dict[str, list[Value]] = {}
@@ -75,8 +76,8 @@ def _categories(store: Store, state: SearchState, labels: Labels, everything: bo
     return facet
 
 
-def _vendors(store: Store, state: SearchState, labels: Labels, everything: bool) -> Facet:
-    facet = Facet("vendor", "vendor")
+def _vendors(store: Store, state: SearchState, labels: Labels, words: Words, everything: bool) -> Facet:
+    facet = Facet("vendor", words("facet_vendor"))
     source = "facts f" if everything else "temp.result r CROSS JOIN facts f ON f.doc_id = r.doc_id"
     rows = _rows(store, f"SELECT f.key, count(DISTINCT f.doc_id) FROM {source}"
                         f" WHERE f.kind = 'vendor' GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT {TOP}")
@@ -85,26 +86,25 @@ def _vendors(store: Store, state: SearchState, labels: Labels, everything: bool)
     return facet
 
 
-def _formats(store: Store, state: SearchState) -> Facet:
-    facet = Facet("format", "format")
+def _formats(store: Store, state: SearchState, words: Words) -> Facet:
+    facet = Facet("format", words("facet_format"))
     for fmt, n in _rows(store, "SELECT format, count(*) FROM temp.result GROUP BY 1 ORDER BY 2 DESC, 1"):
         facet.values.append(Value(fmt, fmt, n, state.url(format=fmt), state.format == fmt))
     return facet
 
 
-def facets(store: Store, state: SearchState, labels: Labels) -> list[Facet]:
+def facets(store: Store, state: SearchState, labels: Labels, words: Words) -> list[Facet]:
     everything = not state.q and not state.has_filters
-    surv = {"1": "surveillance", "0": "not surveillance"}
-    years = _summary_facet(store, state, "year", "year")
+    years = _summary_facet(store, state, "year", words("facet_year"))
     years.values.sort(key=lambda v: v.value, reverse=True)
     return [
-        _categories(store, state, labels, everything),
-        _region(store, state),
+        _categories(store, state, labels, words, everything),
+        _region(store, state, words),
         years,
-        _summary_facet(store, state, "notice_type", "notice type"),
-        _summary_facet(store, state, "is_surveillance", "surveillance", label=lambda v: surv.get(v, v),
+        _summary_facet(store, state, "notice_type", words("facet_notice_type"), label=words.notice_type),
+        _summary_facet(store, state, "is_surveillance", words("facet_surv"), label=lambda v: words("surv_" + v),
                        param="surv"),
-        _summary_facet(store, state, "buyer", "buyer", limit=TOP),
-        _vendors(store, state, labels, everything),
-        _formats(store, state),
+        _summary_facet(store, state, "buyer", words("facet_buyer"), limit=TOP),
+        _vendors(store, state, labels, words, everything),
+        _formats(store, state, words),
     ]

@@ -10,23 +10,33 @@ outside the database file, so this works on a read-only connection.
 """
 from __future__ import annotations
 
+import json
+import os
 import sqlite3
 from dataclasses import dataclass, field
 
 from ..privacy import mask
+from ..records import facts_of
 from ..store import Store, StoreError
 from ..store.fts import QueryError, parse_query
 from ..store.search import Condition, match_with, snippet_parts, sql_conditions
+from ..summary import amount_value, summarise
 from .state import PER_PAGE, SearchState
 
+# Amounts sort within their own currency: yuan first, then each other currency, largest first.
 ORDER = {
     "relevance": "score, doc_id",
     "date": "date DESC NULLS LAST, score, doc_id",
-    "amount": "amount_cny DESC NULLS LAST, score, doc_id",
+    "amount": "currency IS NULL, currency != 'CNY', currency, amount DESC, score, doc_id",
 }
 SUMMARY = ("is_surveillance", "notice_type", "date", "year", "amount_cny", "buyer", "province", "prefecture",
            "county", "region_code", "lat", "lon")
-_WIDE = ", ".join(f"s.{c}" for c in SUMMARY) + ", y.format"
+# `amount` is the document's amount in its own `currency`: yuan from the summary, else the
+# foreign amount of temp.own_amounts (never converted, never added to yuan).
+_WIDE = (", ".join(f"s.{c}" for c in SUMMARY) + ", y.format,"
+         " coalesce(s.amount_cny, o.amount) AS amount,"
+         " CASE WHEN s.amount_cny IS NOT NULL THEN 'CNY' ELSE o.currency END AS currency")
+_JOIN_AMOUNTS = " LEFT JOIN temp.own_amounts o ON o.doc_id = y.id"
 
 
 @dataclass
@@ -40,6 +50,7 @@ class Result:
     snippet: list[tuple[str, bool]]   # (text, is_hit) parts, masked
     summary: dict = field(default_factory=dict)
     categories: list[str] = field(default_factory=list)
+    suppliers: list[str] = field(default_factory=list)  # who sold: the supplier facts, in page order
 
 
 # What an unanalysed store lacks, created empty (and temporary) so every view still works.
@@ -60,6 +71,45 @@ def ensure_analysis_tables(store: Store) -> bool:
     return not missing
 
 
+def ensure_own_amounts(store: Store) -> None:
+    """temp.own_amounts: the amount of each document whose amount is in another currency than yuan.
+
+    The summary keeps yuan only (amount_cny); these documents are found by their amount facts and
+    summarised again, once per connection and again whenever the database file changes."""
+    db = store.db
+    stamp = _file_stamp(store)
+    db.execute("CREATE TEMP TABLE IF NOT EXISTS own_amounts (doc_id TEXT PRIMARY KEY, currency TEXT, amount REAL)")
+    db.execute("CREATE TEMP TABLE IF NOT EXISTS own_amounts_stamp (stamp TEXT)")
+    if db.execute("SELECT 1 FROM temp.own_amounts_stamp WHERE stamp = ?", (stamp,)).fetchone():
+        return
+    db.execute("DELETE FROM temp.own_amounts")
+    db.execute("DELETE FROM temp.own_amounts_stamp")
+    docs = [r[0] for r in db.execute(
+        "SELECT DISTINCT f.doc_id FROM facts f JOIN doc_summary s ON s.doc_id = f.doc_id"
+        " WHERE f.kind = 'field' AND f.key = 'amount' AND s.amount_cny IS NULL"
+        " AND coalesce(json_extract(f.value, '$.currency'), 'CNY') != 'CNY'")]
+    rows = []
+    for doc_id in docs:
+        value = summarise(doc_id, facts_of(store, doc_id)).get("amount") or {}
+        currency, amount = value.get("currency"), amount_value(value)
+        if currency and currency != "CNY" and amount is not None:
+            rows.append((doc_id, currency, amount))
+    db.executemany("INSERT INTO temp.own_amounts VALUES (?, ?, ?)", rows)
+    db.execute("INSERT INTO temp.own_amounts_stamp VALUES (?)", (stamp,))
+
+
+def _file_stamp(store: Store) -> str:
+    path = store.db.execute("PRAGMA database_list").fetchone()[2]
+    parts = []
+    for p in (path, path + "-wal"):
+        try:
+            st = os.stat(p)
+            parts.append(f"{st.st_mtime_ns}:{st.st_size}")
+        except OSError:
+            parts.append("-")
+    return "/".join(parts)
+
+
 def select(store: Store, state: SearchState, conditions: list[Condition]) -> list[str]:
     """Fill temp.result with the documents matching the state; returns the query's terms.
 
@@ -68,6 +118,7 @@ def select(store: Store, state: SearchState, conditions: list[Condition]) -> lis
     follows the number of matches, not the size of the facets; and what the facet
     tokens decide inside the full-text query is not tested again.
     """
+    ensure_own_amounts(store)
     where, params = [], []
     for c in sql_conditions(store, conditions) if state.q else conditions:
         where.append(c.sql)
@@ -81,7 +132,7 @@ def select(store: Store, state: SearchState, conditions: list[Condition]) -> lis
         if not state.q and not where:
             # The whole store: a view, read only as far as a view needs (20 rows, or cached counts).
             db.execute(f"CREATE TEMP VIEW result AS SELECT y.id AS doc_id, 0 AS score, NULL AS page, NULL AS pages,"
-                       f" {_WIDE} FROM documents y LEFT JOIN doc_summary s ON s.doc_id = y.id")
+                       f" {_WIDE} FROM documents y LEFT JOIN doc_summary s ON s.doc_id = y.id{_JOIN_AMOUNTS}")
             # Counts over every summary read the table and its indexes, not the join.
             db.execute("CREATE TEMP VIEW summaries AS SELECT * FROM doc_summary")
             return terms
@@ -97,7 +148,7 @@ def select(store: Store, state: SearchState, conditions: list[Condition]) -> lis
         # CROSS JOIN keeps the matches as the outer loop: each is looked up once, by its id.
         db.execute(f"CREATE TEMP TABLE result AS SELECT d.id AS doc_id, d.score, d.page, d.pages, {_WIDE}"
                    f" FROM {source} CROSS JOIN documents y ON y.id = d.id LEFT JOIN doc_summary s ON s.doc_id = d.id"
-                   + (" WHERE " + " AND ".join(where) if where else ""), params)
+                   + _JOIN_AMOUNTS + (" WHERE " + " AND ".join(where) if where else ""), params)
         # Without statistics SQLite takes a temporary table for a big one, and builds Bloom filters
         # over whole indexes to join it: hundreds of milliseconds where a few lookups do.
         db.execute("ANALYZE temp.result")
@@ -126,11 +177,23 @@ def page_of_results(store: Store, state: SearchState, terms: list[str], masked: 
         sources = store.sources(doc_id)
         categories = [c for (c,) in store.db.execute(
             "SELECT category FROM doc_tags WHERE doc_id = ? ORDER BY family, category", (doc_id,))]
-        out.append(Result(doc_id, r["title"], r["format"], sources[0] if sources else "",
+        suppliers = [shown(json.loads(v)) for (v,) in store.db.execute(
+            "SELECT value FROM facts WHERE doc_id = ? AND kind = 'field' AND key = 'supplier'"
+            " AND codebook_version = (SELECT codebook_version FROM doc_summary WHERE doc_id = ?)"
+            " ORDER BY page, start", (doc_id, doc_id))]
+        out.append(Result(doc_id, shown(r["title"]), r["format"], shown(sources[0]) if sources else "",
                           r["page"], sorted(int(n) for n in (r["pages"] or "").split(",") if n),
-                          parts, {k: r[k] for k in SUMMARY}, categories))
+                          parts, {k: r[k] for k in SUMMARY + ("amount", "currency")}, categories,
+                          list(dict.fromkeys(suppliers))))
     return out
 
 
 def count(store: Store) -> int:
     return store.db.execute("SELECT count(*) FROM temp.result").fetchone()[0]
+
+
+def totals(store: Store) -> list[dict]:
+    """The result's amounts summed per currency (yuan first): never one sum across currencies."""
+    return [{"currency": c, "amount": a, "documents": n} for c, a, n in store.db.execute(
+        "SELECT currency, sum(amount), count(*) FROM temp.result WHERE currency IS NOT NULL"
+        " GROUP BY 1 ORDER BY currency != 'CNY', 3 DESC, 1")]

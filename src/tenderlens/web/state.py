@@ -12,6 +12,11 @@ from urllib.parse import urlencode
 
 SORTS = ("relevance", "date", "amount")
 PER_PAGE = 20
+MAX_PAGE = 100_000             # of results, and of a document's pages
+MAX_VALUE_CHARS = 500          # any one parameter; the query's own bounds are in store/fts.py
+MAX_CATEGORIES = 50
+_PAGE = re.compile(r"^[0-9]{1,9}$")
+_YEAR = re.compile(r"^[0-9]{4}$")
 _DATE = re.compile(r"^\d{4}(-(0[1-9]|1[0-2])(-\d{2})?)?$")
 
 
@@ -46,21 +51,29 @@ class SearchState:
 
     @classmethod
     def from_params(cls, params) -> SearchState:
-        """From a starlette QueryParams (or any mapping with getlist)."""
+        """From a starlette QueryParams (or any mapping with getlist); StateError names the first bad value."""
         values: dict = {}
         for f in fields(cls):
             if f.name == "cat":
                 values["cat"] = tuple(dict.fromkeys(v for v in params.getlist("cat") if v))
+                if len(values["cat"]) > MAX_CATEGORIES:
+                    raise StateError(f"at most {MAX_CATEGORIES} categories at once, not {len(values['cat'])}")
+                long = [v for v in values["cat"] if len(v) > MAX_VALUE_CHARS]
             elif f.name in params:
                 values[f.name] = params.get(f.name, "").strip()
+                long = [values[f.name]] if len(values[f.name]) > MAX_VALUE_CHARS else []
+            else:
+                long = []
+            if long and f.name != "q":  # the query has its own, finer bounds (store/fts.py)
+                raise StateError(f"{f.name} is {len(long[0])} characters long, at most {MAX_VALUE_CHARS}")
         state = cls(**{k: v for k, v in values.items() if k != "page"})
         page = values.get("page") or "1"
-        if not page.isdigit() or int(page) < 1:
-            raise StateError(f"page must be a positive whole number, not {page!r}")
+        if not _PAGE.match(page) or not 1 <= int(page) <= MAX_PAGE:
+            raise StateError(f"page must be a whole number from 1 to {MAX_PAGE}, not {page[:20]!r}")
         state = replace(state, page=int(page))
         if state.sort not in SORTS:
             raise StateError(f"sort must be one of {', '.join(SORTS)}, not {state.sort!r}")
-        if state.year and not (state.year.isdigit() and len(state.year) == 4):
+        if state.year and not _YEAR.match(state.year):
             raise StateError(f"year must have four digits, not {state.year!r}")
         for name in ("date_from", "date_to"):
             v = getattr(state, name)

@@ -18,6 +18,14 @@ def map_data(store: Store) -> dict:
         for p, pre, c, lat, lon, n, amount in store.db.execute(
             "SELECT province, prefecture, county, avg(lat), avg(lon), count(*), sum(amount_cny) FROM temp.summaries"
             " WHERE lat IS NOT NULL AND lon IS NOT NULL AND prefecture IS NOT NULL GROUP BY 1, 2, 3 ORDER BY 6 DESC")]
+    # Amounts in other currencies, per province: shown beside the yuan, never added to them.
+    by_code = {p["code"]: p for p in provinces}
+    for code, currency, amount in store.db.execute(
+            "SELECT substr(r.region_code, 1, 2) || '0000', o.currency, sum(o.amount) FROM temp.summaries r"
+            " JOIN temp.own_amounts o ON o.doc_id = r.doc_id WHERE r.province IS NOT NULL"
+            " AND r.region_code IS NOT NULL GROUP BY 1, 2"):
+        if code in by_code:
+            by_code[code].setdefault("other_amounts", {})[currency] = amount
     unplaced = store.db.execute("SELECT (SELECT count(*) FROM temp.result)"
                                 " - (SELECT count(*) FROM temp.summaries WHERE province IS NOT NULL)").fetchone()[0]
     return {"provinces": provinces, "points": points, "unplaced": unplaced}
@@ -27,7 +35,8 @@ def timeline_data(store: Store, by: str) -> dict:
     """Documents and summed amounts per period, split by category family.
 
     A document with tags from two families counts once in each family's series;
-    the `all` series counts every dated document once.
+    the `all` series counts every dated document once. Amounts are yuan; documents whose
+    amount is in another currency are summed per currency in `other_amounts`.
     """
     period = "substr(r.date, 1, 7)" if by == "month" else "CAST(r.year AS TEXT)"
     dated = "r.date IS NOT NULL" if by == "month" else "r.year IS NOT NULL"
@@ -41,13 +50,20 @@ def timeline_data(store: Store, by: str) -> dict:
             f"  CROSS JOIN doc_tags t ON t.doc_id = r.doc_id WHERE {dated} GROUP BY r.doc_id, t.family)"
             " GROUP BY 1, 2"):
         series.setdefault(fam, {})[p] = [n, amount or 0]
+    other: dict[str, dict[str, float]] = {}
+    for p, currency, amount in store.db.execute(
+            f"SELECT {period}, o.currency, sum(o.amount) FROM temp.summaries r"
+            f" JOIN temp.own_amounts o ON o.doc_id = r.doc_id WHERE {dated} GROUP BY 1, 2"):
+        other.setdefault(currency, {})[p] = amount
     periods = _every_period(sorted(series.get("all", {})), by)
     undated = store.db.execute(f"SELECT (SELECT count(*) FROM temp.result)"
                                f" - (SELECT count(*) FROM temp.summaries r WHERE {dated})").fetchone()[0]
     return {"by": by, "periods": periods, "undated": undated,
             "series": {name: {"count": [vals.get(p, [0, 0])[0] for p in periods],
                               "amount": [vals.get(p, [0, 0])[1] for p in periods]}
-                       for name, vals in series.items()}}
+                       for name, vals in series.items()},
+            # Amounts of documents in another currency than yuan, per period: a series of their own.
+            "other_amounts": {c: [vals.get(p, 0) for p in periods] for c, vals in sorted(other.items())}}
 
 
 def _every_period(seen: list[str], by: str) -> list[str]:

@@ -242,12 +242,6 @@ def mentions(views: list[View]) -> list[Mention]:
                 if span and _FULL_NAME.search(t, *span) and span[1] - span[0] >= 6 and (
                         span[1] in view.breaks or t[span[1]:span[1] + 1] in "（(，。；"):
                     out.append(Mention(view, *span, role, "label_heading", 1))
-            elif m.end() in view.breaks:
-                # A table: the label in one cell, the name in the next.
-                span = view.name_at(m.end())
-                cell_end = min((b for b in view.breaks if b > m.end()), default=len(t))
-                if span and span[1] <= cell_end:
-                    out.append(Mention(view, *span, role, "label_cell", 1))
         out.extend(_table_row(view, defined))
         for m in _CONSORTIUM_ASIDE.finditer(t) if "联合体" in t else ():
             # 中标价格：308,702,744元（A、B、C联合体）: the partners named in an aside.
@@ -667,7 +661,7 @@ def find_parties(views: list[View], make: FactMaker) -> list:
     # A body the notice calls the tendering agency (招标代理机构为NAME) runs the tender; it is not the
     # client, unless a label also names it the buyer (a company that runs its own tenders).
     agents = {m.name for m in ms if m.role == "agent"} - {m.name for m in ms if m.role in ("buyer", "signer", "owner")
-                                                          and m.how in ("label", "label_cell", "alias")}
+                                                          and m.how in ("label", "alias")}
     ms = [m for m in ms if m.role == "agent" or m.name not in agents]
     signer = _first(ms, "signer", exclude=own)
     owner = _first(ms, "owner", exclude=own)

@@ -79,7 +79,7 @@
     img.addEventListener("error", function () {
       var note = document.createElement("p");
       note.className = "muted";
-      note.textContent = "No image of this page: the original file has moved, or the image shows personal identifiers.";
+      note.textContent = document.getElementById("pages").dataset.noImage;
       img.replaceWith(note);
     });
   });
@@ -91,4 +91,20 @@
       if (mark && Date.now() - clickedAt < 3000) mark.scrollIntoView({ block: "center" });
     });
   });
+
+  // Next and previous hit of the query within the document, across all its pages.
+  var hits = Array.prototype.slice.call(document.querySelectorAll(".page-text mark.q"));
+  var counter = document.getElementById("hit-position");
+  var current = -1;
+  function goTo(i) {
+    if (!hits.length) return;
+    if (current >= 0) hits[current].classList.remove("current");
+    current = (i + hits.length) % hits.length;
+    hits[current].classList.add("current");
+    hits[current].scrollIntoView({ block: "center" });
+    counter.textContent = counter.dataset.template.replace("{i}", current + 1).replace("{n}", hits.length);
+  }
+  var next = document.getElementById("next-hit"), prev = document.getElementById("prev-hit");
+  if (next) next.addEventListener("click", function () { goTo(current + 1); });
+  if (prev) prev.addEventListener("click", function () { goTo(current - 1); });
 })();

@@ -17,7 +17,10 @@
     window.location.href = url.pathname + url.search;
   }
 
-  function fmt(v) { return v >= 1e8 ? (v / 1e8).toFixed(2) + " 亿" : v >= 1e4 ? (v / 1e4).toFixed(1) + " 万" : String(v); }
+  // Yuan as the tooltip and the table write them (web/i18n.py money): ¥3.51亿, ¥5,472万.
+  function short(v) { return (+v.toFixed(2)).toLocaleString("en-US"); }
+  function fmt(v) { return "¥" + (v >= 1e8 ? short(v / 1e8) + "亿" : v >= 1e4 ? short(v / 1e4) + "万" : short(v)); }
+  var w = data.words;
 
   function draw(metric) {
     var values = data.provinces.map(function (p) { return p[metric]; });
@@ -29,10 +32,14 @@
         var d = it.data && it.data.row;
         if (!d) return it.name;
         var place = [d.province, d.prefecture, d.county].filter(Boolean).join(" ");
-        return place + "<br>" + d.count + " documents<br>¥" + fmt(d.amount);
+        var other = Object.keys(d.other_amounts || {}).map(function (c) { return c + " " + short(d.other_amounts[c]); });
+        return echarts.format.encodeHTML(place) + "<br>" + d.count + " " + w.documents +
+          (d.amount ? "<br>" + fmt(d.amount) : "") + (other.length ? "<br>" + other.join(" · ") : "");
       } },
+      // The legend speaks the tooltip's units: documents, or yuan in 万 and 亿.
       visualMap: { min: 0, max: max, left: 10, bottom: 10, calculable: true, seriesIndex: 0,
-                   text: [metric === "count" ? "documents" : "¥", ""], inRange: { color: ["#e8f0f8", "#08519c"] } },
+                   text: [metric === "count" ? w.metric_count : "¥", ""], inRange: { color: ["#e8f0f8", "#08519c"] },
+                   formatter: function (v) { return metric === "count" ? String(Math.round(v)) : fmt(v); } },
       geo: { map: "china", roam: true, zoom: 1.15, center: [104, 36], itemStyle: { areaColor: "#f4f4f4", borderColor: "#999" },
              emphasis: { label: { show: true } } },
       series: [

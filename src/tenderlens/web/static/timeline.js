@@ -14,20 +14,44 @@
     window.location.href = url.pathname + url.search;
   }
 
-  function draw(metric) {
-    var series = families.map(function (f) {
-      return { name: data.labels[f] || f, type: "bar", data: data.series[f][metric], emphasis: { focus: "series" } };
+  var w = data.words;
+  function short(v) { return (+v.toFixed(2)).toLocaleString("en-US"); }
+  // Axis labels as a reader says amounts: 万 and 亿 for yuan, K, M and B for other currencies.
+  function axisLabel(currency) {
+    return function (v) {
+      if (!currency) return String(v);
+      if (currency === "CNY") return v >= 1e8 ? short(v / 1e8) + "亿" : v >= 1e4 ? short(v / 1e4) + "万" : short(v);
+      return v >= 1e9 ? short(v / 1e9) + "B" : v >= 1e6 ? short(v / 1e6) + "M" : v >= 1e3 ? short(v / 1e3) + "K" : short(v);
+    };
+  }
+
+  // metric "count", or "amount" in one currency: yuan sums per family and overall, another currency overall only.
+  function draw(metric, currency) {
+    var amountOf = function (name) {
+      if (currency && currency !== "CNY") return name === "all" ? data.other_amounts[currency] : null;
+      return data.series[name][metric];
+    };
+    // The surveillance families have their own scale (right axis): a few tagged documents stay visible
+    // beside an all-documents line in the hundreds.
+    var series = families.filter(function (f) { return amountOf(f); }).map(function (f) {
+      return { name: data.labels[f] || f, type: "bar", yAxisIndex: 1, data: amountOf(f), emphasis: { focus: "series" } };
     });
-    if (data.series.all) series.push({ name: "all documents", type: "line", data: data.series.all[metric], symbolSize: 5 });
+    if (data.series.all) series.push({ name: w.all_series, type: "line", yAxisIndex: 0, data: amountOf("all"), symbolSize: 5 });
+    var unit = metric === "count" ? null : (currency || "CNY");
+    var sign = { CNY: "¥", USD: "$", EUR: "€" }[unit] || unit || "";
     chart.setOption({
       animation: false,
-      tooltip: { trigger: "axis" },
+      tooltip: { trigger: "axis", valueFormatter: function (v) { return v == null ? "" : (unit ? sign : "") + axisLabel(unit)(v); } },
       legend: { top: 0 },
-      grid: { left: 60, right: 20, top: 40, bottom: 60 },
+      grid: { left: 70, right: 70, top: 60, bottom: 60 },
       toolbox: { feature: { brush: { type: ["lineX", "clear"] } } },
       brush: { xAxisIndex: 0, brushType: "lineX", brushMode: "single", throttleType: "debounce", throttleDelay: 300 },
       xAxis: { type: "category", data: data.periods },
-      yAxis: { type: "value", name: metric === "count" ? "documents" : "¥" },
+      yAxis: [
+        { type: "value", name: (metric === "count" ? w.all_series : w.all_series + " " + sign), axisLabel: { formatter: axisLabel(unit) } },
+        { type: "value", name: (metric === "count" ? w.surv_series : w.surv_series + " " + sign), position: "right",
+          splitLine: { show: false }, axisLabel: { formatter: axisLabel(unit) } }
+      ],
       dataZoom: [{ type: "slider", bottom: 10 }],
       series: series
     }, true);
@@ -45,7 +69,7 @@
     if (it.componentType === "series" && data.periods[it.dataIndex]) go(data.periods[it.dataIndex], data.periods[it.dataIndex]);
   });
   document.querySelectorAll("input[name=metric]").forEach(function (r) {
-    r.addEventListener("change", function () { draw(r.value); });
+    r.addEventListener("change", function () { draw(r.value, r.dataset.currency); });
   });
   window.addEventListener("resize", function () { chart.resize(); });
   // Drawn and ready for clicks (what the browser tests wait for).

@@ -1,0 +1,65 @@
+"""The one query layer behind the HTML pages and the JSON API.
+
+Each function answers one view from a SearchState as plain data (dataclasses and
+dicts): the page templates render it, /api returns it as JSON, so what a page shows
+and what the API answers cannot drift apart.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from ..store import Store
+from . import results
+from .facets import facets
+from .i18n import Words, money
+from .labels import Labels
+from .state import PER_PAGE, SearchState
+from .views import map_data, timeline_data
+
+# whole_store(name, state, compute): counts over the whole store, cached by the app until the file changes.
+Cache = Callable[[str, SearchState, Callable], object]
+
+
+def chips(state: SearchState, labels: Labels, words: Words, path: str = "/search") -> list[dict]:
+    """The active query and filters as the reader names them, each with the link that removes it."""
+    shown = {"cat": labels.category, "vendor": labels.vendor, "notice_type": words.notice_type,
+             "surv": lambda v: words("surv_" + v)}
+    out = [{"param": "q", "label": words("chip_q"), "value": state.q, "url": state.url(path, q="")}] if state.q else []
+    for param, value, url in state.filters:
+        if param == "surv":  # the value says it all: "Surveillance only"
+            out.append({"param": param, "label": "", "value": shown[param](value), "url": url})
+        else:
+            out.append({"param": param, "label": words("chip_" + param),
+                        "value": shown.get(param, str)(value), "url": url})
+    return out
+
+
+def totals(store: Store, state: SearchState, cache: Cache) -> list[dict]:
+    """Summed amounts of the result, one per currency, with their text (¥3.51亿, $1.2M)."""
+    return [dict(t, text=money(t["amount"], t["currency"]))
+            for t in cache("totals", state, lambda: results.totals(store))]
+
+
+def search(store: Store, state: SearchState, terms: list[str], labels: Labels, words: Words, masked: bool,
+           cache: Cache) -> dict:
+    """The search page: total, one page of results, facets and per-currency totals (temp.result filled)."""
+    total = cache("count", state, lambda: results.count(store))
+    rows = results.page_of_results(store, state, terms, masked)
+    for r in rows:
+        r.summary["amount_text"] = money(r.summary["amount"], r.summary["currency"] or "CNY") \
+            if r.summary["amount"] is not None else ""
+        r.summary["notice_type_text"] = words.notice_type(r.summary["notice_type"]) \
+            if r.summary["notice_type"] else ""
+    return {"total": total, "page": state.page, "per_page": PER_PAGE, "n_pages": max(1, -(-total // PER_PAGE)),
+            "results": rows, "totals": totals(store, state, cache),
+            "facets": cache("facets-" + words.lang, state, lambda: facets(store, state, labels, words)),
+            "chips": chips(state, labels, words)}
+
+
+def map_view(store: Store, state: SearchState, cache: Cache) -> dict:
+    return dict(cache("map", state, lambda: map_data(store)), total=cache("count", state, lambda: results.count(store)))
+
+
+def timeline_view(store: Store, state: SearchState, by: str, cache: Cache) -> dict:
+    return dict(cache("timeline-" + by, state, lambda: timeline_data(store, by)),
+                total=cache("count", state, lambda: results.count(store)))

@@ -1,0 +1,219 @@
+"""PP-OCR on Chinese scans and photos made at test time from ../shared/eval/cn-gov-pdfs (see scanned.py),
+routing between PP-OCR and Tesseract, the cache per engine, bad text layers, and the web view's engine line.
+
+The three variants are ingested once (module fixture) through the real pipeline on two worker
+processes, each variant one multi-page TIFF: its first page is read by Tesseract, found Chinese and
+read again by PP-OCR; the pages after it go to PP-OCR first, as the page before them did.
+"""
+from __future__ import annotations
+
+import io
+import json
+
+import pypdfium2 as pdfium
+import pytest
+from click.testing import CliRunner
+from PIL import Image
+
+from scanned import VARIANTS, cer, flat, landmarks, page_image, page_text
+from tenderlens.cli import main
+from tenderlens.executors import ProcessExecutor, SerialExecutor
+from tenderlens.extract import doc_id, extract_document
+from tenderlens.extract import pdf as pdf_extract
+from tenderlens.model import OK, RawDoc
+from tenderlens.ocr import OcrSettings, OcrSettingsError, engine, ppocr
+from tenderlens.ocr.textlayer import bad_text, too_little_text
+from tenderlens.pipeline import ingest
+from tenderlens.store import Store
+
+# (file, page index): a company name in prose, amounts in a table, a bank and an amount.
+PAGES = [("public-05-shanghai-open-bid-20312273.pdf", 16), ("public-08-shaanxi-baoji-books-2025.pdf", 2),
+         ("public-08-shaanxi-baoji-books-2025.pdf", 16)]
+CER_FLOOR = 0.01
+LANDMARK_FLOOR = 0.98
+
+
+@pytest.fixture(scope="module")
+def cache_dir(tmp_path_factory):
+    return str(tmp_path_factory.mktemp("ppocr-cache"))
+
+
+def _tiff(frames: list[Image.Image], dpi: int) -> bytes:
+    buf = io.BytesIO()
+    frames[0].save(buf, format="TIFF", compression="tiff_lzw", save_all=True, append_images=frames[1:], dpi=(dpi, dpi))
+    return buf.getvalue()
+
+
+@pytest.fixture(scope="module")
+def variants(eval_dir, cache_dir, tmp_path_factory):
+    """variant -> (its pages as stored, the ground truth of each page)."""
+    folder = tmp_path_factory.mktemp("scans")
+    truths = [page_text(eval_dir / "cn-gov-pdfs" / "examples" / name, i) for name, i in PAGES]
+    for variant in VARIANTS:
+        made = [page_image(eval_dir / "cn-gov-pdfs" / "examples" / name, i, variant, seed=k)
+                for k, (name, i) in enumerate(PAGES)]
+        (folder / f"{variant}.tif").write_bytes(_tiff([im for im, _ in made], made[0][1]))
+    store = Store(str(tmp_path_factory.mktemp("db") / "scans.db"))
+    executor = ProcessExecutor(2)
+    try:
+        result = ingest([str(folder)], store, executor, ocr=OcrSettings(cache_dir=cache_dir))
+    finally:
+        executor.close()
+    assert result.counts[OK] == len(VARIANTS)
+    out = {}
+    for variant in VARIANTS:
+        raw = RawDoc(str(folder / f"{variant}.tif"), (folder / f"{variant}.tif").read_bytes())
+        out[variant] = (list(store.pages(doc_id(raw))), truths)
+    yield out
+    store.close()
+
+
+@pytest.mark.parametrize("variant", VARIANTS)
+def test_chinese_scans_read_by_ppocr_within_floors(variants, variant):
+    pages, truths = variants[variant]
+    errors = chars = found = wanted = 0
+    for page, truth in zip(pages, truths):
+        ocr = json.loads(page["ocr"])
+        assert ocr["engine"] == "ppocr" and ocr["version"] == ppocr.version() and ocr["rotation"] == 0
+        assert ocr["route"]["by"] == "script" and ocr["route"]["cjk_share"] >= 0.5
+        e, n = cer(truth, page["text"])
+        errors, chars = errors + e, chars + n
+        names = landmarks(truth)
+        found, wanted = found + sum(1 for x in names if x in flat(page["text"])), wanted + len(names)
+    first, rest = json.loads(pages[0]["ocr"])["route"], [json.loads(p["ocr"])["route"] for p in pages[1:]]
+    assert first["first"] == "tesseract" and all(r["first"] == "ppocr" for r in rest)
+    assert errors / chars <= CER_FLOOR, f"{variant}: order-free CER {errors / chars:.4f}"
+    assert wanted >= 8 and found >= LANDMARK_FLOOR * wanted, f"{variant}: {found}/{wanted} names and amounts"
+
+
+def test_ppocr_word_boxes_land_on_the_words(eval_dir, variants):
+    """On the clean variant, each company name's OCR word boxes cover the name where the text layer has it."""
+    pages, _ = variants["clean"]
+    checked = 0
+    for page, (name, i) in zip(pages, PAGES):
+        ocr, text = json.loads(page["ocr"]), page["text"]
+        for s, e, *box in ocr["words"]:
+            assert 0 <= s < e <= len(text) and 0 <= box[0] < box[2] <= 1 and 0 <= box[1] < box[3] <= 1
+        pdf = pdfium.PdfDocument(str(eval_dir / "cn-gov-pdfs" / "examples" / name))
+        pg = pdf[i]
+        width, height = pg.get_size()
+        textpage = pg.get_textpage()
+        for company in {x for x in landmarks(page_text(eval_dir / "cn-gov-pdfs" / "examples" / name, i)) if "公司" in x}:
+            at = text.find(company)
+            search = textpage.search(company)
+            hit = search.get_next()
+            if at < 0 or hit is None:
+                continue
+            first, count = hit
+            rects = [textpage.get_charbox(k) for k in range(first, first + count)]
+            truth = [min(r[0] for r in rects) / width, 1 - max(r[3] for r in rects) / height,
+                     max(r[2] for r in rects) / width, 1 - min(r[1] for r in rects) / height]
+            boxes = [b for s, e, *b in ocr["words"] if s < at + len(company) and e > at]
+            union = [min(b[0] for b in boxes), min(b[1] for b in boxes), max(b[2] for b in boxes), max(b[3] for b in boxes)]
+            assert _iou(union, truth) > 0.5, (company, union, truth)
+            checked += 1
+        pdf.close()
+    assert checked >= 2
+
+
+def _iou(a, b) -> float:
+    ix = max(0.0, min(a[2], b[2]) - max(a[0], b[0]))
+    iy = max(0.0, min(a[3], b[3]) - max(a[1], b[1]))
+    inter = ix * iy
+    return inter / ((a[2] - a[0]) * (a[3] - a[1]) + (b[2] - b[0]) * (b[3] - b[1]) - inter)
+
+
+def test_another_engine_rereads_only_its_pages(eval_dir, cache_dir, monkeypatch):
+    """An English check and a Chinese page read by Tesseract; with --ocr-engine auto only the Chinese page is read again."""
+    check = pdfium.PdfDocument(str(eval_dir / "lpl-checks" / "scans" / "14536.pdf"))[0].render(scale=300 / 72, grayscale=True).to_pil()
+    chinese, _ = page_image(eval_dir / "cn-gov-pdfs" / "examples" / PAGES[1][0], PAGES[1][1], "clean", seed=1)
+    raw = RawDoc("two.tif", _tiff([check.convert("L"), chinese], 300), "two.tif")
+    by_tesseract = extract_document(raw, ocr=OcrSettings(engine="tesseract", cache_dir=cache_dir))
+    assert [p.ocr["engine"] for p in by_tesseract.pages] == ["tesseract", "tesseract"]
+    assert by_tesseract.pages[0].ocr["route"] == {"by": "option"}
+
+    def no_tesseract(*args, **kwargs):
+        raise AssertionError("Tesseract was called although its readings are cached")
+
+    read = []
+    monkeypatch.setattr(engine, "recognise", no_tesseract)
+    monkeypatch.setattr(engine, "orientation", no_tesseract)
+    real = ppocr.recognise
+    monkeypatch.setattr(ppocr, "recognise", lambda image: read.append(image.size) or real(image))
+    auto = extract_document(raw, ocr=OcrSettings(cache_dir=cache_dir))
+    assert [p.ocr["engine"] for p in auto.pages] == ["tesseract", "ppocr"] and len(read) == 1
+    assert auto.pages[0].text == by_tesseract.pages[0].text
+    assert auto.pages[1].ocr["route"]["first"] == "tesseract" and auto.pages[1].ocr["route"]["cjk_share"] > 0.5
+
+
+def test_ppocr_line_becomes_words():
+    """Per-character boxes: each CJK character a word, a Latin run one word, split where the text has a space."""
+    text = "采购GPS 定位 v2.0，金额"
+    chars = [c for c in text if c != " "]
+    boxes = [[[10 * k, 0], [10 * k + 9, 0], [10 * k + 9, 20], [10 * k, 20]] for k in range(len(chars))]
+    words = ppocr._line(text, 0.97, boxes, chars)
+    assert [w.text for w in words] == ["采", "购", "GPS", "定", "位", "v2.0", "，", "金", "额"]
+    assert words[2].box == (20, 0, 49, 20) and words[0].conf == 97.0
+    # Boxes that do not line up with the text: one word for the line, nothing lost.
+    whole = ppocr._line(text, 0.9, boxes[:3], chars[:3])
+    assert [w.text for w in whole] == [text]
+
+
+def test_bad_text_layers_are_recognised():
+    garbled = ("BUREAU OF ORGANxZED CRrME t;'~~ Gang Investa_gation DYvisi.ori TO: Nichplas J. Roti Chief "
+               "Bureau at Organized Crime Attention : ~ir:ian J. 17a1y Lieutenant Hureau of f3rganized Crime "
+               "FROM: JasepYi I'. Goxman Commander Gang Tnvestigati.on D.ivis~.on")
+    assert "not words" in bad_text(garbled)
+    assert bad_text("The Chicago Police Department paid $9,625.00 to Pen-Link, Ltd. for the PLX "
+                    "software licence renewal, invoice 4471-B dated 30 November 2012, as quoted.") is None
+    assert "replacement" in bad_text("采购\ufffd\ufffd项目\ue001\ue002\ue003金额")
+    assert bad_text("采购项目名称：公安局视频监控系统建设项目，预算金额：1,234,567.00元") is None
+    assert too_little_text(40, 15000) and too_little_text(800, 15000) is None
+
+
+def test_real_text_layers_are_kept(eval_dir):
+    """No government PDF page's text layer is judged bad; the LPL checks' three garbage layers are."""
+    for path in sorted((eval_dir / "cn-gov-pdfs" / "examples").glob("*.pdf")):
+        got = pdf_extract.extract(path.read_bytes())
+        assert got.bad_layers == {}, (path.name, got.bad_layers)
+    flagged = {}
+    for path in sorted((eval_dir / "lpl-checks" / "scans").glob("*.pdf")):
+        for n, why in pdf_extract.extract(path.read_bytes()).bad_layers.items():
+            flagged[(path.name, n)] = why
+    assert set(flagged) == {("16623.pdf", 1), ("16623.pdf", 2), ("17071.pdf", 1)}, flagged
+
+
+def test_engine_option_is_checked():
+    with pytest.raises(OcrSettingsError, match="unknown OCR engine"):
+        OcrSettings(engine="easyocr")
+    result = CliRunner().invoke(main, ["ingest", "--help"])
+    assert "--ocr-engine" in result.output and "ppocr" in result.output
+
+
+def test_web_page_says_which_engine_read_it(eval_dir, cache_dir, tmp_path):
+    from fastapi.testclient import TestClient
+
+    from tenderlens.web.app import create_app
+    scan, _ = page_image(eval_dir / "cn-gov-pdfs" / "examples" / PAGES[0][0], PAGES[0][1], "clean", seed=0)
+    path = tmp_path / "notice.png"
+    scan.save(path, dpi=(300, 300))
+    store = Store(str(tmp_path / "t.db"))
+    ingest([str(path)], store, SerialExecutor(), ocr=OcrSettings(cache_dir=cache_dir))
+    id = store.db.execute("SELECT id FROM documents").fetchone()[0]
+    store.close()
+    html = TestClient(create_app(str(tmp_path / "t.db"))).get(f"/doc/{id}").text
+    assert "text read by OCR (PP-OCR)" in html
+
+
+def test_upside_down_chinese_page_is_turned_by_osd(eval_dir, cache_dir):
+    """PP-OCR's line classifier is off: a page fed upside down reads poorly, OSD turns it, PP-OCR reads it again."""
+    name, i = PAGES[2]
+    image, dpi = page_image(eval_dir / "cn-gov-pdfs" / "examples" / name, i, "clean", seed=2)
+    buf = io.BytesIO()
+    image.rotate(180).save(buf, format="PNG", dpi=(dpi, dpi))
+    doc = extract_document(RawDoc("turned.png", buf.getvalue(), "turned.png"),
+                           ocr=OcrSettings(engine="ppocr", cache_dir=cache_dir))
+    page = doc.pages[0]
+    assert page.ocr["engine"] == "ppocr" and page.ocr["rotation"] == 180 and page.ocr["orientation_confidence"] >= 2
+    e, n = cer(page_text(eval_dir / "cn-gov-pdfs" / "examples" / name, i), page.text)
+    assert e / n <= CER_FLOOR
