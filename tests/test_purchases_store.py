@@ -17,8 +17,8 @@ from tenderlens.store.purchases import merges_path, rebuild
 
 runner = CliRunner()
 # Awards of one State Grid batch number (0711-17OTL03922000) to different companies, two announcements of
-# one of them (海兴电力), and an award with the contract signed for it (SCZD2015-ZB-296/1).
-FDDC = ["16027694", "16026811", "16116090", "16132376", "1652379", "1658668"]
+# one of them (海兴电力), and an award with the contract signed for it (山东路桥, ¥1,334,248,675).
+FDDC = ["16027694", "16026811", "16116090", "16132376", "1033009", "988354"]
 
 
 def run(*args):
@@ -81,11 +81,12 @@ def test_a_batch_number_links_one_winner_s_notices_only(fddc_db):
     hexing = {_purchase_of(db, n) for n in ("16026811", "16116090")}
     assert len(hexing) == 1                                            # 海兴电力: prompt and final notice
     assert _purchase_of(db, "16027694") not in hexing                  # 三星医疗 won another lot
-    assert _purchase_of(db, "1652379") == _purchase_of(db, "1658668")  # award and its contract
-    purchase = json.loads(db.execute("SELECT record FROM purchases WHERE id = ?", (_purchase_of(db, "1658668"),))
+    assert _purchase_of(db, "1033009") == _purchase_of(db, "988354")   # award and its contract
+    purchase = json.loads(db.execute("SELECT record FROM purchases WHERE id = ?", (_purchase_of(db, "988354"),))
                           .fetchone()[0])
     assert [d["stage"] for d in purchase["documents"]] == ["award", "contract"]
-    assert all(r.startswith("project_number: SCZD2015-ZB-296/1") for d in purchase["documents"] for r in d["reasons"])
+    assert purchase["amount"] == 1334248675.0 and purchase["currency"] == "CNY"
+    assert all(d["reasons"] == ["parties_price: 1334248675.00"] for d in purchase["documents"])
 
 
 def test_merges_file_applies_on_rebuild(yichang_db, tmp_path):
