@@ -225,3 +225,23 @@ def test_upside_down_chinese_page_is_turned_by_osd(eval_dir, cache_dir):
     assert page.ocr["engine"] == "ppocr" and page.ocr["rotation"] == 180 and page.ocr["orientation_confidence"] >= 2
     e, n = cer(page_text(eval_dir / "cn-gov-pdfs" / "examples" / name, i), page.text)
     assert e / n <= CER_FLOOR["clean"]
+
+
+def test_thin_text_layer_on_a_scan_is_named_for_ocr(eval_dir):
+    """A check scan given a one-line text layer (a stamp's or a header's words): too little text for its ink."""
+    import ctypes
+
+    import pypdfium2.raw as pdfium_c
+    pdf = pdfium.PdfDocument(str(eval_dir / "lpl-checks" / "scans" / "14536.pdf"))
+    page = pdf[0]
+    font = pdfium_c.FPDFText_LoadStandardFont(pdf.raw, b"Helvetica")
+    line = pdfium_c.FPDFPageObj_CreateTextObj(pdf.raw, font, ctypes.c_float(10))
+    text = ("VOUCHER NUMBER 2013 0451 PAID " * 2 + "\x00").encode("utf-16-le")
+    pdfium_c.FPDFText_SetText(line, ctypes.cast(ctypes.create_string_buffer(text), ctypes.POINTER(pdfium_c.FPDF_WCHAR)))
+    pdfium_c.FPDFPageObj_Transform(line, 1, 0, 0, 1, 40, 40)
+    pdfium_c.FPDFPage_InsertObject(page.raw, line)
+    page.gen_content()
+    buf = io.BytesIO()
+    pdf.save(buf)
+    got = pdf_extract.extract(buf.getvalue())
+    assert got.pages[0].startswith("VOUCHER NUMBER") and "ink" in got.bad_layers[1]
