@@ -116,18 +116,18 @@ def test_ppocr_word_boxes_land_on_the_words(eval_dir, variants):
                 boxes = [b for s, e, *b in ocr["words"] if s < m.end() and e > m.start()]
                 unions.append([min(b[0] for b in boxes), min(b[1] for b in boxes),
                                max(b[2] for b in boxes), max(b[3] for b in boxes)])
+            # PP-OCR's boxes span the detected line's height, taller than the glyphs the text layer
+            # boxes: each box's centre must fall inside the other.
             for truth in truths:
-                assert max((_iou(u, truth) for u in unions), default=0) > 0.5, (company, truth, unions)
+                assert any(_centre_in(u, truth) and _centre_in(truth, u) for u in unions), (company, truth, unions)
                 checked += 1
         pdf.close()
     assert checked >= 2
 
 
-def _iou(a, b) -> float:
-    ix = max(0.0, min(a[2], b[2]) - max(a[0], b[0]))
-    iy = max(0.0, min(a[3], b[3]) - max(a[1], b[1]))
-    inter = ix * iy
-    return inter / ((a[2] - a[0]) * (a[3] - a[1]) + (b[2] - b[0]) * (b[3] - b[1]) - inter)
+def _centre_in(a, b) -> bool:
+    x, y = (a[0] + a[2]) / 2, (a[1] + a[3]) / 2
+    return b[0] <= x <= b[2] and b[1] <= y <= b[3]
 
 
 def test_another_engine_rereads_only_its_pages(eval_dir, cache_dir, monkeypatch):
