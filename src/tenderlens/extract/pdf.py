@@ -58,7 +58,7 @@ def _has_image(page: pdfium.PdfPage) -> bool:
 def _is_scan(page: pdfium.PdfPage) -> bool:
     w, h = page.get_size()
     for obj in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE], max_depth=2):
-        left, bottom, right, top = obj.get_pos()
+        left, bottom, right, top = obj.get_bounds()
         if (right - left) * (top - bottom) >= SCAN_COVER * w * h:
             return True
     return False
