@@ -48,11 +48,15 @@ def _extended_release_schema() -> dict:
 
 def _validator(package: str, extended: bool) -> Draft4Validator:
     schemas = [_schema(n) for n in ("release-schema.json", "versioned-release-validation-schema.json")]
+    package_schema = _schema(package)
     if extended:
         schemas[0] = _extended_release_schema()
+        patch = EXTENSION / package
+        if patch.exists():
+            package_schema = json_merge_patch.merge(package_schema, json.loads(patch.read_text(encoding="utf-8")))
     registry = Registry().with_resources(
         (s["id"], Resource.from_contents(s, default_specification=DRAFT4)) for s in schemas)
-    return Draft4Validator(_schema(package), registry=registry, format_checker=Draft4Validator.FORMAT_CHECKER)
+    return Draft4Validator(package_schema, registry=registry, format_checker=Draft4Validator.FORMAT_CHECKER)
 
 
 def _errors(validator: Draft4Validator, package: dict) -> list[str]:
@@ -266,7 +270,8 @@ def test_shipped_merge_rules_are_those_of_the_schema_and_extension():
 
 def test_extension_metadata_names_its_schema():
     meta = json.loads((EXTENSION / "extension.json").read_text(encoding="utf-8"))
-    assert meta["schemas"] == ["release-schema.json"] and meta["compatibility"] == ["1.1"]
+    assert meta["schemas"] == ["release-schema.json", "record-package-schema.json"]
+    assert meta["compatibility"] == ["1.1"] and all((EXTENSION / name).exists() for name in meta["schemas"])
     patch = json.loads((EXTENSION / "release-schema.json").read_text(encoding="utf-8"))
     # Every field the exporter writes outside core OCDS is declared by the patch.
     assert {"isSurveillance", "categories", "region", "evidence"} <= set(patch["properties"])
@@ -367,6 +372,9 @@ def test_records_of_the_purchases_tenderlens_link_builds(notices_db, tmp_path):
     groups = {p: [d for (d,) in store.db.execute("SELECT doc_id FROM purchase_docs WHERE purchase_id=?", (p,))]
               for (p,) in store.db.execute("SELECT id FROM purchases")}
     orgs = {oid: name for oid, name in store.db.execute("SELECT id, name FROM organisations")}
+    flagged = defaultdict(list)
+    for pid, flag in store.db.execute("SELECT purchase_id, flag FROM purchase_flags"):
+        flagged[pid].append(flag)
     store.close()
     res = CliRunner().invoke(main, ["export", "--format", "ocds-records", "--db", str(path)], catch_exceptions=False)
     package = json.loads(res.output)
@@ -378,6 +386,13 @@ def test_records_of_the_purchases_tenderlens_link_builds(notices_db, tmp_path):
     linked = {d for docs in groups.values() for d in docs}
     alone = [r for r in package["records"] if r["ocid"].startswith(ocds.DEFAULT_OCID_PREFIX + "doc-")]
     assert all(r["releases"][0]["id"] not in linked for r in alone)
+    for pid, flag_ids in flagged.items():
+        assert [f["id"] for f in by_ocid[ocds.DEFAULT_OCID_PREFIX + pid]["redFlags"]] == sorted(flag_ids)
+    assert sum("redFlags" in r for r in package["records"]) == len(flagged)
+    broken = json.loads(json.dumps(package))
+    broken["records"][0]["redFlags"] = [{"evidence": {}}]
+    assert any("'id' is a required property" in e for e in _errors(_validator("record-package-schema.json", True),
+                                                                    broken))
     parties = [p for r in package["records"] for p in r["compiledRelease"].get("parties", [])]
     assert parties and all(orgs.get(p["id"]) == p["name"] for p in parties if not p["id"].startswith("tl-org-"))
     assert sum(p["id"] in orgs for p in parties) / len(parties) > 0.9

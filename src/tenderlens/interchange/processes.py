@@ -6,9 +6,11 @@ the first 16 characters of its id).
 """
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 
+from ..privacy import mask_tree
 from ..store import Store
 from . import ocds
 from .notices import has_table, notice, notice_ids
@@ -52,8 +54,23 @@ def releases(store: Store, prefix: str, groups: Iterable[Process], masked: bool 
 
 
 def records(store: Store, prefix: str, groups: Iterable[Process], masked: bool = True) -> Iterator[dict]:
-    """One record per process: its releases and the compiled release."""
+    """One record per process: its releases, the compiled release and, for a purchase, its red flags."""
     fallback = fallback_date(store)
+    flags = red_flags(store)
     for key, doc_ids in groups:
         oc = ocds.ocid(prefix, key)
-        yield ocds.compile_record(oc, [ocds.release(notice(store, d, masked), oc, fallback) for d in doc_ids])
+        record = ocds.compile_record(oc, [ocds.release(notice(store, d, masked), oc, fallback) for d in doc_ids])
+        if flags.get(key):
+            record["redFlags"] = mask_tree(flags[key]) if masked else flags[key]
+        yield record
+
+
+def red_flags(store: Store) -> dict[str, list[dict]]:
+    """The red flags of each purchase, as `tenderlens link` computed them: {id, evidence}."""
+    if not has_table(store, "purchase_flags"):
+        return {}
+    out: dict[str, list[dict]] = defaultdict(list)
+    for purchase_id, flag, evidence in store.db.execute(
+            "SELECT purchase_id, flag, evidence FROM purchase_flags ORDER BY purchase_id, flag"):
+        out[purchase_id].append({"id": flag, "evidence": json.loads(evidence)})
+    return out
