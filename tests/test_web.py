@@ -564,6 +564,9 @@ def test_phone_layout(server, db, browser):
         text = page.locator("#page-1 .page-text").bounding_box()
         assert text["y"] >= image["y"] + image["height"] - 1 and text["width"] > 340
         shot(page, "phone-document")
+        page.goto(f"{server}/purchases")
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390
+        shot(page, "phone-purchases")
     finally:
         ctx.close()
 
@@ -701,6 +704,13 @@ def test_organisation_page_matches_orgs_show(server, db, page):
         page.click("#counterparties a")
         page.wait_for_url("**/orgs/**")
         assert page.locator("h1").inner_text() == want["counterparties"][0]["name"]
+    # A name in the search results leads to the page of the organisation it is a name of.
+    page.goto(f"{server}/search?q={WORD}")
+    link = page.locator("li.hit .meta a[href^='/orgs/']").first
+    name = link.inner_text()
+    link.click()
+    page.wait_for_url("**/orgs/**")
+    assert name in page.locator("#aliases").inner_text()
     api = page.request.get(f"{server}/api/organisations/{org_id}").json()
     assert [(p["id"], p["amount"], p["currency"]) for p in api["bought"]] == \
         [(p["id"], p["amount"], p["currency"]) for p in want["bought"]]
