@@ -26,6 +26,7 @@ import pytest
 
 from tenderlens.cli.demo import demo_corpus
 from tenderlens.cli.export import csv_row
+from tenderlens.cli.link import relink
 from tenderlens.ocr.settings import OcrSettings
 from tenderlens.pipeline import ingest
 from tenderlens.records import document_record
@@ -84,6 +85,7 @@ def db(tmp_path_factory, eval_dir) -> str:
     scans.mkdir()
     shutil.copy(eval_dir / "lpl-foia" / "2014" / "#177699 PenLink" / "15-3528PenLinkResponse.pdf", scans)
     ingest([str(scans)], store, ocr=OcrSettings(mode="always", lang="eng"))
+    relink(store, path)  # purchases and organisations, as `tenderlens ingest` builds them
     store.close()
     assert q(path, "SELECT count(*) FROM doc_summary")[0][0] > 0
     return path
@@ -562,6 +564,9 @@ def test_phone_layout(server, db, browser):
         text = page.locator("#page-1 .page-text").bounding_box()
         assert text["y"] >= image["y"] + image["height"] - 1 and text["width"] > 340
         shot(page, "phone-document")
+        page.goto(f"{server}/purchases")
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390
+        shot(page, "phone-purchases")
     finally:
         ctx.close()
 
@@ -577,7 +582,8 @@ def axe_source() -> str:
 def test_no_serious_accessibility_violations(server, db, browser, axe_source, width):
     doc_id = q(db, "SELECT doc_id FROM facts WHERE kind = 'tech' LIMIT 1")[0][0]
     urls = [f"/search?q={WORD}", "/search?surv=1&lang=zh", "/map", "/timeline?by=year", f"/doc/{doc_id}?q={WORD}",
-            "/doc/0123", "/api"]
+            "/doc/0123", "/api", "/purchases", "/purchases?by=supplier",
+            "/orgs/" + q(db, "SELECT buyer FROM purchases WHERE buyer IS NOT NULL LIMIT 1")[0][0]]
     # axe runs as an injected script, which the app's Content-Security-Policy would refuse.
     ctx = browser.new_context(viewport={"width": width, "height": 900}, bypass_csp=True)
     page = ctx.new_page()
@@ -647,3 +653,65 @@ def test_api_answers_as_the_pages_and_the_cli(server, db, page):
     assert {(f["kind"], f["key"], f["quote"]) for f in listed} == {(r["kind"], r["key"], r["quote"]) for r in rows}
     assert page.request.get(f"{server}/api/documents/0123").json() == {"error": "no document '0123' in this database"}
     assert page.request.get(f"{server}/api/search?sort=sideways").status == 400
+
+
+def test_purchases_view_answers_who_bought_what_from_whom(server, db, page):
+    cli = _cli_json(db, "purchases", "--limit", "0")
+    page.goto(f"{server}/purchases")
+    assert shown_total(page) == cli["overall"]["purchases"] > 0
+    rows = page.locator("#purchase-rows tbody tr")
+    assert rows.count() == min(200, len(cli["purchases"]))
+    # Sorted by amount as the CLI sorts: the same purchases in the same order, amounts in their own currency.
+    assert rows.evaluate_all("els => els.map(e => e.dataset.purchase)") == [p["id"] for p in cli["purchases"]][:200]
+    first = cli["purchases"][0]
+    cell = rows.first.locator("td[data-amount]")
+    assert cell.get_attribute("data-currency") == first["currency"] and float(cell.get_attribute("data-amount")) == \
+        first["amount"]
+    # Every organisation name links to its page; the evidence links to the documents.
+    assert rows.first.locator("td a[href^='/orgs/']").count() == bool(first["buyer"]) + len(first["suppliers"])
+    assert rows.first.locator("a[href^='/doc/']").count() == len(first["documents"])
+    shot(page, "purchases")
+    # Grouped totals with shares, as `tenderlens purchases --group-by`.
+    for by in ("buyer", "supplier", "province", "year", "category"):
+        want = _cli_json(db, "purchases", "--group-by", by, "--limit", "0")["groups"]
+        got = page.request.get(f"{server}/api/purchases?by={by}").json()["groups"]
+        assert [(g["key"], g["purchases"], g["totals"], g["share_of_totals"]) for g in got] == \
+            [(g["key"], g["purchases"], g["totals"], g["share_of_totals"]) for g in want][:200]
+    page.goto(f"{server}/purchases?by=supplier")
+    assert page.locator("#groups tbody tr").count() == min(200, len(want := _cli_json(
+        db, "purchases", "--group-by", "supplier", "--limit", "0")["groups"]))
+    shot(page, "purchases-by-supplier")
+    # The buyer filter matches part of a name.
+    part = "公安"
+    want = _cli_json(db, "purchases", "--buyer", part, "--limit", "0")
+    page.goto(f"{server}/purchases?buyer={part}")
+    assert shown_total(page) == want["overall"]["purchases"] > 0
+
+
+def test_organisation_page_matches_orgs_show(server, db, page):
+    org_id = q(db, "SELECT buyer FROM purchases WHERE buyer IS NOT NULL GROUP BY buyer ORDER BY count(*) DESC"
+                   " LIMIT 1")[0][0]
+    want = _cli_json(db, "orgs", "show", org_id)
+    page.goto(f"{server}/orgs/{org_id}")
+    assert page.locator("h1").inner_text() == want["name"]
+    assert page.locator("#aliases li").count() == len(want["aliases"])
+    assert page.locator("#org-bought tbody tr").evaluate_all("els => els.map(e => e.dataset.purchase)") == \
+        [p["id"] for p in want["bought"]]
+    assert page.locator("#by-year tbody tr").count() == len(want["totals_by_year"])
+    shot(page, "organisation")
+    # A supplier's name leads to its own page.
+    if want["counterparties"]:
+        page.click("#counterparties a")
+        page.wait_for_url("**/orgs/**")
+        assert page.locator("h1").inner_text() == want["counterparties"][0]["name"]
+    # A name in the search results leads to the page of the organisation it is a name of.
+    page.goto(f"{server}/search?q={WORD}")
+    link = page.locator("li.hit .meta a[href^='/orgs/']").first
+    name = link.inner_text()
+    link.click()
+    page.wait_for_url("**/orgs/**")
+    assert name in page.locator("#aliases").inner_text()
+    api = page.request.get(f"{server}/api/organisations/{org_id}").json()
+    assert [(p["id"], p["amount"], p["currency"]) for p in api["bought"]] == \
+        [(p["id"], p["amount"], p["currency"]) for p in want["bought"]]
+    assert api["totals_by_year"] == want["totals_by_year"]

@@ -12,9 +12,11 @@ from dataclasses import asdict, dataclass
 from fastapi import APIRouter, Depends, Request
 
 from ..store import Store
+from ..store.aggregates import has_purchases
 from . import query
 from .document import document_view
 from .labels import Labels
+from .purchases import PurchaseQuery, organisation_view, purchases_view
 from .results import ensure_analysis_tables
 
 DESCRIPTION = ("Search, facets, totals, map and timeline figures and documents with their facts and evidence, "
@@ -109,6 +111,22 @@ def router(ctx: Context) -> APIRouter:
                  for p in view["pages"]]
         return {"document": view["doc"], "title": view["title"], "meta": view["meta"], "sources": view["sources"], "pages": pages,
                 "facts": view["facts"], "original": view["has_original"] and not view["withheld"]}
+
+    @api.get("/purchases", summary="Purchases (each procurement once, across its notices), or their groups"
+             " (by=buyer|supplier|province|year|category) with shares; totals per currency")
+    def purchases(request: Request, s: Store = Depends(ctx.store)) -> dict:
+        pq = PurchaseQuery.from_params(request.query_params, ctx.error)
+        if not has_purchases(s.db):
+            raise ctx.error("no purchases in this database yet: run `tenderlens link`", 404)
+        return purchases_view(s.db, pq, ctx.masked)
+
+    @api.get("/organisations/{org_id}", summary="An organisation: aliases, purchases as buyer and as supplier,"
+             " counterparties, totals by year and category")
+    def organisation(org_id: str, s: Store = Depends(ctx.store)) -> dict:
+        org = organisation_view(s.db, org_id, ctx.masked) if has_purchases(s.db) else None
+        if org is None:
+            raise ctx.error(f"no organisation {org_id[:80]!r} in this database", 404)
+        return org
 
     return api
 

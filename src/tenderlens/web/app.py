@@ -33,6 +33,7 @@ from starlette.exceptions import HTTPException
 from .. import __version__, codebook
 from ..privacy import mask
 from ..store import Store, StoreError
+from ..store.aggregates import has_purchases
 from ..store.fts import QueryError
 from ..summary import FAMILIES
 from . import api, export, query, results
@@ -41,6 +42,7 @@ from .filters import conditions
 from .i18n import COOKIE, Words, lang_of, money
 from .labels import Labels
 from .originals import RenderError, masked_boxes, original_path, page_png
+from .purchases import PurchaseQuery, organisation_view, purchases_view
 from .state import MAX_PAGE, SearchState, StateError
 
 DOC_ID = re.compile(r"^[0-9a-f]{64}$")
@@ -82,6 +84,7 @@ def create_app(db_path: str, masked: bool = True, codebook_path: str | None = No
     app.mount("/static", StaticFiles(directory=str(files("tenderlens") / "web" / "static")), name="static")
     env = Environment(loader=PackageLoader("tenderlens", "web/templates"), autoescape=select_autoescape(default=True))
     env.globals["money"] = money
+    env.globals["zip"] = zip
     labels = Labels.from_codebook(codebook.load(codebook_path))
 
     idle: queue.SimpleQueue[Store] = queue.SimpleQueue()
@@ -224,6 +227,22 @@ def create_app(db_path: str, masked: bool = True, codebook_path: str | None = No
                     words={k: words(k) for k in ("metric_count", "metric_amount", "all_series", "surv_series")})
         return render(request, "timeline.html", state=state, total=data["total"], analysed=analysed, by=by,
                       data=data)
+
+    @app.get("/purchases", response_class=HTMLResponse)
+    def purchases_page(request: Request, s: Store = Depends(store)):
+        pq = PurchaseQuery.from_params(request.query_params, UserError)
+        if not has_purchases(s.db):
+            raise UserError(f"no purchases in this database yet: run `tenderlens link --db {db_path}`", 404)
+        return render(request, "purchases.html", state=SearchState(), chips=[], pq=pq,
+                      labels=labels.in_lang(words_of(request).lang), **purchases_view(s.db, pq, masked))
+
+    @app.get("/orgs/{org_id}", response_class=HTMLResponse)
+    def organisation_page(request: Request, org_id: str, s: Store = Depends(store)):
+        org = organisation_view(s.db, org_id, masked) if has_purchases(s.db) else None
+        if org is None:
+            raise UserError(f"no organisation {org_id[:80]!r} in this database", 404)
+        return render(request, "org.html", state=SearchState(), chips=[], org=org, pq=PurchaseQuery(),
+                      labels=labels.in_lang(words_of(request).lang))
 
     @app.get("/export.{fmt}")
     def export_file(request: Request, fmt: str, rows: str = "documents", s: Store = Depends(store)):

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from ..store import Store
+from ..store.aggregates import has_purchases
 from . import results
 from .facets import facets
 from .i18n import Words, money
@@ -34,6 +35,15 @@ def chips(state: SearchState, labels: Labels, words: Words, path: str = "/search
     return out
 
 
+def org_ids(store: Store, names: list[str]) -> dict[str, str]:
+    """The organisation each name is an alias of (when purchases are linked), for links to its page."""
+    if not names or not has_purchases(store.db):
+        return {}
+    names = list(dict.fromkeys(names))
+    marks = ",".join("?" * len(names))
+    return dict(store.db.execute(f"SELECT name, org_id FROM aliases WHERE name IN ({marks})", names).fetchall())
+
+
 def totals(store: Store, state: SearchState, cache: Cache) -> list[dict]:
     """Summed amounts of the result, one per currency, with their text (¥3.51亿, $1.2M)."""
     return [dict(t, text=money(t["amount"], t["currency"]))
@@ -45,7 +55,9 @@ def search(store: Store, state: SearchState, terms: list[str], labels: Labels, w
     """The search page: total, one page of results, facets and per-currency totals (temp.result filled)."""
     total = cache("count", state, lambda: results.count(store))
     rows = results.page_of_results(store, state, terms, masked)
+    org_of = org_ids(store, [n for r in rows for n in [r.summary["buyer"], *r.suppliers] if n])
     for r in rows:
+        r.summary["org_ids"] = {n: org_of[n] for n in [r.summary["buyer"], *r.suppliers] if n in org_of}
         r.summary["amount_text"] = money(r.summary["amount"], r.summary["currency"] or "CNY") \
             if r.summary["amount"] is not None else ""
         r.summary["notice_type_text"] = words.notice_type(r.summary["notice_type"]) \
