@@ -60,7 +60,10 @@ def _html(name: str, text: str):
 
 
 def _big_warc(folder: Path) -> str:
-    body = b"<html><body><p>" + "监控文本".encode() * (25 << 20 >> 2) + b"</p></body></html>"  # ~ 300 MiB
+    # 300 MiB of text that compresses like prose (about 2:1), in paragraphs
+    words = os.urandom(150 << 20).hex().encode()
+    body = b"<html><body>" + b"".join(b"<p>" + words[i:i + 4096] + b"</p>" for i in range(0, len(words), 4096)) \
+        + b"</body></html>"
     data = _warc([("http://www.ccgp.gov.cn/huge.htm", body)], gz=True)
     (folder / "huge.warc.gz").write_bytes(data)
     return f"huge.warc.gz, {len(data):,} bytes, one record of {len(body):,} bytes"
