@@ -23,7 +23,7 @@ from .extract import doc_id, extract_document
 from .analyze import analyze
 from .model import FAILED, NEEDS_OCR, Document, Fact, RawDoc
 from .ocr import OcrSettings
-from .store import Store
+from .store import Store, sidecar
 from .store.rows import Prepared, prepare
 
 
@@ -123,6 +123,7 @@ def ingest(paths: Iterable[str], store: Store, executor=None, limits: Limits = L
                 on_document(doc)
             if pending >= batch_docs or time.monotonic() - last_commit > batch_seconds:
                 store.commit()
+                sidecar.sync(store)  # the batch goes to the search sidecar too, when the store has one
                 pending, last_commit = 0, time.monotonic()
         status = "completed"
     finally:
@@ -130,4 +131,5 @@ def ingest(paths: Iterable[str], store: Store, executor=None, limits: Limits = L
         store.commit()
         result.seconds = time.perf_counter() - t0
         store.finish_run(result.run_id, status, dict(counts))
+    sidecar.sync(store)
     return result

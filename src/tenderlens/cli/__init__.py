@@ -12,7 +12,7 @@ import click
 from .. import __version__
 
 COMMANDS = ["ingest", "search", "show", "stats", "demo", "serve", "export", "eval", "analyze", "facts", "codebook", "link",
-            "purchases", "orgs"]
+            "purchases", "orgs", "index"]
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
