@@ -29,6 +29,7 @@ used); search(limit=0) raises (limits are at least 1).
 """
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -369,10 +370,10 @@ def fill_hits(store, match: str, conditions) -> bool:
         return False
     groups = [g for c in conditions for g in c.tokens] if store.facet_index else []
     found = sidecar.hits(sidecar.restricted(match, groups))
-    store.db.execute("CREATE TEMP TABLE hits (id TEXT PRIMARY KEY, score REAL, page INTEGER, pages TEXT)")
-    # Lower sorts first, as FTS5's rank does.
-    store.db.executemany("INSERT INTO temp.hits SELECT id, ?, NULL, NULL FROM documents WHERE rowid = ?",
-                         [(-score, rowid) for rowid, score in found])
+    # One statement for all matches (a row at a time costs more than the search); lower sorts first, as FTS5's rank.
+    store.db.execute("CREATE TEMP TABLE hits AS SELECT d.id AS id, -j.value ->> 1 AS score, NULL AS page,"
+                     " NULL AS pages FROM json_each(?) j CROSS JOIN documents d ON d.rowid = j.value ->> 0",
+                     (json.dumps(found),))
     return True
 
 
