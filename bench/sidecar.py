@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import resource
 import shutil
 import tempfile
 import time
@@ -95,6 +96,8 @@ def measure(db_path: Path, runs: int) -> None:
     for name, times in samples.items():
         p50, p95 = percentiles(times)
         print(f"{name:<22}{p50:>9.1f}{p95:>9.1f}")
+    print(f"peak resident memory of this process (store, sidecar, app): "
+          f"{resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")
     store.close()
 
 
