@@ -23,7 +23,7 @@ from .extract import doc_id, extract_document
 from .analyze import analyze
 from .model import FAILED, NEEDS_OCR, Document, Fact, RawDoc
 from .ocr import OcrSettings
-from .store import Store, StoreError
+from .store import Store, StoreError, sidecar
 from .store.rows import Prepared, prepare
 
 
@@ -129,6 +129,7 @@ def ingest(paths: Iterable[str], store: Store, executor=None, limits: Limits = L
                 on_document(doc)
             if pending >= batch_docs or time.monotonic() - last_commit > batch_seconds:
                 store.commit()
+                sidecar.sync(store)  # the batch goes to the search sidecar too, when the store has one
                 pending, last_commit = 0, time.monotonic()
         status = "completed"
     finally:
@@ -141,4 +142,5 @@ def ingest(paths: Iterable[str], store: Store, executor=None, limits: Limits = L
             if status == "completed":
                 raise
             # The run already failed (a full disk, say): that error goes up, not this echo of it.
+    sidecar.sync(store)
     return result

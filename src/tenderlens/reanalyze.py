@@ -16,7 +16,7 @@ from . import __version__, codebook
 from .executors import SerialExecutor
 from .model import Fact
 from .pipeline import analyze_safely
-from .store import Store
+from .store import Store, sidecar
 
 _readers: dict[str, Store] = {}
 
@@ -66,10 +66,12 @@ def reanalyze(store: Store, executor=None, codebook_path: str | None = None, bat
                 result.failures.append((doc_id, error))
             if i % batch_docs == 0:
                 store.commit()
+                sidecar.sync(store)  # new facets reach the search sidecar batch by batch
             if on_document:
                 on_document(doc_id)
         status = "completed"
     finally:
         store.commit()
         store.finish_run(result.run_id, status, dict(counts))
+    sidecar.sync(store)
     return result

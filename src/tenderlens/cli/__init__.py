@@ -30,7 +30,7 @@ class _Guarded(click.Group):
             fail_on(e)
 
 COMMANDS = ["ingest", "search", "show", "stats", "demo", "serve", "export", "eval", "analyze", "facts", "codebook", "link",
-            "purchases", "orgs"]
+            "purchases", "orgs", "index"]
 
 
 @click.group(cls=_Guarded, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import re
 import shlex
+from operator import add
 
 from ..privacy import mask
 
@@ -35,7 +36,7 @@ MAX_TERMS = 40
 def _bigrams(run: str) -> str:
     if len(run) == 1:
         return f" {run} "
-    return " " + " ".join([run[i:i + 2] for i in range(len(run) - 1)] + [run[-1]]) + " "
+    return " " + " ".join(map(add, run, run[1:])) + f" {run[-1]} "
 
 
 def index_text(text: str) -> str:

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 
 from ..privacy import mask
 from ..records import facts_of
-from ..store import Store, StoreError
+from ..store import Store, StoreError, sidecar
 from ..store.fts import QueryError, parse_query
 from ..store.search import Condition, match_with, snippet_parts, sql_conditions
 from ..summary import amount_value, summarise
@@ -138,10 +138,11 @@ def select(store: Store, state: SearchState, conditions: list[Condition]) -> lis
             return terms
         if state.q:
             match, terms = parse_query(state.q)
-            # SQLite takes the bare column p.n from the row that holds min(f.rank): the best page.
-            db.execute("CREATE TEMP TABLE hits AS SELECT p.doc_id AS id, min(f.rank) AS score, p.n AS page,"
-                       " group_concat(p.n) AS pages FROM pages_fts f JOIN pages p ON p.id = f.rowid"
-                       " WHERE pages_fts MATCH ? GROUP BY p.doc_id", (match_with(store, match, conditions),))
+            if not sidecar.fill_hits(store, match, conditions):
+                # SQLite takes the bare column p.n from the row that holds min(f.rank): the best page.
+                db.execute("CREATE TEMP TABLE hits AS SELECT p.doc_id AS id, min(f.rank) AS score, p.n AS page,"
+                           " group_concat(p.n) AS pages FROM pages_fts f JOIN pages p ON p.id = f.rowid"
+                           " WHERE pages_fts MATCH ? GROUP BY p.doc_id", (match_with(store, match, conditions),))
             source = "temp.hits d"  # the matches stand in for `d`: the filters test d.id only
         else:
             source = "(SELECT id, 0 AS score, NULL AS page, NULL AS pages FROM documents) d"
@@ -169,6 +170,8 @@ def page_of_results(store: Store, state: SearchState, terms: list[str], masked: 
     out = []
     for r in rows:
         doc_id = r["doc_id"]
+        if r["page"] is None and terms:  # found by the sidecar, which knows documents, not pages
+            r = dict(r) | sidecar.matching_pages(store, doc_id, terms)
         if r["page"] is not None:
             parts, _ = snippet_parts(shown(store.page(doc_id, r["page"])["text"]), terms)
         else:
