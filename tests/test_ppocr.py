@@ -108,8 +108,11 @@ def test_ppocr_word_boxes_land_on_the_words(eval_dir, variants):
             truths, search = [], textpage.search(company)
             while (hit := search.get_next()) is not None:
                 rects = [textpage.get_charbox(k) for k in range(hit[0], hit[0] + hit[1])]
-                truths.append([min(r[0] for r in rects) / width, 1 - max(r[3] for r in rects) / height,
-                               max(r[2] for r in rects) / width, 1 - min(r[1] for r in rects) / height])
+                box = [min(r[0] for r in rects) / width, 1 - max(r[3] for r in rects) / height,
+                       max(r[2] for r in rects) / width, 1 - min(r[1] for r in rects) / height]
+                glyph = max(r[3] - r[1] for r in rects) / height
+                if box[2] <= 1 and box[3] - box[1] <= 1.5 * glyph:  # a name on one line, not broken across two
+                    truths.append(box)
             # Where the OCR text has it (the layer may break a name across lines, where search misses it).
             unions = []
             for m in re.finditer(re.escape(company), text):
