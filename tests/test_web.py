@@ -615,7 +615,8 @@ def _cli_json(db: str, *args: str):
 
 def test_api_answers_as_the_pages_and_the_cli(server, db, page):
     spec = page.request.get(f"{server}/api/openapi.json").json()
-    assert set(spec["paths"]) == {"/api/search", "/api/facets", "/api/documents/{doc_id}", "/api/map", "/api/timeline"}
+    assert set(spec["paths"]) == {"/api/search", "/api/facets", "/api/documents/{doc_id}", "/api/map", "/api/timeline",
+                                  "/api/purchases", "/api/organisations/{org_id}"}
     assert "sort" in {p["name"] for p in spec["paths"]["/api/search"]["get"]["parameters"]}
     page.goto(f"{server}/api")  # the same description as a page of the app
     assert page.locator("section.endpoint").count() == len(spec["paths"])

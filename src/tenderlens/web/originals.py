@@ -15,6 +15,7 @@ import hashlib
 import io
 import math
 import os
+import threading
 import warnings
 from functools import lru_cache
 
@@ -67,23 +68,29 @@ def original_path(store: Store, doc_id: str) -> str | None:
     return None
 
 
+# PDFium is not thread-safe: page images requested together (a phone scrolling a long PDF) crashed
+# the server when drawn in parallel, so one is drawn at a time.
+_PDFIUM = threading.Lock()
+
+
 def page_png(path: str, fmt: str, n: int, cover: list[list[float]] = ()) -> bytes | None:
     """Page n (1-based) of a PDF or an image file as PNG, with the `cover` boxes ([x0, y0, x1, y1]
     as fractions of the page) blacked out; None when there is no such page."""
     if fmt == "pdf":
-        try:
-            pdf = pdfium.PdfDocument(path)
-        except pdfium.PdfiumError as e:
-            raise RenderError(f"the PDF cannot be read: {e}") from e
-        try:
-            if not 1 <= n <= len(pdf):
-                return None
-            page = pdf[n - 1]
-            image = page.render(scale=render_scale(*page.get_size())).to_pil()
-        except pdfium.PdfiumError as e:
-            raise RenderError(f"the page cannot be drawn: {e}") from e
-        finally:
-            pdf.close()
+        with _PDFIUM:
+            try:
+                pdf = pdfium.PdfDocument(path)
+            except pdfium.PdfiumError as e:
+                raise RenderError(f"the PDF cannot be read: {e}") from e
+            try:
+                if not 1 <= n <= len(pdf):
+                    return None
+                page = pdf[n - 1]
+                image = page.render(scale=render_scale(*page.get_size())).to_pil()
+            except pdfium.PdfiumError as e:
+                raise RenderError(f"the page cannot be drawn: {e}") from e
+            finally:
+                pdf.close()
     elif fmt == "image":
         if n != 1:
             return None
