@@ -31,6 +31,7 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from starlette.exceptions import HTTPException
 
 from .. import __version__, codebook
+from ..extract.encoding import decode
 from ..privacy import mask
 from ..store import Store, StoreError
 from ..store.aggregates import has_purchases
@@ -295,13 +296,16 @@ def create_app(db_path: str, masked: bool = True, codebook_path: str | None = No
         path = original_path(s, doc["id"])
         if path is None:
             raise UserError("the original file is not at its source path any more", 404)
-        # The file holds its title and metadata too, and a number may be printed there only.
+        with open(path, "rb") as f:
+            data = f.read()
+        # The file holds its title and metadata too, and a number may be printed there only (titles are
+        # stored masked, so a text file is read again as it is).
         told = [p["text"] for p in s.pages(doc["id"])] + [doc["title"] or "", doc["meta"] or ""]
+        if doc["format"] in ("html", "text", "csv", "json"):
+            told.append(decode(data, markup=doc["format"] == "html").text)
         if masked and any(mask(t) != t for t in told):
             raise UserError("the original file is withheld: it holds personal identifiers that tenderlens masks"
                             " (start the server with --no-mask to download it)", 403)
-        with open(path, "rb") as f:
-            data = f.read()
         # A download, never rendered in the app's origin: an HTML original may carry scripts.
         return Response(data, media_type="application/octet-stream",
                         headers={"Content-Disposition": attachment(os.path.basename(path)),
