@@ -38,7 +38,9 @@ def command(db_path, rebuild, force, as_json):
             sidecar.sync(store)
     except (StoreError, sidecar.SidecarError, OSError, ValueError) as e:
         fail(f"cannot index {db_path}: {e}")
-    state = sidecar.state(store)
+    finally:
+        state = sidecar.state(store)
+        store.close()  # the writer's lock goes with it, also when the command fails
     state.update(documents=documents, seconds=round(time.perf_counter() - t0, 2))
     if as_json:
         print_json(state)
