@@ -163,7 +163,7 @@ def test_yichang_gold_is_scored_in_halves_from_a_database(eval_dir, tmp_path):
     gold = tmp_path / "yichang" / "gold.jsonl"
     gold.write_text("".join(json.dumps(g, ensure_ascii=False) + "\n" for g in chosen), encoding="utf-8")
     db = str(tmp_path / "y.db")
-    run("ingest", str(tmp_path / "yichang" / "html"), "--db", db, "--engine", "serial")
+    run("ingest", str(tmp_path / "yichang" / "html"), "--db", db, "--engine", "serial", "--follow-links")
     result = json.loads(run("eval", str(gold), "--db", db, "--json").output)
     assert result["matched"] == 20
     fields = result["fields"]

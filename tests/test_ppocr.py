@@ -212,7 +212,7 @@ def test_web_page_says_which_engine_read_it(eval_dir, cache_dir, tmp_path):
     ingest([str(path)], store, SerialExecutor(), ocr=OcrSettings(cache_dir=cache_dir))
     id = store.db.execute("SELECT id FROM documents").fetchone()[0]
     store.close()
-    html = TestClient(create_app(str(tmp_path / "t.db"))).get(f"/doc/{id}").text
+    html = TestClient(create_app(str(tmp_path / "t.db")), base_url="http://127.0.0.1").get(f"/doc/{id}").text
     assert "text read by OCR (PP-OCR)" in html
 
 
