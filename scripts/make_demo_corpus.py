@@ -20,8 +20,8 @@ BANNER_ZH = "【样例文件 SAMPLE】本文件为 tenderlens 演示用虚构公
 BANNER_EN = "[SAMPLE] A fictional notice written for the tenderlens demo; all names and figures are invented."
 
 
-def html(title: str, paragraphs: list[str], charset: str = "utf-8", table: list[tuple[str, str]] = ()) -> str:
-    rows = "".join(f"<tr><td>{k}</td><td>{v}</td></tr>" for k, v in table)
+def html(title: str, paragraphs: list[str], charset: str = "utf-8", rows: list[tuple[str, ...]] = ()) -> str:
+    rows = "".join("<tr>" + "".join(f"<td>{c}</td>" for c in row) + "</tr>" for row in rows)
     body = "".join(f"<p>{p}</p>" for p in paragraphs)
     return (f'<!DOCTYPE html><html><head><meta http-equiv="Content-Type" content="text/html; charset={charset}">'
             f"<title>{title}</title><style>p {{ margin: 0 }}</style><script>var tracker = 1;</script></head>"
@@ -39,6 +39,27 @@ NOTICES = {
          "一、采购内容：新建高清视频监控点位120个，接入县级视频专网，建设治安卡口8处，具备车牌识别功能。",
          "二、系统须对重点人员及进京上访人员实现轨迹分析和布控预警。",
          "公告日期：2025年3月18日"]),
+    # The shortlist and the award of the tender above: three notices, one purchase.
+    "zh-xueliang-shortlist.html": html(
+        "示例县公安局雪亮工程视频监控点位建设项目中标候选人公示",
+        [BANNER_ZH,
+         "项目编号：SL-2025-0001",
+         "招标人：示例县公安局",
+         "招标代理机构：示例招标代理有限公司",
+         "公示期：2025年4月28日至2025年4月30日"],
+        rows=[("排名", "投标人", "投标报价（元）"), ("1", "示例安防工程有限公司", "4,298,000.00"),
+              ("2", "示例视讯技术有限公司", "4,335,600.00"), ("3", "示例智能科技有限公司", "4,351,000.00")]),
+    "zh-xueliang-award.html": html(
+        "示例县公安局雪亮工程视频监控点位建设项目中标结果公告",
+        [BANNER_ZH,
+         "项目编号：SL-2025-0001",
+         "采购人：示例县公安局",
+         "采购代理机构：示例招标代理有限公司",
+         "采购方式：公开招标",
+         "中标供应商：示例安防工程有限公司",
+         "中标金额：人民币4,298,000.00元",
+         "主要标的：高清视频监控点位120个，治安卡口8处（含车牌识别）。",
+         "公告日期：2025年5月6日"]),
     "zh-face-award-gbk.html": html(
         "示例市公安局人脸识别系统采购项目中标公告",
         [BANNER_ZH,
@@ -200,9 +221,6 @@ def main() -> None:
     (OUT / "zh-bodycam-contract.docx").write_bytes(docx_bytes())
     (OUT / "zh-bid-results.xlsx").write_bytes(xlsx_bytes())
     (OUT / "notices-2025.zip").write_bytes(zip_bytes())
-    (OUT / "README.txt").write_text(
-        "tenderlens demo corpus: synthetic sample notices written for the demo. Every buyer, supplier,\n"
-        "place and figure in them is invented. Regenerate with scripts/make_demo_corpus.py.\n", encoding="utf-8")
 
 
 if __name__ == "__main__":

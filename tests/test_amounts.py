@@ -292,3 +292,12 @@ def test_a_header_cell_and_its_value_cell():
     # Certificate and telephone numbers in the rows below are not amounts.
     rec = record("投标报价（万元）：\n23.48\n注册证号：\n65002146\n联系电话：\n13508309966\n")
     assert rec["amount_cny"] == pytest.approx(234_800)
+
+
+@pytest.mark.parametrize("text, quote", [
+    ("预算金额：肆佰叁拾柒万元，采购视频监控点位。", "肆佰叁拾柒万元"),
+    ("中标金额: 2,850,000.00元。", "2,850,000.00元"),
+    ("中标金额：人民币4,298,000.00元。", "人民币4,298,000.00元"),
+])
+def test_the_quote_is_the_amount_without_the_label_s_colon(text, quote):
+    assert [f.quote for f in fields_of(text)[1] if f.key == "amount"] == [quote]

@@ -67,6 +67,19 @@ def test_stats_json(demo_db):
     assert st["runs"][0]["status"] == "completed"
 
 
+def test_demo_links_a_tender_its_shortlist_and_award_into_one_purchase(demo_db):
+    out = json.loads(run("purchases", "--json", "--limit", 0, "--db", demo_db).output)
+    stages = {p["id"]: sorted(d["stage"] for d in p["documents"]) for p in out["purchases"]}
+    assert sorted(stages.values(), key=len)[-1] == ["award", "shortlist", "tender"]
+    three = next(p for p in out["purchases"] if len(p["documents"]) == 3)
+    award_notice = next(d["doc_id"] for d in three["documents"] if d["stage"] == "award")
+    # the award is quoted from the award notice, not from the shortlist's first price
+    assert three["amounts"]["award"]["doc_id"] == award_notice
+    assert [b["rank"] for b in three["bidders"]] == [1, 2, 3] and all(b["price"] for b in three["bidders"])
+    assert out["overall"]["purchases"] == len(out["purchases"]) < json.loads(
+        run("stats", "--json", "--db", demo_db).output)["documents"]
+
+
 def test_exit_codes(tmp_path, eval_dir):
     assert run("ingest", tmp_path / "missing", "--db", tmp_path / "x.db").exit_code == 2
     assert run("search", "x", "--db", tmp_path / "none.db").exit_code == 2

@@ -154,3 +154,13 @@ def test_same_winners_at_the_same_precise_price_are_one_purchase():
             DocView("y", "award", "2015-12-05", suppliers=["w"], amount=400000000.0),
             DocView("z", "contract", "2017-02-01", buyer="other", suppliers=["w"], amount=204360000.0)]
     assert _reasons(links(docs)) == [("a", "c", "parties_price")]
+
+
+def test_the_award_notice_states_the_award_over_a_shortlist_price():
+    facts = {"s": [_fact("s", "amount", {"role": "award", "yuan": 4335600.0, "currency": "CNY"})],
+             "a": [_fact("a", "amount", {"role": "award", "yuan": 4298000.0, "currency": "CNY"})]}
+    records = {"s": {"doc_id": "s", "tags": []}, "a": {"doc_id": "a", "tags": []}}
+    views = [DocView("s", "shortlist", "2025-04-30", project_number="SL-2025-0001"),
+             DocView("a", "award", "2025-05-06", project_number="SL-2025-0001")]
+    p = build.fold(views, records, facts, {}, links(views))
+    assert (p.amount, p.amounts["award"]["doc_id"]) == (4298000.0, "a")

@@ -7,12 +7,14 @@ import click
 from ..executors import SerialExecutor
 from ..pipeline import ingest
 from ..store import Store, StoreError
+from ..store.aggregates import Filters, purchases
 from ..store.search import MARK_CLOSE, MARK_OPEN, search
 from .common import console, fail, marked, plain
 from .link import relink, report
 from .serve import host_option, port_option, run_server
 
 SAMPLE_QUERIES = ("雪亮", "人脸识别", '"license plate"')
+PURCHASES_SHOWN = 5
 
 
 def demo_corpus() -> str:
@@ -25,7 +27,7 @@ def demo_corpus() -> str:
 @host_option
 @port_option
 def command(db_path, serve, host, port):
-    """Ingest the bundled demo corpus, then print a summary and sample searches.
+    """Ingest the bundled demo corpus, link its notices into purchases, then print a summary, sample searches and the largest purchases.
 
     The demo corpus is a dozen short synthetic notices written for tenderlens,
     every one marked as a sample: Chinese and English, HTML (UTF-8 and GBK), PDF,
@@ -55,7 +57,13 @@ def command(db_path, serve, host, port):
         for h in hits:
             console.print(plain(f"  {h.doc_id[:12]} p.{h.page} ", (h.source.rsplit('/', 1)[-1], "dim"), "\n    ")
                           + marked(h.snippet, MARK_OPEN, MARK_CLOSE))
-    console.print(plain("\n", (f"tenderlens purchases --group-by buyer --db {db_path}", "bold"), "  (and `tenderlens orgs`)"))
+    console.print(plain("\n", (f"tenderlens purchases --limit {PURCHASES_SHOWN} --db {db_path}", "bold"),
+                        "  (also --group-by buyer|supplier|province|year|category, and `tenderlens orgs`)"))
+    for r in purchases(store.db, Filters(), "amount", PURCHASES_SHOWN):
+        amount = f"{r['amount']:,.0f} {r['currency']}" if r["amount"] is not None else "-"
+        suppliers = "; ".join(filter(None, r["supplier_names"])) or "-"
+        console.print(plain(f"  {amount:>18}  {r['buyer_name'] or '-'} <- {suppliers}  ",
+                            (f"{len(r['documents'])} notice(s)", "dim"), f"\n    {r['title'] or ''}"))
     store.close()
     if serve:
         run_server(db_path, host, port)

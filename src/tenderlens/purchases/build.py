@@ -119,7 +119,10 @@ def fold(views: list[DocView], records: dict[str, dict], facts: dict[str, list[F
         for f in _fields(fs, "amount"):
             value = f.value or {}
             role = value.get("role")
-            if role in FINAL and role not in p.amounts and not value.get("replaced") and not value.get("part"):
+            held = p.amounts.get(role)
+            # The award notice states the award; a shortlist's first price only stands in until it does.
+            if (role in FINAL and not value.get("replaced") and not value.get("part")
+                    and (held is None or (held["stage"] != role and v.stage == role))):
                 p.amounts[role] = {"amount": amount_value(value), "currency": value.get("currency", "CNY"),
                                    "doc_id": v.doc_id, "stage": v.stage, "quote": f.quote, "page": f.page, "start": f.start,
                                    "end": f.end, "precision": _precision(value)}

@@ -51,6 +51,17 @@ def _settle_buyer(labelled: list[Fact], prose: list[Fact], reading, make) -> lis
     return out
 
 
+def _money(value: dict) -> tuple:
+    return value.get("currency"), value.get("yuan", value.get("amount"))
+
+
+def _unsaid(amounts: list[Fact], labelled: list[Fact]) -> list[Fact]:
+    """The amounts the prose scan finds that no labelled value already states: one figure, one fact."""
+    said = [f for f in labelled if f.key == "amount"]
+    return [a for a in amounts if not any(
+        s.page == a.page and s.start < a.end and a.start < s.end and _money(s.value) == _money(a.value) for s in said)]
+
+
 def extract_fields(doc: Document, codebook) -> list[Fact]:
     version = str(getattr(codebook, "version", codebook))
     make = FactMaker(doc.id, version)
@@ -70,7 +81,7 @@ def extract_fields(doc: Document, codebook) -> list[Fact]:
         f for f in prose if f.key not in settled and not (f.key == "buyer" and f.value in bidding)]
     facts: list[Fact] = list(parties) + [f for f in labelled if f.key not in
                                          ("buyer", "agent", "supplier", "consortium", "contract_party")]
-    facts.extend(find_amounts(vs, make))
+    facts.extend(_unsaid(find_amounts(vs, make), labelled))
     facts.extend(find_date(vs, make))
     kind = find_notice_type(vs, make, reading)
     facts.extend(kind)

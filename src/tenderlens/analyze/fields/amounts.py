@@ -225,7 +225,9 @@ def find_amounts(views: list[View], make: FactMaker) -> list:
                 value["part"] = True
             starts.append(m.start())
             ends.append(m.end())
-            facts.append(make(view, m.start(), m.end(), "amount", value, "fields.amounts"))
+            # The colon or space the pattern passes over before a bare number is not part of the quote.
+            quoted = m.start() + len(m.group()) - len(m.group().lstrip(":： \t\n"))
+            facts.append(make(view, quoted, m.end(), "amount", value, "fields.amounts"))
         facts.extend(_table_amounts(view, make, set(ends)))
     return facts
 
