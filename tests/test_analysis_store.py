@@ -199,12 +199,12 @@ def test_a_document_that_trips_analysis_is_stored_without_facts_and_the_batch_go
     monkeypatch.setattr(pipeline, "analyze", flaky)
     store = Store(str(tmp_path / "flaky.db"))
     result = pipeline.ingest([str(corpus)], store)
-    assert result.counts["analysis_failed"] == 1 and result.counts["ok"] == 13
+    assert result.counts["analysis_failed"] == 1 and result.counts["ok"] == result.counts["seen"] > 10
     meta = json.loads(store.document(victims[0])["meta"])
     assert meta["analysis_error"] == "RuntimeError: analysis bug"
     assert not store.facts(victims[0])
     others = store.db.execute("SELECT count(DISTINCT doc_id) FROM facts").fetchone()[0]
-    assert others == 12
+    assert others == result.counts["seen"] - 1
 
 
 def test_categories_hold_their_floors_on_the_labelled_documents(labelled, eval_dir):
