@@ -21,7 +21,9 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import json
 import random
+import sqlite3
 import statistics
 import sys
 import time
@@ -37,6 +39,7 @@ from tenderlens.model import Document, Fact, Page
 from tenderlens.pipeline import ingest
 from tenderlens.records import facts_of
 from tenderlens.store import Store
+from tenderlens.store import purchases as purchase_tables
 from tenderlens.store.search import count, search
 from tenderlens.web import create_app, results
 from tenderlens.web.app import TUNING
@@ -73,8 +76,11 @@ def load_templates(path: Path, chars: int) -> list[tuple[Document, list[Fact]]]:
     return out
 
 
-def replicate(path: Path, templates: list[tuple[Document, list[Fact]]], n: int, seed: int = 7) -> float:
+def replicate(path: Path, templates: list[tuple[Document, list[Fact]]], n: int,
+              seed: int = 7) -> tuple[float, list[tuple[str, str]]]:
+    """Write n copies of the templates; the seconds taken and (template id, copy id) of each copy in order."""
     rng = random.Random(seed)
+    copies = []
     store = Store(str(path))
     t0 = time.perf_counter()
     store.begin()
@@ -85,6 +91,7 @@ def replicate(path: Path, templates: list[tuple[Document, list[Fact]]], n: int, 
         line = f"\n副本 {i}: {last[start:start + 40]}"
         text = doc.pages[-1].text + line
         new_id = hashlib.sha256(f"{doc.id}:{i}".encode() + text.encode()).hexdigest()
+        copies.append((doc.id, new_id))
         pages = doc.pages[:-1] + [Page(doc.pages[-1].n, text, [])]
         copy = Document(new_id, doc.format, doc.mime, len(text.encode()), pages, doc.title, doc.language)
         version = facts[0].codebook_version if facts else "none"
@@ -98,7 +105,50 @@ def replicate(path: Path, templates: list[tuple[Document, list[Fact]]], n: int, 
     store.commit()
     store.db.execute("ANALYZE")
     store.close()
-    return time.perf_counter() - t0
+    return time.perf_counter() - t0, copies
+
+
+def copy_purchases(tpl_path: Path, path: Path, copies: list[tuple[str, str]], per_round: int) -> int:
+    """The purchases `tenderlens link` found among the templates, copied once per round of copies (the
+    copies of round k of a purchase's notices form its k-th copy), with the templates' organisations.
+    Linking 100k near-copies would fold them into the templates' few hundred purchases instead."""
+    db = sqlite3.connect(str(path))
+    db.executescript(purchase_tables.TABLES)
+    db.execute("ATTACH ? AS tpl", (str(tpl_path),))
+    db.execute("BEGIN")
+    for table in ("organisations", "aliases", "org_relations"):
+        db.execute(f"INSERT OR IGNORE INTO {table} SELECT * FROM tpl.{table}")
+    docs: dict[str, list] = {}
+    for purchase_id, doc_id, stage, date, reasons in db.execute("SELECT * FROM tpl.purchase_docs"):
+        docs.setdefault(purchase_id, []).append((doc_id, stage, date, reasons))
+    template = {r[0]: r for r in db.execute("SELECT * FROM tpl.purchases")}
+    related: dict[tuple[str, str], list] = {}
+    for table in ("purchase_suppliers", "purchase_tags", "purchase_flags"):
+        for pid, *rest in db.execute(f"SELECT * FROM tpl.{table}"):
+            related.setdefault((table, pid), []).append(rest)
+    n = 0
+    for k in range(0, len(copies), per_round):
+        copy_of = dict(copies[k:k + per_round])
+        for pid, row in template.items():
+            own = [(copy_of[d], *rest) for d, *rest in docs.get(pid, []) if d in copy_of]
+            if not own:
+                continue
+            new = f"{pid}-{k // per_round}"
+            record = json.loads(row[-1])
+            record["id"] = new
+            record["documents"] = [dict(d, doc_id=copy_of[d["doc_id"]]) for d in record["documents"]
+                                   if d["doc_id"] in copy_of]
+            db.execute("INSERT INTO purchases VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                       (new, *row[1:12], len(own), json.dumps(record, ensure_ascii=False)))
+            db.executemany("INSERT INTO purchase_docs VALUES (?,?,?,?,?)", [(new, *d) for d in own])
+            for table in ("purchase_suppliers", "purchase_tags", "purchase_flags"):
+                for rest in related.get((table, pid), []):
+                    db.execute(f"INSERT INTO {table} VALUES (?{',?' * len(rest)})", (new, *rest))
+            n += 1
+    db.execute("COMMIT")
+    db.execute("ANALYZE")
+    db.close()
+    return n
 
 
 def facet_choice(path: Path) -> dict:
@@ -168,8 +218,10 @@ def main() -> None:
         build_templates(tpl_path, args.templates)
         templates = load_templates(tpl_path, args.chars)
         print(f"templates: {len(templates)} documents ingested and analysed in {time.perf_counter() - t:.0f} s")
-        seconds = replicate(db_path, templates, args.docs)
+        seconds, copies = replicate(db_path, templates, args.docs)
         print(f"store: {args.docs} documents written in {seconds:.0f} s")
+        n = copy_purchases(tpl_path, db_path, copies, len(templates))
+        print(f"store: {n} purchases copied from the templates' {len(templates)} documents")
     print(f"store: {db_path}, {db_path.stat().st_size / 1e6:.0f} MB")
 
     filtered = facet_choice(db_path)

@@ -61,6 +61,9 @@ USD_NOTICE = ("<html><head><title>视频监控设备采购合同</title></head><
               "供应商：Example Systems Ltd.</p><p>合同金额：USD 48,500.00。本项目采购视频监控摄像机。</p></body></html>")
 
 
+YICHANG_LINKED = ("yc-6b7ed8eaca", "yc-2de24643e6")
+
+
 def _pick(folder: Path, word: str, n: int) -> list[Path]:
     return [p for p in sorted(folder.glob("*.html")) if word in p.read_text("utf-8", errors="ignore")][:n]
 
@@ -74,6 +77,11 @@ def db(tmp_path_factory, eval_dir) -> str:
     for p in dict.fromkeys(_pick(fddc, "视频监控", 4) + _pick(fddc, "人脸", 2)):
         shutil.copy(p, corpus / p.name)
     shutil.copy(eval_dir / "cn-gov-pdfs" / "examples" / "public-05-shanghai-open-bid-20312273.pdf", corpus)
+    # Notices of purchases the portal lists as linked (a shortlist and its award): one purchase each.
+    for line in (eval_dir / "yichang" / "links.tsv").read_text("utf-8").splitlines()[1:]:
+        purchase, doc = line.split("\t")
+        if purchase in YICHANG_LINKED:
+            shutil.copy(eval_dir / doc, corpus / Path(doc).name)
     for name, content in PAYLOADS.items():
         (corpus / name).write_text(content, encoding="utf-8")
     (corpus / USD_NAME).write_text(USD_NOTICE, encoding="utf-8")
@@ -212,11 +220,14 @@ def test_map_click_filters_search(server, db, page):
     click_chart(page, box["x"] + x, box["y"] + y)
     params = {k: v[0] for k, v in parse_qs(urlparse(page.url).query).items()}
     assert params["province"] == point["province"]
+    place = [params[k] for k in ("province", "prefecture", "county") if params.get(k)]
     where = " AND ".join(f"{k} = ?" for k in ("province", "prefecture", "county") if params.get(k))
-    expected = q(db, f"SELECT count(*) FROM doc_summary WHERE {where}",
-                 [params[k] for k in ("province", "prefecture", "county") if params.get(k)])[0][0]
-    assert shown_total(page) == expected == point["count"]
+    expected = q(db, f"SELECT count(*) FROM doc_summary WHERE {where}", place)[0][0]
+    assert shown_total(page) == expected > 0
     assert shown_total(page) < q(db, "SELECT count(*) FROM documents")[0][0]
+    # The circle counted the purchases placed there (the search lists their documents).
+    assert point["count"] == q(db, f"SELECT count(*) FROM purchases WHERE {where}"
+                                   + ("" if params.get("county") else " AND county IS NULL"), place)[0][0]
 
     # A province's own shape (at its centre, away from any circle) filters by the province.
     page.go_back()
@@ -235,8 +246,9 @@ def test_map_click_filters_search(server, db, page):
     click_chart(page, box["x"] + target["x"], box["y"] + target["y"])
     params = {k: v[0] for k, v in parse_qs(urlparse(page.url).query).items()}
     assert params == {"province": target["province"]}
-    assert shown_total(page) == target["count"] == q(
-        db, "SELECT count(*) FROM doc_summary WHERE province = ?", (target["province"],))[0][0]
+    assert shown_total(page) == q(db, "SELECT count(*) FROM doc_summary WHERE province = ?", (target["province"],))[0][0]
+    assert target["count"] == q(db, "SELECT count(*) FROM purchases WHERE province = ? AND region_code IS NOT NULL",
+                                (target["province"],))[0][0]
 
 
 def test_timeline_brush_filters_search(server, db, page):
@@ -520,7 +532,7 @@ def test_language_switch_is_kept_and_labels_are_one_language(server, db, page):
 def test_charts_speak_in_readable_units_and_have_tables(server, db, page):
     page.goto(f"{server}/map")
     page.wait_for_function("document.body.dataset.chartReady === '1'")
-    page.check("input[name=metric][value=amount]")
+    page.check("input[name=map-metric][value=amount]")
     legend = page.evaluate("() => window.tenderlensChart.getOption().visualMap[0].formatter(85143000000)")
     assert legend == "¥851.43亿"
     data = json.loads(page.locator("#map-data").text_content())
@@ -534,13 +546,39 @@ def test_charts_speak_in_readable_units_and_have_tables(server, db, page):
                            " return {axes: o.yAxis.length, series: o.series.map(s => [s.type, s.yAxisIndex])}; }")
     assert option["axes"] == 2
     assert all(axis == (0 if kind == "line" else 1) for kind, axis in option["series"])
-    page.check("input[name=metric][data-currency=CNY]")
+    page.check("input[name=timeline-metric][data-currency=CNY]")
     label = page.evaluate("() => window.tenderlensChart.getOption().yAxis[0].axisLabel.formatter(250000000)")
     assert label == "2.5亿"
     timeline = json.loads(page.locator("#timeline-data").text_content())
     dated = sum(timeline["series"]["all"]["count"])
     table = page.locator("#timeline-table tbody tr td:nth-child(2)").all_text_contents()
     assert sum(int(n) for n in table) == dated
+
+
+def test_map_and_timeline_count_purchases_once_with_totals_per_currency(server, db, page):
+    purchases = q(db, "SELECT count(*) FROM purchases")[0][0]
+    linked = q(db, "SELECT count(*) FROM purchases WHERE n_docs > 1")[0][0]
+    assert linked, "no purchase of the test store has two notices: nothing shows purchases counted once"
+    mapped = page.request.get(f"{server}/api/map").json()
+    assert mapped["unit"] == "purchases" and mapped["total"] == purchases
+    assert sum(p["count"] for p in mapped["provinces"]) + mapped["unplaced"] == purchases
+    for p in mapped["provinces"]:
+        rows = dict(q(db, "SELECT currency, sum(amount) FROM purchases WHERE province = ? AND region_code IS NOT NULL"
+                          " AND amount IS NOT NULL GROUP BY 1", (p["province"],)))
+        assert p["amount"] == pytest.approx(rows.pop("CNY", 0))
+        assert p.get("other_amounts", {}) == pytest.approx(rows)
+    timeline = page.request.get(f"{server}/api/timeline?by=year").json()
+    assert sum(timeline["series"]["all"]["count"]) + timeline["undated"] == purchases
+    sums = dict(q(db, "SELECT currency, sum(amount) FROM purchases WHERE year IS NOT NULL AND amount IS NOT NULL"
+                      " GROUP BY 1"))
+    assert sum(timeline["series"]["all"]["amount"]) == pytest.approx(sums.pop("CNY", 0))
+    assert {c: sum(xs) for c, xs in timeline["other_amounts"].items()} == pytest.approx(sums)
+    # With a query: the purchases of the matching documents, each once.
+    found = q(db, "SELECT count(DISTINCT d.purchase_id) FROM purchase_docs d JOIN pages p ON p.doc_id = d.doc_id"
+                  " WHERE instr(p.text, ?) > 0", (WORD,))[0][0]
+    assert page.request.get(f"{server}/api/map?q={WORD}").json()["total"] == found
+    page.goto(f"{server}/timeline?by=year&q={WORD}")
+    assert shown_total(page) == found
 
 
 def test_phone_layout(server, db, browser):

@@ -11,6 +11,7 @@ from ..cli.export import KEEP
 from ..privacy import mask_tree
 from ..store import aggregates as agg
 from .i18n import money
+from .views import map_data, organisation_units, timeline_data
 
 SORTS = tuple(agg.SORTS)
 GROUPS = tuple(agg.GROUPS)
@@ -86,4 +87,7 @@ def organisation_view(db, org_id: str, masked: bool) -> dict | None:
         c["totals_text"] = _totals_text(c["totals"])
     org["totals_by_year_text"] = {k: _totals_text(v) for k, v in org["totals_by_year"].items()}
     org["totals_by_category_text"] = {k: _totals_text(v) for k, v in org["totals_by_category"].items()}
+    # The same figures the search's map and timeline draw, over this organisation's purchases.
+    unit = organisation_units(db, org["id"])
+    org["map"], org["timeline"] = map_data(db, unit), timeline_data(db, unit, "year")
     return mask_tree(org, KEEP) if masked else org

@@ -15,7 +15,7 @@ from .facets import facets
 from .i18n import Words, money
 from .labels import Labels
 from .state import PER_PAGE, SearchState
-from .views import map_data, timeline_data
+from .views import map_data, result_units, timeline_data
 
 # whole_store(name, state, compute): counts over the whole store, cached by the app until the file changes.
 Cache = Callable[[str, SearchState, Callable], object]
@@ -68,10 +68,22 @@ def search(store: Store, state: SearchState, terms: list[str], labels: Labels, w
             "chips": chips(state, labels, words)}
 
 
+def chart_words(words: Words, unit: str) -> dict[str, str]:
+    """The words the chart scripts write (legend, axes, tooltips), for the unit counted."""
+    return {"count": words("count_" + unit), "unit": words("unit_" + unit), "amount": words("metric_amount"),
+            "all_series": words("all_series_" + unit), "surv_series": words("surv_series")}
+
+
+def _counted(db, data: dict) -> dict:
+    return dict(data, total=db.execute("SELECT count(*) FROM temp.units").fetchone()[0])
+
+
 def map_view(store: Store, state: SearchState, cache: Cache) -> dict:
-    return dict(cache("map", state, lambda: map_data(store)), total=cache("count", state, lambda: results.count(store)))
+    """Purchases with a notice in the result (documents before `tenderlens link`) by province and place."""
+    return cache("map", state, lambda: _counted(store.db, map_data(store.db, result_units(store.db))))
 
 
 def timeline_view(store: Store, state: SearchState, by: str, cache: Cache) -> dict:
-    return dict(cache("timeline-" + by, state, lambda: timeline_data(store, by)),
-                total=cache("count", state, lambda: results.count(store)))
+    """Purchases with a notice in the result per month or year, by category family."""
+    return cache("timeline-" + by, state,
+                 lambda: _counted(store.db, timeline_data(store.db, result_units(store.db), by)))
