@@ -237,9 +237,11 @@ ORG_COLUMNS = ("id", "name", "kind", "region", "credit_code", "part_of", "aliase
                "totals_bought", "totals_sold")
 
 
-def purchase_rows(db: sqlite3.Connection, flat: bool = True) -> list[dict]:
-    """Every purchase, as the JSON record (flat=False) or one flat row with lists joined by '; ' (CSV, Parquet)."""
-    records = purchases(db, limit=None, sort="id")
+def purchase_rows(db: sqlite3.Connection, flat: bool = True, filters: Filters | None = None,
+                  sort: str = "id") -> list[dict]:
+    """Every purchase that passes the filters (all by default), as the JSON record (flat=False) or one flat
+    row with lists joined by '; ' (CSV, Parquet)."""
+    records = purchases(db, filters, sort=sort, limit=None)
     if not flat:
         return records
     rows = []
@@ -258,6 +260,19 @@ def purchase_rows(db: sqlite3.Connection, flat: bool = True) -> list[dict]:
                      "categories": "; ".join(r["categories"]), "flags": "; ".join(f["id"] for f in r["flags"]),
                      "n_documents": len(r["documents"]), "documents": "; ".join(d["doc_id"] for d in r["documents"])})
     return rows
+
+
+GROUP_COLUMNS = ("key", "label", "purchases", "share_of_purchases", "totals", "share_of_totals")
+
+
+def group_rows(db: sqlite3.Connection, by: str, filters: Filters | None = None, flat: bool = True) -> list[dict]:
+    """Every group of `grouped`, flat (totals and shares as '12.50 CNY; 3.00 USD') or as JSON."""
+    rows = grouped(db, by, filters, limit=None)
+    if not flat:
+        return rows
+    return [dict(g, key=None if g["key"] is None else str(g["key"]),
+                 totals="; ".join(f"{v:.2f} {c}" for c, v in g["totals"].items()),
+                 share_of_totals="; ".join(f"{v:.4f} {c}" for c, v in g["share_of_totals"].items())) for g in rows]
 
 
 def organisation_rows(db: sqlite3.Connection, flat: bool = True) -> list[dict]:

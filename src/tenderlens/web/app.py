@@ -237,6 +237,17 @@ def create_app(db_path: str, masked: bool = True, codebook_path: str | None = No
         return render(request, "purchases.html", state=SearchState(), chips=[], pq=pq,
                       labels=labels.in_lang(words_of(request).lang), **purchases_view(s.db, pq, masked))
 
+    @app.get("/purchases/export.{fmt}")
+    def purchases_export(request: Request, fmt: str, s: Store = Depends(store)):
+        pq = PurchaseQuery.from_params(request.query_params, UserError)
+        if fmt not in export.FORMATS:
+            raise UserError(f"exports are {', '.join(export.FORMATS)}")
+        if not has_purchases(s.db):
+            raise UserError(f"no purchases in this database yet: run `tenderlens link --db {db_path}`", 404)
+        name = f"tenderlens-purchases{'-by-' + pq.by if pq.by else ''}.{fmt}"
+        return Response(export.purchase_export(s.db, pq, fmt, masked), media_type=export.FORMATS[fmt],
+                        headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
     @app.get("/orgs/{org_id}", response_class=HTMLResponse)
     def organisation_page(request: Request, org_id: str, s: Store = Depends(store)):
         org = organisation_view(s.db, org_id, masked) if has_purchases(s.db) else None

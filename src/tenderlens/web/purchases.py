@@ -61,12 +61,14 @@ def purchases_view(db, query: PurchaseQuery, masked: bool, limit: int = 200) -> 
     """The purchases that pass the filters (or their groups), with counts and totals per currency."""
     filters = query.filters()
     overall = agg.count(db, filters)
-    out = {"overall": overall, "overall_text": _totals_text(overall["totals"]), "group_by": query.by}
+    out = {"overall": overall, "overall_text": _totals_text(overall["totals"]), "group_by": query.by,
+           "exports": {fmt: query.url(f"/purchases/export.{fmt}") for fmt in ("csv", "json", "parquet")}}
     if query.by:
-        groups = agg.grouped(db, query.by, filters, limit=limit)
-        for g in groups:
+        groups = agg.grouped(db, query.by, filters, limit=None)
+        out["n_groups"] = len(groups)
+        for g in groups[:limit]:
             g["totals_text"] = _totals_text(g["totals"])
-        out["groups"] = groups
+        out["groups"] = groups[:limit]
     else:
         rows = agg.purchases(db, filters, query.sort, limit=limit)
         for r in rows:
