@@ -53,6 +53,15 @@ class PurchaseQuery:
         return f"{path}?{qs}" if qs else path
 
 
+def org_ids(store, names: list[str]) -> dict[str, str]:
+    """The organisation each name is an alias of (when purchases are linked), for links to its page."""
+    if not names or not agg.has_purchases(store.db):
+        return {}
+    names = list(dict.fromkeys(names))
+    marks = ",".join("?" * len(names))
+    return dict(store.db.execute(f"SELECT name, org_id FROM aliases WHERE name IN ({marks})", names).fetchall())
+
+
 def _totals_text(totals: dict) -> list[str]:
     return [money(v, c if c != "unknown" else "CNY") for c, v in sorted(totals.items(), key=lambda kv: kv[0] != "CNY")]
 

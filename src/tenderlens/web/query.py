@@ -9,11 +9,11 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from ..store import Store
-from ..store.aggregates import has_purchases
 from . import results
 from .facets import facets
 from .i18n import Words, money
 from .labels import Labels
+from .purchases import org_ids
 from .state import PER_PAGE, SearchState
 from .views import map_data, result_units, timeline_data
 
@@ -33,15 +33,6 @@ def chips(state: SearchState, labels: Labels, words: Words, path: str = "/search
             out.append({"param": param, "label": words("chip_" + param),
                         "value": shown.get(param, str)(value), "url": url})
     return out
-
-
-def org_ids(store: Store, names: list[str]) -> dict[str, str]:
-    """The organisation each name is an alias of (when purchases are linked), for links to its page."""
-    if not names or not has_purchases(store.db):
-        return {}
-    names = list(dict.fromkeys(names))
-    marks = ",".join("?" * len(names))
-    return dict(store.db.execute(f"SELECT name, org_id FROM aliases WHERE name IN ({marks})", names).fetchall())
 
 
 def totals(store: Store, state: SearchState, cache: Cache) -> list[dict]:
