@@ -621,7 +621,8 @@ def test_no_serious_accessibility_violations(server, db, browser, axe_source, wi
     doc_id = q(db, "SELECT doc_id FROM facts WHERE kind = 'tech' LIMIT 1")[0][0]
     urls = [f"/search?q={WORD}", "/search?surv=1&lang=zh", "/map", "/timeline?by=year", f"/doc/{doc_id}?q={WORD}",
             "/doc/0123", "/api", "/purchases", "/purchases?by=supplier",
-            "/orgs/" + q(db, "SELECT buyer FROM purchases WHERE buyer IS NOT NULL LIMIT 1")[0][0]]
+            "/orgs/" + q(db, "SELECT buyer FROM purchases WHERE buyer IS NOT NULL AND province IS NOT NULL LIMIT 1")[0][0],
+            f"/search?q={WORD}&buyer=公安", "/purchases?by=province"]
     # axe runs as an injected script, which the app's Content-Security-Policy would refuse.
     ctx = browser.new_context(viewport={"width": width, "height": 900}, bypass_csp=True)
     page = ctx.new_page()
@@ -629,8 +630,8 @@ def test_no_serious_accessibility_violations(server, db, browser, axe_source, wi
     try:
         for url in urls:
             page.goto(server + url)
-            if url.startswith(("/map", "/timeline")):
-                page.wait_for_function("document.body.dataset.chartReady === '1'")
+            if page.locator(".chart").count():
+                page.wait_for_function("[...document.querySelectorAll('.chart')].every(e => e.dataset.ready)")
             assert page.locator("h1").count() == 1, url
             assert page.locator("a.skip[href='#main']").count() == 1 and page.locator("main#main").count() == 1
             page.add_script_tag(content=axe_source)
@@ -754,3 +755,121 @@ def test_organisation_page_matches_orgs_show(server, db, page):
     assert [(p["id"], p["amount"], p["currency"]) for p in api["bought"]] == \
         [(p["id"], p["amount"], p["currency"]) for p in want["bought"]]
     assert api["totals_by_year"] == want["totals_by_year"]
+    assert [{k: v for k, v in c.items() if k != "totals_text"} for c in api["counterparties"]] == want["counterparties"]
+
+
+def test_organisation_page_has_its_own_map_and_timeline(server, db, page):
+    org_id = q(db, "SELECT buyer FROM purchases WHERE buyer IS NOT NULL AND province IS NOT NULL GROUP BY buyer"
+                   " ORDER BY count(*) DESC LIMIT 1")[0][0]
+    want = _cli_json(db, "orgs", "show", org_id)
+    theirs = {p["id"]: p for p in want["bought"] + want["sold"]}
+    page.goto(f"{server}/orgs/{org_id}")
+    page.wait_for_function("['org-map', 'org-timeline'].every(id => document.getElementById(id).dataset.ready)")
+    mapped = json.loads(page.locator("#org-map-data").text_content())
+    placed = [p for p in theirs.values() if (p["region"] or {}).get("province") and (p["region"] or {}).get("code")]
+    assert sum(p["count"] for p in mapped["provinces"]) == len(placed) > 0
+    assert mapped["unplaced"] == len(theirs) - len(placed)
+    timeline = json.loads(page.locator("#org-timeline-data").text_content())
+    years = {}
+    for p in theirs.values():
+        if p["dates"]:
+            years[min(p["dates"].values())[:4]] = years.get(min(p["dates"].values())[:4], 0) + 1
+    assert dict(zip(timeline["periods"], timeline["series"]["all"]["count"])) == \
+        {y: years.get(y, 0) for y in timeline["periods"]}
+    # The same chart code as the search's map and timeline, with their table alternatives.
+    assert page.evaluate("Object.keys(window.tenderlensCharts).sort()") == ["org-map", "org-timeline"]
+    assert page.locator("#org-map-table tbody tr").count() == len(mapped["provinces"])
+    shot(page, "organisation-charts")
+
+
+def test_purchases_export_holds_the_rows_of_the_view(server, db, page):
+    for url in ("/purchases?buyer=公安", "/purchases?sort=date", "/purchases?by=buyer&currency=CNY"):
+        page.goto(server + url)
+        grouped = "by=" in url
+        shown = page.locator("#groups tbody tr" if grouped else "#purchase-rows tbody tr").evaluate_all(
+            "els => els.map(e => e.dataset.key ?? e.dataset.purchase)")
+        assert shown and page.locator("#purchase-exports").inner_text().endswith(
+            "The exports hold exactly the rows shown.")
+        key = "key" if grouped else "id"
+        with page.expect_download() as d:
+            page.click("#purchase-exports a[data-export=csv]")
+        rows = list(csv.DictReader(io.StringIO(Path(d.value.path()).read_text("utf-8-sig"))))
+        assert [r[key] for r in rows] == shown
+        as_json = page.request.get(server + page.locator("#purchase-exports a[data-export=json]").get_attribute("href"))
+        text = lambda v: "" if v is None else str(v)  # noqa: E731
+        assert [text(r[key]) for r in as_json.json()] == shown
+        parquet = page.request.get(server + page.locator("#purchase-exports a[data-export=parquet]").get_attribute("href"))
+        import pyarrow.parquet as pq
+        table = pq.read_table(io.BytesIO(parquet.body())).to_pylist()
+        assert [text(r[key]) for r in table] == shown
+        if not grouped:
+            # The rows are the CLI's purchase records, with the amounts the view shows.
+            api = {p["id"]: p for p in page.request.get(server + url.replace("/purchases", "/api/purchases")).json()
+                   ["purchases"]}
+            assert all(float(r["amount"]) == api[r["id"]]["amount"] and r["currency"] == api[r["id"]]["currency"]
+                       for r in rows if r["amount"])
+    # Whole-table exports agree with `tenderlens export --table purchases`.
+    everything = page.request.get(f"{server}/purchases/export.json?sort=id").json()
+    out = subprocess.run([sys.executable, "-m", "tenderlens", "export", "--table", "purchases", "--format", "json",
+                          "--db", db], capture_output=True, text=True, timeout=120)
+    assert everything == json.loads(out.stdout)
+
+
+def test_buyer_and_supplier_filters_match_part_of_a_name(server, db, page):
+    supplier = q(db, "SELECT value FROM facts WHERE kind = 'field' AND key = 'supplier' LIMIT 1")[0][0]
+    part = json.loads(supplier)[:4]
+    for param, option, value in (("buyer", "--buyer", "公安"), ("supplier", "--vendor", part)):
+        cli = _cli_json(db, "search", WORD, option, value, "--limit", "0")
+        api = page.request.get(f"{server}/api/search?q={WORD}&{param}={value}").json()
+        assert api["total"] == len(cli) > 0, (param, value)
+        # The same filter from the text box beside its facet, on the search page.
+        page.goto(f"{server}/search?q={WORD}")
+        facet = "buyer" if param == "buyer" else "vendor"
+        page.fill(f"section.facet[data-facet={facet}] form.name-filter input[name={param}]", value)
+        page.press(f"section.facet[data-facet={facet}] form.name-filter input[name={param}]", "Enter")
+        page.wait_for_url(f"**{param}=*")
+        assert shown_total(page) == len(cli)
+        assert set(page.locator("li.hit").evaluate_all("els => els.map(e => e.dataset.doc)")) <= {r["doc_id"] for r in cli}
+        assert page.locator(f".chip[data-filter={param}]").count() == 1
+    # Browsing without a query, the buyer filter still matches part of the name.
+    want = q(db, "SELECT count(*) FROM doc_summary WHERE buyer LIKE '%公安%' OR contract_party LIKE '%公安%'")[0][0]
+    assert page.request.get(f"{server}/api/search?buyer=公安").json()["total"] == want > 0
+
+
+def test_every_organisation_name_links_to_its_page(server, db, page):
+    # In a document's facts: the parties the purchase tables know.
+    doc_id, org_id = q(db, "SELECT m.doc_id, m.org_id FROM org_mentions m WHERE m.role = 'buyer' LIMIT 1")[0]
+    page.goto(f"{server}/doc/{doc_id}")
+    links = page.locator("li.fact-row[data-key=buyer] a.org-link")
+    assert links.count() >= 1
+    assert org_id in [links.nth(i).get_attribute("href").rsplit("/", 1)[-1] for i in range(links.count())]
+    # In the purchases view, grouped by buyer and by supplier.
+    for by in ("buyer", "supplier"):
+        page.goto(f"{server}/purchases?by={by}")
+        rows = page.locator("#groups tbody tr")
+        named = rows.evaluate_all("els => els.filter(e => e.dataset.key).length")
+        assert rows.locator("th a[href^='/orgs/']").count() == named > 0
+
+
+@pytest.mark.parametrize("width", [1400, 390])
+def test_screens_fit_their_width(server, db, browser, width):
+    """The purchases view, an organisation page, the map, the timeline and a document page, at a desktop's
+    and a phone's width: nothing runs off the side (screenshots in test-artifacts/)."""
+    org_id = q(db, "SELECT buyer FROM purchases WHERE buyer IS NOT NULL AND province IS NOT NULL GROUP BY buyer"
+                   " ORDER BY count(*) DESC LIMIT 1")[0][0]
+    doc_id = q(db, "SELECT doc_id FROM facts WHERE kind = 'tech' LIMIT 1")[0][0]
+    pages = {"purchases": "/purchases", "purchases-by-province": "/purchases?by=province",
+             "organisation": f"/orgs/{org_id}", "search": f"/search?q={WORD}", "map": f"/map?q={WORD}",
+             "timeline": "/timeline?by=year", "document": f"/doc/{doc_id}?q={WORD}"}
+    ctx = browser.new_context(viewport={"width": width, "height": 1000})
+    pg = ctx.new_page()
+    try:
+        for name, url in pages.items():
+            pg.goto(server + url)
+            if pg.locator(".chart").count():
+                pg.wait_for_function("[...document.querySelectorAll('.chart')].every(e => e.dataset.ready)")
+            assert pg.evaluate("document.documentElement.scrollWidth") <= width, url
+            ARTIFACTS.mkdir(exist_ok=True)
+            pg.screenshot(path=str(ARTIFACTS / f"screen-{name}-{width}.png"), full_page=True)
+    finally:
+        ctx.close()
