@@ -16,6 +16,12 @@ Reports p50 / p95 latency of
   web page    the whole /search response for q + 3 (result list, every facet count, HTML) through the ASGI app
   api q + 3   the same answer as JSON from /api/search
   doc page    a document page arrived at from the keyword's results (page text with hits, facts in words)
+  purchases 3 the whole /purchases page with three filters (category, province, year: the commonest
+              surveillance category, then province, then year among its purchases), 200 rows with totals
+  api purch 3 the same answer as JSON from /api/purchases
+
+The store's purchases are those `tenderlens link` found among the templates, copied once per round of
+copies (copy_purchases), with the templates' organisations.
 """
 from __future__ import annotations
 
@@ -44,6 +50,7 @@ from tenderlens.store.search import count, search
 from tenderlens.web import create_app, results
 from tenderlens.web.app import TUNING
 from tenderlens.web.filters import conditions
+from tenderlens.web.purchases import PurchaseQuery
 from tenderlens.web.state import SearchState
 
 EVAL = Path(__file__).resolve().parents[2] / "shared" / "eval"
@@ -168,6 +175,21 @@ def facet_choice(path: Path) -> dict:
     return state
 
 
+def purchase_choice(path: Path) -> str:
+    """The purchases view with three filters clicked one after another, as for the search: the commonest
+    surveillance category, then the commonest province among its purchases, then the commonest year."""
+    db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    category = db.execute("SELECT category FROM purchase_tags WHERE category LIKE 'tech.%' GROUP BY 1"
+                          " ORDER BY count(*) DESC LIMIT 1").fetchone()[0]
+    tagged = "p.id IN (SELECT purchase_id FROM purchase_tags WHERE category = ?)"
+    province = db.execute(f"SELECT province FROM purchases p WHERE {tagged} AND province IS NOT NULL GROUP BY 1"
+                          " ORDER BY count(*) DESC LIMIT 1", (category,)).fetchone()[0]
+    year = db.execute(f"SELECT year FROM purchases p WHERE {tagged} AND province = ? AND year IS NOT NULL"
+                      " GROUP BY 1 ORDER BY count(*) DESC LIMIT 1", (category, province)).fetchone()[0]
+    db.close()
+    return PurchaseQuery(category=category, region=province, year=str(year)).url()
+
+
 def web_results(store: Store, state: SearchState) -> int:
     results.ensure_analysis_tables(store)
     terms = results.select(store, state, conditions(state))
@@ -237,12 +259,18 @@ def main() -> None:
     doc_id = store.db.execute("SELECT doc_id FROM temp.result ORDER BY score LIMIT 1").fetchone()[0]
     doc_url = keyword.url(f"/doc/{doc_id}")
     assert client.get(doc_url).status_code == 200 and client.get("/api" + url).status_code == 200
+    purchases_url = purchase_choice(db_path)
+    assert client.get(purchases_url).status_code == 200 and client.get("/api" + purchases_url).status_code == 200
+    print(f"purchases view: {purchases_url}, {client.get('/api' + purchases_url).json()['overall']['purchases']}"
+          f" of {store.db.execute('SELECT count(*) FROM purchases').fetchone()[0]} purchases")
     queries = {"bare": lambda: search(store, KEYWORD, limit=20),
                "web q": lambda: web_results(store, keyword),
                "web q + 3": lambda: web_results(store, filtered),
                "web page": lambda: client.get(url),
                "api q + 3": lambda: client.get("/api" + url),
-               "doc page": lambda: client.get(doc_url)}
+               "doc page": lambda: client.get(doc_url),
+               "purchases 3": lambda: client.get(purchases_url),
+               "api purch 3": lambda: client.get("/api" + purchases_url)}
     time_and_report(queries, args.runs, filtered, totals)
     store.close()
 

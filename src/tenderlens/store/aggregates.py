@@ -32,8 +32,12 @@ class Filters:
     def where(self) -> tuple[str, list]:
         sql, args = ["1=1"], []
         if self.category:
-            sql.append("p.id IN (SELECT purchase_id FROM purchase_tags WHERE category = ? OR category LIKE ?)")
-            args += [self.category, self.category.rstrip(".") + ".%"]
+            # The category, or those under it (tech.face: tech.face_recognition? no, tech.face.*) as a range
+            # of the index on category: '/' follows '.' in code point order.
+            prefix = self.category.rstrip(".")
+            sql.append("p.id IN (SELECT purchase_id FROM purchase_tags WHERE category = ?"
+                       " OR (category >= ? AND category < ?))")
+            args += [self.category, prefix + ".", prefix + "/"]
         if self.region:
             sql.append("(p.province = ? OR p.prefecture = ? OR p.county = ? OR p.region_code LIKE ?)")
             args += [self.region] * 3 + [self.region + "%"]
@@ -98,11 +102,10 @@ def purchases(db: sqlite3.Connection, filters: Filters | None = None, sort: str 
 def count(db: sqlite3.Connection, filters: Filters | None = None) -> dict:
     """How many purchases pass the filters and their amounts summed per currency."""
     where, args = (filters or Filters()).where()
-    totals = {c or "unknown": t for c, t in db.execute(
-        f"SELECT p.currency, sum(p.amount) FROM purchases p WHERE {where} AND p.amount IS NOT NULL"
-        " GROUP BY p.currency ORDER BY 2 DESC", args)}
-    n = db.execute(f"SELECT count(*) FROM purchases p WHERE {where}", args).fetchone()[0]
-    return {"purchases": n, "totals": totals}
+    rows = db.execute(f"SELECT p.currency, sum(p.amount), count(*) FROM purchases p WHERE {where}"
+                      " GROUP BY p.currency ORDER BY 2 DESC", args).fetchall()
+    totals = {c or "unknown": t for c, t, _ in rows if t is not None}
+    return {"purchases": sum(n for _, _, n in rows), "totals": totals}
 
 
 def grouped(db: sqlite3.Connection, by: str, filters: Filters | None = None, limit: int | None = 50) -> list[dict]:

@@ -14,6 +14,10 @@ from .i18n import money
 from .views import map_data, organisation_units, timeline_data
 
 SORTS = tuple(agg.SORTS)
+# What a row of the view shows (the full record, with each amount's quote, the bidders and the links'
+# reasons, is the export's and `tenderlens purchases --json`'s).
+SHOWN = ("id", "title", "buyer", "buyer_name", "suppliers", "supplier_names", "agent", "agent_name", "method",
+         "amount", "currency", "dates", "region", "categories", "flags", "documents")
 GROUPS = tuple(agg.GROUPS)
 
 
@@ -79,9 +83,11 @@ def purchases_view(db, query: PurchaseQuery, masked: bool, limit: int = 200) -> 
             g["totals_text"] = _totals_text(g["totals"])
         out["groups"] = groups[:limit]
     else:
-        rows = agg.purchases(db, filters, query.sort, limit=limit)
+        rows = [{k: r[k] for k in SHOWN} for r in agg.purchases(db, filters, query.sort, limit=limit)]
         for r in rows:
             r["amount_text"] = money(r["amount"], r["currency"] or "CNY") if r["amount"] is not None else ""
+            r["documents"] = [{k: d[k] for k in ("doc_id", "stage", "date")} for d in r["documents"]]
+            r["flags"] = [f["id"] for f in r["flags"]]
             r["stage"] = r["documents"][-1]["stage"] if r["documents"] else ""
             r["date"] = max(r["dates"].values()) if r["dates"] else ""
         out["purchases"] = rows

@@ -54,7 +54,8 @@
         yAxis: [
           { type: "value", name: (metric === "count" ? w.all_series : w.all_series + " " + sign), minInterval: metric === "count" ? 1 : 0,
             axisLabel: { formatter: axisLabel(unit) } },
-          { type: "value", name: (metric === "count" ? w.surv_series : w.surv_series + " " + sign), position: "right",
+          { type: "value", name: series.length > 1 ? (metric === "count" ? w.surv_series : w.surv_series + " " + sign) : "",
+            show: series.length > 1, position: "right",
             minInterval: metric === "count" ? 1 : 0, splitLine: { show: false }, axisLabel: { formatter: axisLabel(unit) } }
         ],
         dataZoom: small ? [] : [{ type: "slider", bottom: 10 }],
