@@ -17,7 +17,7 @@ Reports p50 / p95 latency of
   api q + 3   the same answer as JSON from /api/search
   doc page    a document page arrived at from the keyword's results (page text with hits, facts in words)
   purchases 3 the whole /purchases page with three filters (category, province, year: the commonest
-              surveillance category, then province, then year among its purchases), 200 rows with totals
+              surveillance category, then province, then year among its purchases), 100 rows with totals
   api purch 3 the same answer as JSON from /api/purchases
 
 The store's purchases are those `tenderlens link` found among the templates, copied once per round of

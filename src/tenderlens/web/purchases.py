@@ -70,7 +70,7 @@ def _totals_text(totals: dict) -> list[str]:
     return [money(v, c if c != "unknown" else "CNY") for c, v in sorted(totals.items(), key=lambda kv: kv[0] != "CNY")]
 
 
-def purchases_view(db, query: PurchaseQuery, masked: bool, limit: int = 200) -> dict:
+def purchases_view(db, query: PurchaseQuery, masked: bool, limit: int = 100) -> dict:
     """The purchases that pass the filters (or their groups), with counts and totals per currency."""
     filters = query.filters()
     overall = agg.count(db, filters)

@@ -47,7 +47,8 @@
         animation: false,
         tooltip: { trigger: "axis", valueFormatter: function (v) { return v == null ? "" : (unit ? sign : "") + axisLabel(unit)(v); } },
         legend: { top: 0 },
-        grid: { left: 70, right: 70, top: small ? 70 : 60, bottom: small ? 30 : 60 },
+        // A narrow chart's legend wraps onto two lines: the plot starts below it.
+        grid: { left: 70, right: 70, top: el.clientWidth < 600 ? 95 : small ? 70 : 60, bottom: small ? 30 : 60 },
         toolbox: data.search ? { feature: { brush: { type: ["lineX", "clear"] } } } : { show: false },
         brush: data.search ? { xAxisIndex: 0, brushType: "lineX", brushMode: "single", throttleType: "debounce", throttleDelay: 300 } : null,
         xAxis: { type: "category", data: data.periods },
