@@ -1,7 +1,8 @@
 """URL state -> SQL conditions on documents `d`, as store.search.Condition objects.
 
 Categories, regions, years, buyers and notice types come from the tables that
-`tenderlens analyze` writes (doc_summary, doc_tags); vendors from vendor facts.
+`tenderlens analyze` writes (doc_summary, doc_tags); vendors from vendor facts. Buyer and
+supplier match part of a name, with the conditions `tenderlens search --buyer/--vendor` uses.
 
 Two forms of the same test, chosen by what drives the query. With a text query
 the candidates are the few documents that match it, so each is probed by its id
@@ -12,12 +13,14 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+from .. import codebook
 from ..store import facet_tokens as ft
+from ..store import filters as store_filters
 from ..store.search import Condition
 from .state import SearchState
 
 # Summary columns a user filters by exact value, with the facet token each value has in the index.
-_SUMMARY_COLUMNS = {"province": ft.PROVINCE, "prefecture": ft.PREFECTURE, "county": ft.COUNTY, "buyer": ft.BUYER,
+_SUMMARY_COLUMNS = {"province": ft.PROVINCE, "prefecture": ft.PREFECTURE, "county": ft.COUNTY,
                     "notice_type": ft.NOTICE_TYPE}
 # A document dated only by its year still falls inside a period of whole years.
 _DATE = "coalesce(x.date, CAST(x.year AS TEXT))"
@@ -51,9 +54,9 @@ def conditions(state: SearchState) -> list[Condition]:
            for c in state.cat]
     # All tests on the summary row in one condition: one lookup per document, not one per filter.
     # Its facet tokens each go into the full-text query as a group of their own; they decide
-    # the whole condition unless a buyer (whose token also stands for a signing party) or a period is in it.
+    # the whole condition unless a period is in it.
     tests = [(f"x.{name} = ?", getattr(state, name)) for name in _SUMMARY_COLUMNS if getattr(state, name)]
-    exact = not (state.buyer or state.date_from or state.date_to)
+    exact = not (state.date_from or state.date_to)
     tokens = [(ft.token(kind, getattr(state, name)),) for name, kind in _SUMMARY_COLUMNS.items()
               if getattr(state, name)]
     if state.year:
@@ -69,6 +72,12 @@ def conditions(state: SearchState) -> list[Condition]:
     if tests:
         out.append(_on("doc_summary", [t for t, _ in tests], [v for _, v in tests], probe, tokens=tuple(tokens),
                        exact=exact))
+    # Part of a name: the CLI's own conditions (a LIKE over the summary or the supplier facts), which no
+    # facet token decides, so they run in SQL on whatever the index (or the sidecar) found.
+    if state.buyer:
+        out.append(store_filters.buyer(state.buyer))
+    if state.supplier:
+        out.append(store_filters.vendor(state.supplier, codebook.load()))
     if state.vendor:
         out.append(_on("facts", ["x.kind = 'vendor'", "x.key = ?"], [state.vendor], probe,
                        tokens=((ft.token(ft.VENDOR, state.vendor),),)))
