@@ -271,3 +271,20 @@ def test_index_command(indexed, tmp_path):
     assert res.exit_code == 0, res.output
     state = json.loads(res.output)
     assert state["current"] and state["indexed"] == state["documents"] > 50
+
+
+def test_a_rebuild_in_worker_processes_indexes_the_same(indexed, tmp_path, monkeypatch):
+    """Large rebuilds compute the entries in forked workers; they must index what one process indexes."""
+    from tenderlens.store.sidecar import index
+    db = _store_with_sidecar(indexed, tmp_path)
+    monkeypatch.setattr(index, "PARALLEL_FROM", 1)
+    monkeypatch.setattr(index, "BATCH", 40)  # several chunks, spread over the workers
+    store = Store(db)
+    sidecar.rebuild(store)
+    store.close()
+    one, many = Store(str(indexed), readonly=True), Store(db, readonly=True)
+    for query in ("监", "公司", "系统"):
+        a = sidecar.page(one, parse_query(query)[0], [], "date", 0, 1000)
+        b = sidecar.page(many, parse_query(query)[0], [], "date", 0, 1000)
+        assert a.total == b.total > 0 and a.counts == b.counts and a.totals == b.totals, query
+        assert sorted(a.hits) == sorted(b.hits), query

@@ -11,7 +11,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 
 import tantivy
 
@@ -23,7 +23,7 @@ META_ID = "\x00meta"   # the one entry holding the generation, replaced in the s
 BATCH = 2_000
 WRITER_HEAP = 256_000_000
 # Computing the bigram text is most of a rebuild's time (Python regexes and masking), so a
-# rebuild of many documents spreads it over worker processes; a few documents stay in process.
+# write of many documents spreads it over worker processes, one per core; a few stay in process.
 PARALLEL_FROM = 5 * BATCH
 
 # Facet fields: what the page filters by (state parameter -> field, in web/results.py) and counts.
@@ -130,20 +130,24 @@ class Sidecar:
     # writes
     def write(self, store, doc_ids: list[str] | None, generation: int) -> None:
         """Index these documents (None: all) as they stand in the store, and commit with `generation`."""
+        ids = [r[0] for r in store.db.execute("SELECT id FROM documents")] if doc_ids is None else doc_ids
+        chunks = [ids[i:i + BATCH] for i in range(0, len(ids), BATCH)]
+        # Workers are forked before the writer starts its threads, so a child inherits none of them
+        # (spawned ones would import the caller's __main__ again, which a script need not guard).
+        pool = (multiprocessing.get_context("fork").Pool(os.cpu_count() or 1)
+                if len(ids) >= PARALLEL_FROM and store.path != ":memory:" else None)
         writer = self.index.writer(heap_size=WRITER_HEAP, num_threads=1)
         try:
             if doc_ids is None:
                 writer.delete_all_documents()
-                ids = [r[0] for r in store.db.execute("SELECT id FROM documents")]
-            else:
-                ids = doc_ids
             writer.delete_documents_by_term("id", META_ID)
-            chunks = [ids[i:i + BATCH] for i in range(0, len(ids), BATCH)]
             if doc_ids is not None:
                 for chunk in chunks:
                     writer.delete_documents_by_query(tantivy.Query.term_set_query(self.schema, "id", chunk))
-            for rows in _rows_of(store, chunks):
-                for row in rows:
+            batches = (pool.imap(_worker_rows, [(store.path, c) for c in chunks]) if pool
+                       else (rows(store, c) for c in chunks))
+            for batch in batches:
+                for row in batch:
                     writer.add_document(_document(row))
             meta = tantivy.Document()
             meta.add_text("id", META_ID)
@@ -154,18 +158,10 @@ class Sidecar:
         except BaseException:
             writer.rollback()
             raise
+        finally:
+            if pool:
+                pool.terminate()
         self.index.reload()
-
-
-def _rows_of(store, chunks: list[list[str]]) -> Iterator[list[tuple]]:
-    """Each chunk's entries as plain rows, computed in worker processes when there are many."""
-    if sum(map(len, chunks)) < PARALLEL_FROM or store.path == ":memory:":
-        for chunk in chunks:
-            yield rows(store, chunk)
-        return
-    # spawn, not fork: the parent holds Tantivy's threads, which a forked child would inherit half-alive.
-    with multiprocessing.get_context("spawn").Pool(os.cpu_count() or 1) as pool:
-        yield from pool.imap(_worker_rows, [(store.path, c) for c in chunks])
 
 
 def _worker_rows(job: tuple[str, list[str]]) -> list[tuple]:
