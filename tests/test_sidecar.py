@@ -240,7 +240,7 @@ def test_a_sidecar_of_an_older_schema_is_rebuilt(indexed, tmp_path):
     shutil.copytree(str(indexed) + ".tantivy", path)
     meta = next(p for p in (tmp_path / "copy.db.tantivy").iterdir() if p.name == "meta.json")
     schema = json.loads(meta.read_text())
-    schema["schema"] = [f for f in schema["schema"] if f["name"] != "vendor"]
+    schema["schema"] = schema["schema"][:-1]  # as if written before its last field was added
     meta.write_text(json.dumps(schema))
     reader = Store(db, readonly=True)
     assert sidecar.open_current(reader) is None

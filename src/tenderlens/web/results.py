@@ -37,7 +37,7 @@ _WIDE = (", ".join(f"s.{c}" for c in SUMMARY) + ", y.format,"
          " coalesce(s.amount_cny, o.amount) AS amount,"
          " CASE WHEN s.amount_cny IS NOT NULL THEN 'CNY' ELSE o.currency END AS currency")
 _JOIN_AMOUNTS = " LEFT JOIN temp.own_amounts o ON o.doc_id = y.id"
-# Filters the search sidecar decides exactly, with the index field holding each (store/sidecar/index.py
+# Filters the search sidecar decides exactly, with the facet kind holding each (store/sidecar/index.py
 # reads it from the column or table the SQL filter tests). Any other filter, such as a date range or
 # a new one added to SearchState, sends the page to SQLite, which decides every filter.
 SIDECAR_FIELDS = {"cat": "category", "province": "province", "prefecture": "prefecture", "county": "county",
@@ -109,7 +109,7 @@ def _file_stamp(store: Store) -> str:
 
 
 def sidecar_filters(state: SearchState) -> list[tuple[str, str]] | None:
-    """The state's filters as (sidecar field, value) pairs, or None when one of them is not the sidecar's to decide."""
+    """The state's filters as (sidecar facet kind, value) pairs, or None when one is not the sidecar's to decide."""
     out = []
     for f in fields(state):
         value = getattr(state, f.name)

@@ -154,8 +154,8 @@ def page(store, match: str, filters: list[tuple[str, str]], sort: str, offset: i
     """The search page from the sidecar (total, shown documents, facet counts, totals per currency), or None
     when the sidecar is not current or `match` needs pages (the caller then asks SQLite).
 
-    `filters`: (field, value) pairs of index.VALUES every document must hold; the caller passes
-    only filters the fields decide exactly."""
+    `filters`: (kind, value) pairs of index.VALUES every document must hold; the caller passes
+    only filters these kinds decide exactly."""
     if not (sidecar := open_current(store)) or not page_independent(parse_match(match)):
         return None
     return answer(sidecar, match, filters, sort, offset, limit)

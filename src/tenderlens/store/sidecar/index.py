@@ -3,8 +3,10 @@
 Each entry holds the bigram index text of the document's pages (fts.index_text,
 one value per page) for matching and ranking, and the values the search page
 filters by and counts, each read from the same column or table the SQL path
-reads, as fast fields: a terms aggregation then counts documents per value in
-one pass over the matches, and sorting by date or amount reads a column.
+reads, as terms `kind<US>value` of one fast field, `facet`: a filter is one term,
+and one terms aggregation counts documents per value of every kind in a single
+pass over the matches (twice as fast as one aggregation per kind). Sorting by
+date or amount reads a column.
 """
 from __future__ import annotations
 
@@ -26,10 +28,11 @@ WRITER_HEAP = 256_000_000
 # write of many documents spreads it over worker processes, one per core; a few stay in process.
 PARALLEL_FROM = 5 * BATCH
 
-# Facet fields: what the page filters by (state parameter -> field, in web/results.py) and counts.
+# Facet kinds: what the page filters by (state parameter -> kind, in web/results.py) and counts.
 # tags: "family<TAB>category" as doc_tags holds them (the panel groups categories by family).
 VALUES = ("tags", "category", "province", "prefecture", "county", "year", "notice_type", "surveillance", "buyer",
           "vendor", "format", "currency")
+SEP = "\x1f"
 _SUMMARY = ("notice_type", "date", "year", "amount_cny", "buyer", "province", "prefecture", "county",
             "is_surveillance")
 _DATE = re.compile(r"(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?")
@@ -41,8 +44,8 @@ def _schema() -> tantivy.Schema:
     b.add_unsigned_field("rowid", stored=False, indexed=False, fast=True)
     b.add_unsigned_field("generation", stored=True, indexed=False)
     b.add_text_field("body", stored=False, tokenizer_name=ANALYZER, index_option="position")
-    for name in VALUES:
-        b.add_text_field(name, stored=False, tokenizer_name="raw", index_option="basic", fast=True)
+    b.add_text_field("facet", stored=False, tokenizer_name="raw", index_option="basic", fast=True)
+    b.add_text_field("currency", stored=False, tokenizer_name="raw", index_option="basic", fast=True)
     b.add_unsigned_field("date", stored=False, indexed=False, fast=True)
     b.add_float_field("amount", stored=False, indexed=False, fast=True)
     return b.build()
@@ -105,10 +108,10 @@ class Sidecar:
         return Q.boolean_query([(occur, self.query(k)) for k in node.kids])
 
     def restricted(self, match: str, filters: Iterable[tuple[str, str]] = ()) -> tantivy.Query:
-        """The query for `match` (fts.parse_query) among documents holding every (field, value) of `filters`."""
+        """The query for `match` (fts.parse_query) among documents holding every (kind, value) of `filters`."""
         Q = tantivy.Query
         clauses = [(tantivy.Occur.Must, self.query(parse_match(match)))]
-        clauses += [(tantivy.Occur.Must, Q.term_query(self.schema, f, str(v))) for f, v in filters]
+        clauses += [(tantivy.Occur.Must, Q.term_query(self.schema, "facet", f"{k}{SEP}{v}")) for k, v in filters]
         return clauses[0][1] if len(clauses) == 1 else Q.boolean_query(clauses)
 
     def count(self, query: tantivy.Query) -> int:
@@ -228,9 +231,11 @@ def _document(row: tuple) -> tantivy.Document:
     for text in texts:
         # One value per page: Tantivy leaves a position gap between values, so no phrase spans two pages.
         doc.add_text("body", text)
-    for field, vs in values.items():
+    for kind, vs in values.items():
         for v in vs:
-            doc.add_text(field, v)
+            doc.add_text("facet", f"{kind}{SEP}{v}")
+            if kind == "currency":
+                doc.add_text("currency", v)
     doc.add_unsigned("date", date)
     if amount is not None:
         doc.add_float("amount", float(amount))

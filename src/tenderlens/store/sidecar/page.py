@@ -10,18 +10,18 @@ from dataclasses import dataclass, field
 
 import tantivy
 
-from .index import VALUES, Sidecar
+from .index import SEP, Sidecar
 
-# Buckets asked of each terms aggregation: more than any facet has values on a store tenderlens
-# serves (tantivy refuses more than 65,000 buckets in one aggregation), so counts are all there and exact.
-BUCKETS = 20_000
+# Buckets asked of the terms aggregation: more than all facets have values among the matches on a
+# store tenderlens serves (tantivy refuses more than 65,000 in one aggregation), so every count is there.
+BUCKETS = 60_000
 
 
 @dataclass
 class Answer:
     total: int
     hits: list[tuple[int, float]]                 # (documents rowid, score or sort value) of the page, in order
-    counts: dict[str, dict[str, int]] = field(default_factory=dict)   # field -> value -> documents
+    counts: dict[str, dict[str, int]] = field(default_factory=dict)   # kind -> value -> documents
     totals: list[dict] = field(default_factory=list)                  # per currency, as results.totals
 
 
@@ -29,12 +29,15 @@ def answer(sidecar: Sidecar, match: str, filters: list[tuple[str, str]], sort: s
            limit: int) -> Answer:
     query = sidecar.restricted(match, filters)
     searcher = sidecar.searcher()
-    aggs: dict = {name: {"terms": {"field": name, "size": BUCKETS}} for name in VALUES if name != "currency"}
-    aggs["currency"] = {"terms": {"field": "currency", "size": BUCKETS}, "aggs": {"sum": {"sum": {"field": "amount"}}}}
+    aggs = {"facet": {"terms": {"field": "facet", "size": BUCKETS}},
+            "currency": {"terms": {"field": "currency", "size": BUCKETS}, "aggs": {"sum": {"sum": {"field": "amount"}}}}}
     found = searcher.search(query, limit=max(1, limit), offset=offset, count=True,
                             **({"order_by_field": "date"} if sort == "date" else {}))
     counted = searcher.aggregate(query, aggs)
-    counts = {name: {b["key"]: b["doc_count"] for b in counted[name]["buckets"]} for name in aggs}
+    counts: dict[str, dict[str, int]] = {}
+    for b in counted["facet"]["buckets"]:
+        kind, value = b["key"].split(SEP, 1)
+        counts.setdefault(kind, {})[value] = b["doc_count"]
     by_currency = {b["key"]: (b["sum"]["value"], b["doc_count"]) for b in counted["currency"]["buckets"]}
     totals = [{"currency": c, "amount": a, "documents": n} for c, (a, n) in
               sorted(by_currency.items(), key=lambda kv: (kv[0] != "CNY", -kv[1][1], kv[0]))]
