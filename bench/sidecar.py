@@ -13,6 +13,7 @@ after the other each round), so drift on the shared machine hits both alike:
   api q / api q + 3     /api/search: total, totals per currency and one page of results as JSON
   facets q + 3          /api/facets: every facet count
   answer q / q + 3      the sidecar alone (sidecar.page): total, page of hits, every facet count, totals
+  answer 监             the same for a 1-character keyword, which matches many more documents
 
 Before timing, both paths must give the same total, totals and facet counts, or the figures mean nothing.
 """
@@ -78,6 +79,7 @@ def measure(db_path: Path, runs: int) -> None:
         queries[name + " sidecar"], queries[name + " sqlite"] = both(fn)
     queries["answer q sidecar"] = lambda: answer(keyword)
     queries["answer q + 3 sidecar"] = lambda: answer(filtered)
+    queries["answer 监 sidecar"] = lambda: answer(SearchState(q="监"))  # 1 character: an expanded prefix
     for name in ("page q", "page q + 3"):
         assert queries[name + " sidecar"]().status_code == queries[name + " sqlite"]().status_code == 200
     for name in ("api q", "api q + 3", "facets q + 3"):

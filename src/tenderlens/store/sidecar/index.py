@@ -139,7 +139,7 @@ class Sidecar:
         # (spawned ones would import the caller's __main__ again, which a script need not guard).
         pool = (multiprocessing.get_context("fork").Pool(os.cpu_count() or 1)
                 if len(ids) >= PARALLEL_FROM and store.path != ":memory:" else None)
-        writer = self.index.writer(heap_size=WRITER_HEAP, num_threads=1)
+        writer = self.index.writer(heap_size=WRITER_HEAP, num_threads=min(2, os.cpu_count() or 1))
         try:
             if doc_ids is None:
                 writer.delete_all_documents()
