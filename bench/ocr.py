@@ -12,8 +12,13 @@ reads every page through extract_document with the cache off; the process's CPU 
 its peak resident memory are reported. Targets: auto on English pages >= 0.9x Tesseract only
 (routing costs almost nothing), on Chinese pages >= 0.35x, a worker <= 1.5 GB.
 
---accuracy also scores both engines on each Chinese page in the three variants of tests/scanned.py
+--accuracy N also scores both engines on N Chinese pages in the three variants of tests/scanned.py
 (order-free character error rate; company names and amounts of the text layer found).
+
+--levers N scores PP-OCR's tunings (ppocr.Tuning: box growth, recognition batch, detection size)
+against each other in one run, on N pages of each half of the Chinese pages: the pages with at least
+400 characters, shuffled with a fixed seed, split into a tuning half (rules are chosen from it) and a
+held-out half (only scored). Settings are interleaved page by page, so machine load falls on all alike.
 """
 from __future__ import annotations
 
@@ -37,7 +42,8 @@ CN = EVAL / "cn-gov-pdfs" / "examples"
 SEED = 7
 
 
-def chinese_pages(n_pages: int) -> list[tuple[Path, int]]:
+def chinese_pages(n_pages: int, half: str | None = None) -> list[tuple[Path, int]]:
+    """Pages with at least 400 characters in a fixed shuffled order; half "tune" or "held" for one half of them."""
     import random
 
     import pypdfium2 as pdfium
@@ -47,6 +53,8 @@ def chinese_pages(n_pages: int) -> list[tuple[Path, int]]:
         pages += [(path, i) for i in range(len(pdf)) if len(flat(pdf[i].get_textpage().get_text_range())) >= 400]
         pdf.close()
     random.Random(SEED).shuffle(pages)
+    if half:
+        pages = pages[:len(pages) // 2] if half == "tune" else pages[len(pages) // 2:]
     return pages[:n_pages]
 
 
@@ -121,12 +129,64 @@ def accuracy(n_pages: int) -> None:
             print(f"  {variant:8s} {name:10s} CER {errors / chars:.4f}  found {found}/{wanted}")
 
 
+def levers(n_pages: int) -> None:
+    """CER, names found and CPU time of each PP-OCR tuning, per variant, on the tuning and held-out halves."""
+    from PIL import Image
+
+    from tenderlens.ocr import ppocr
+    from tenderlens.ocr.layout import assemble
+    T = ppocr.Tuning
+    settings = {
+        "RapidOCR defaults (unclip 1.6, batch 6)": T(unclip_ratio=1.6, rec_batch=6),
+        "batch 1": T(unclip_ratio=1.6),
+        "batch 1, unclip 2.0 (tenderlens)": ppocr.TUNING,
+        "batch 1, unclip 2.5": T(unclip_ratio=2.5),
+        "batch 1, unclip 2.0, detection 1280": T(det_side=1280),
+        "batch 1, unclip 2.0, detection 960": T(det_side=960),
+    }
+    for tuning in settings.values():  # models loaded outside the timing
+        ppocr.recognise(Image.new("L", (64, 64), 255), tuning)
+    print(f"\nPP-OCR tunings on {n_pages} pages of each half (order-free CER; names and amounts found; CPU s/page)")
+    for half in ("tune", "held"):
+        pages = chinese_pages(n_pages, half)
+        tally = {(name, v): [0, 0, 0, 0, 0.0] for name in settings for v in VARIANTS}
+        for k, (path, i) in enumerate(pages):
+            truth = page_text(path, i)
+            names = landmarks(truth)
+            for variant in VARIANTS:
+                image, _ = page_image(path, i, variant, seed=k)
+                for name, tuning in settings.items():
+                    t = time.process_time()
+                    text, _ = assemble(ppocr.recognise(image, tuning))
+                    cost = time.process_time() - t
+                    e, n = cer(truth, text)
+                    row = tally[(name, variant)]
+                    row[0] += e
+                    row[1] += n
+                    row[2] += sum(1 for x in names if x in flat(text))
+                    row[3] += len(names)
+                    row[4] += cost
+        print(f"  {half} half: {', '.join(f'{p.name[:9]}:{i}' for p, i in pages)}")
+        for name in settings:
+            cells = []
+            for v in VARIANTS:
+                e, n, f, w, cost = tally[(name, v)]
+                cells.append(f"{v} {e / n:.4f} {f}/{w} {cost / len(pages):.2f}s")
+            print(f"    {name:40s} " + " | ".join(cells), flush=True)
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--english", type=int, default=10, help="LPL check scans in the English set")
     ap.add_argument("--chinese", type=int, default=4, help="three-page scanned documents in the Chinese set")
     ap.add_argument("--accuracy", type=int, default=0, metavar="N", help="also score both engines on N Chinese pages")
+    ap.add_argument("--levers", type=int, default=0, metavar="N",
+                    help="only compare PP-OCR's tunings on N pages of each half of the Chinese pages")
     args = ap.parse_args()
+    if args.levers:
+        os.environ["OMP_THREAD_LIMIT"] = "1"
+        levers(args.levers)
+        return
     sets = {"english": english_docs(args.english), "chinese": chinese_docs(args.chinese)}
     pages = {name: sum(n for *_, n in docs) for name, docs in sets.items()}
     print(f"English: {len(sets['english'])} check scans, {pages['english']} pages; "

@@ -10,6 +10,7 @@ from __future__ import annotations
 import io
 import json
 import re
+import threading
 
 import pypdfium2 as pdfium
 import pytest
@@ -23,6 +24,7 @@ from tenderlens.extract import doc_id, extract_document
 from tenderlens.extract import pdf as pdf_extract
 from tenderlens.model import OK, RawDoc
 from tenderlens.ocr import OcrSettings, OcrSettingsError, engine, ppocr
+from tenderlens.ocr import pages as pages_ocr
 from tenderlens.ocr.textlayer import bad_text, too_little_text
 from tenderlens.pipeline import ingest
 from tenderlens.store import Store
@@ -85,8 +87,8 @@ def test_chinese_scans_read_by_ppocr_within_floors(variants, variant):
         errors, chars = errors + e, chars + n
         names = landmarks(truth)
         found, wanted = found + sum(1 for x in names if x in flat(page["text"])), wanted + len(names)
-    first, rest = json.loads(pages[0]["ocr"])["route"], [json.loads(p["ocr"])["route"] for p in pages[1:]]
-    assert first["first"] == "tesseract" and all(r["first"] == "ppocr" for r in rest)
+    # The first page starts with the engine of its worker's last page; the pages after it with PP-OCR.
+    assert all(json.loads(p["ocr"])["route"]["first"] == "ppocr" for p in pages[1:])
     assert errors / chars <= CER_FLOOR[variant], f"{variant}: order-free CER {errors / chars:.4f}"
     assert wanted >= 8 and found >= LANDMARK_FLOOR * wanted, f"{variant}: {found}/{wanted} names and amounts"
 
@@ -147,14 +149,32 @@ def test_another_engine_rereads_only_its_pages(eval_dir, cache_dir, monkeypatch)
         raise AssertionError("Tesseract was called although its readings are cached")
 
     read = []
+    monkeypatch.setattr(pages_ocr, "_recent", threading.local())  # as in a fresh worker: Tesseract first
     monkeypatch.setattr(engine, "recognise", no_tesseract)
     monkeypatch.setattr(engine, "orientation", no_tesseract)
     real = ppocr.recognise
-    monkeypatch.setattr(ppocr, "recognise", lambda image: read.append(image.size) or real(image))
+    monkeypatch.setattr(ppocr, "recognise", lambda image, *a: read.append(image.size) or real(image, *a))
     auto = extract_document(raw, ocr=OcrSettings(cache_dir=cache_dir))
     assert [p.ocr["engine"] for p in auto.pages] == ["tesseract", "ppocr"] and len(read) == 1
     assert auto.pages[0].text == by_tesseract.pages[0].text
     assert auto.pages[1].ocr["route"]["first"] == "tesseract" and auto.pages[1].ocr["route"]["cjk_share"] > 0.5
+
+
+def test_next_document_starts_with_the_engine_of_the_last_page(eval_dir, cache_dir, monkeypatch):
+    """After a Chinese scan, a worker's next document is read by PP-OCR first: no Tesseract reading to route it."""
+    monkeypatch.setattr(pages_ocr, "_recent", threading.local())
+    page, _ = page_image(eval_dir / "cn-gov-pdfs" / "examples" / PAGES[1][0], PAGES[1][1], "clean", seed=1)
+    buf = io.BytesIO()
+    page.save(buf, format="PNG", dpi=(300, 300))
+    first = extract_document(RawDoc("a.png", buf.getvalue(), "a.png"), ocr=OcrSettings(cache_dir=cache_dir))
+    assert first.pages[0].ocr["engine"] == "ppocr" and first.pages[0].ocr["route"]["first"] == "tesseract"
+
+    def no_tesseract(*args, **kwargs):
+        raise AssertionError("Tesseract was asked to read a page of a Chinese collection")
+
+    monkeypatch.setattr(engine, "recognise", no_tesseract)
+    second = extract_document(RawDoc("b.png", buf.getvalue(), "b.png"), ocr=OcrSettings(cache_dir=cache_dir))
+    assert second.pages[0].ocr["route"]["first"] == "ppocr" and second.pages[0].text == first.pages[0].text
 
 
 def test_ppocr_line_becomes_words():

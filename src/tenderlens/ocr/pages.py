@@ -5,16 +5,17 @@ back as the reason, and the other pages of the document still come back read.
 
 Which engine reads a page (--ocr-engine auto): PP-OCR for Chinese and mixed
 pages, Tesseract for the rest. The page is read first by the engine that read
-the page before it (the first page of a document by Tesseract, or by PP-OCR when
-the document's text layer is Chinese), and the share of CJK characters in that
-reading decides: Tesseract's chi_sim+eng reading of an English page holds 0-1%
-CJK, of a Chinese page 67-84%. When the first engine was the wrong one, the page
-is read again by the other, already turned upright. An English collection thus
-costs nothing extra, and a Chinese document pays for a second reading only on
-its first scanned page and where it switches script.
+the page before it in this worker (a document's first page by the engine its
+text layer's language calls for, if it has one), and the share of CJK characters
+in that reading decides: Tesseract's chi_sim+eng reading of an English page
+holds 0-1% CJK, of a Chinese page 67-84%. When the first engine was the wrong
+one, the page is read again by the other, already turned upright. A collection
+is mostly of one language, so an English collection costs nothing extra, and a
+Chinese one pays for a second reading only where the script changes.
 """
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -34,6 +35,9 @@ CJK_SHARE = 0.1
 # PP-OCR scores upright lines 90-100; below this mean (0-100) the page may be turned and OSD decides.
 PPOCR_UPRIGHT_CONFIDENCE = 80.0
 
+# The engine that read this worker's last page: the first engine for the next document's first page.
+_recent = threading.local()
+
 
 @dataclass
 class OcrPage:
@@ -46,14 +50,15 @@ def ocr_pages(fmt: str, data: bytes, numbers: list[int], settings: OcrSettings,
               language: str | None = None) -> Iterator[tuple[int, OcrPage | str]]:
     """(page number, result or the reason it failed) for each wanted page of a PDF or image file.
 
-    language: the document's language from its text layer, if any ("zh" starts with PP-OCR).
+    language: the document's language from its text layer, if any ("zh" starts with PP-OCR, "en"
+    with Tesseract; without one, the engine of the worker's last page starts).
     """
     if fmt == "pdf":
         images = pdf_pages(data, numbers, settings.dpi, settings.max_pixels)
     else:
         images = image_frames(data, numbers, settings.max_pixels)
     cache = OcrCache(settings.cache_dir)
-    first = PPOCR if language == "zh" else TESSERACT
+    first = {"zh": PPOCR, "en": TESSERACT}.get(language) or getattr(_recent, "engine", TESSERACT)
     for n, image, dpi in images:
         if isinstance(image, PageImageError):
             yield n, str(image)
@@ -63,7 +68,7 @@ def ocr_pages(fmt: str, data: bytes, numbers: list[int], settings: OcrSettings,
         except Exception as e:  # the engine choking on one page is that page's failure only
             yield n, f"OCR failed: {type(e).__name__}: {e}"
             continue
-        first = page.ocr["engine"]
+        first = _recent.engine = page.ocr["engine"]
         yield n, page
 
 
@@ -76,7 +81,10 @@ def read_page(image: Image.Image, dpi: int, settings: OcrSettings, cache: OcrCac
     chosen = PPOCR if share >= CJK_SHARE else TESSERACT
     route = {"by": "script", "first": first, "cjk_share": round(share, 3)}
     if chosen != first:
-        raw, identity = _read(chosen, image, dpi, settings, cache, raw["rotation"])
+        # OSD's answer carries over; a first reading confident enough to skip OSD says little about
+        # how upright the page is for the other engine, which then makes its own check.
+        known = raw["rotation"] if raw["orientation_confidence"] is not None else None
+        raw, identity = _read(chosen, image, dpi, settings, cache, known)
     return _page(raw, identity, route)
 
 
@@ -90,7 +98,7 @@ def identity(name: str, settings: OcrSettings, dpi: int) -> dict[str, Any]:
     if name == PPOCR:  # orientation still comes from Tesseract's OSD, so its data is part of the reading
         return {"engine": PPOCR, "version": ppocr.version(), "lang": "ch", "dpi": dpi,
                 "models": ppocr.model_fingerprint(), "data": engine.data_fingerprint("osd"),
-                "max_side": ppocr.MAX_SIDE, "min_line_score": ppocr.MIN_LINE_SCORE,
+                **ppocr.TUNING.key(),
                 "upright_conf": PPOCR_UPRIGHT_CONFIDENCE, "min_osd_conf": engine.MIN_ORIENTATION_CONFIDENCE}
     return {"engine": TESSERACT, "version": engine.version(), "lang": settings.lang, "dpi": dpi,
             "data": engine.data_fingerprint(settings.lang), "upright_conf": engine.UPRIGHT_CONFIDENCE,

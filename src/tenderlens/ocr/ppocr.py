@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import os
 import threading
+from dataclasses import asdict, dataclass
 from functools import lru_cache
 from importlib import metadata
 
@@ -31,11 +32,30 @@ from .words import GAP, LINE, NONE, Word
 
 ENGINE = "ppocr"
 PACKAGE = "rapidocr-onnxruntime"
-# Longest side, in pixels, the page is scaled to before detection (RapidOCR's own default is
-# 2,000). Measured on the degraded government pages of tests/test_ppocr.py; see docs/ocr.md.
-MAX_SIDE = 2000
-# Lines RapidOCR scores below this (0-1) are dropped as noise, as it does by default.
-MIN_LINE_SCORE = 0.5
+
+
+@dataclass(frozen=True)
+class Tuning:
+    """What shapes PP-OCR's reading besides its models; each value measured in docs/ocr.md (bench/ocr.py --levers)."""
+    # Longest side, in pixels, the page is scaled to before detection and recognition (RapidOCR's
+    # default): an A4 page at 300 dpi becomes 170 dpi, as accurate as the page whole and half the time.
+    max_side: int = 2000
+    # How far a detected line's box is grown before its crop is recognised (RapidOCR's default 1.6).
+    # A tight crop makes the recogniser drop rare characters at the line's edges of ink: 磋 of 磋商.
+    unclip_ratio: float = 2.0
+    # Lines recognised per ONNX Runtime call (RapidOCR's default 6). One line at a time pads nothing
+    # to the widest line of a batch and keeps buffers small: a third less recognition time.
+    rec_batch: int = 1
+    # Lines RapidOCR scores below this (0-1) are dropped as noise, as it does by default.
+    min_line_score: float = 0.5
+    # Longest side detection runs at, when smaller than max_side (None: detection at max_side).
+    det_side: int | None = None
+
+    def key(self) -> dict:
+        return asdict(self)
+
+
+TUNING = Tuning()
 # Two boxes whose vertical overlap is at least this share of the smaller height stand on one line.
 SAME_LINE_OVERLAP = 0.5
 
@@ -65,19 +85,23 @@ def model_fingerprint() -> str:
 _local = threading.local()
 
 
-def _engine():
-    ocr = getattr(_local, "ocr", None)
+def _engine(tuning: Tuning):
+    engines = _local.__dict__.setdefault("engines", {})
+    ocr = engines.get(tuning)
     if ocr is None:
         from rapidocr_onnxruntime import RapidOCR  # imports OpenCV and ONNX Runtime: only where PP-OCR runs
-        ocr = _local.ocr = RapidOCR(intra_op_num_threads=1, inter_op_num_threads=1, use_cls=False,
-                                    max_side_len=MAX_SIDE, text_score=MIN_LINE_SCORE)
+        det = {"det_limit_type": "max", "det_limit_side_len": tuning.det_side} if tuning.det_side else {}
+        ocr = engines[tuning] = RapidOCR(intra_op_num_threads=1, inter_op_num_threads=1, use_cls=False,
+                                         max_side_len=tuning.max_side, rec_batch_num=tuning.rec_batch, **det)
     return ocr
 
 
-def recognise(image: Image.Image) -> list[Word]:
+def recognise(image: Image.Image, tuning: Tuning = TUNING) -> list[Word]:
     """Words of the page in reading order: lines top to bottom, boxes on one line left to right."""
     grey = np.asarray(image if image.mode == "L" else image.convert("L"))
-    result, _ = _engine()(grey, use_cls=False, return_word_box=True)
+    # RapidOCR takes box growth and the line score per call, and resets them to its defaults on every call.
+    result, _ = _engine(tuning)(grey, use_cls=False, return_word_box=True, unclip_ratio=tuning.unclip_ratio,
+                                text_score=tuning.min_line_score)
     lines = [_line(text, score, boxes, chars) for _, text, score, boxes, chars, _ in result or ()]
     words: list[Word] = []
     for row in _rows([ln for ln in lines if ln]):
