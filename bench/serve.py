@@ -16,6 +16,7 @@ Reports p50 / p95 latency of
   web page    the whole /search response for q + 3 (result list, every facet count, HTML) through the ASGI app
   api q + 3   the same answer as JSON from /api/search
   doc page    a document page arrived at from the keyword's results (page text with hits, facts in words)
+  page q + buyer  the whole /search page for the keyword with part of a buyer's name (buyer=…, a LIKE)
   purchases 3 the whole /purchases page with three filters (category, province, year: the commonest
               surveillance category, then province, then year among its purchases), 100 rows with totals
   api purch 3 the same answer as JSON from /api/purchases
@@ -216,10 +217,10 @@ def time_and_report(queries: dict, runs: int, filtered: SearchState, totals: dic
     print(f"matches: {totals['bare']} pages for the keyword; web: {totals['web q']} documents, "
           f"{totals['web q + 3']} with the three facets")
     bare95 = percentiles(samples["bare"])[1]
-    print(f"{'query':<14}{'p50 ms':>9}{'p95 ms':>9}{'p95 / bare p95':>16}   ({runs} runs each)")
+    print(f"{'query':<16}{'p50 ms':>9}{'p95 ms':>9}{'p95 / bare p95':>16}   ({runs} runs each)")
     for name, times in samples.items():
         p50, p95 = percentiles(times)
-        print(f"{name:<14}{p50:>9.1f}{p95:>9.1f}{p95 / bare95:>16.2f}")
+        print(f"{name:<16}{p50:>9.1f}{p95:>9.1f}{p95 / bare95:>16.2f}")
 
 
 def main() -> None:
@@ -259,6 +260,12 @@ def main() -> None:
     doc_id = store.db.execute("SELECT doc_id FROM temp.result ORDER BY score LIMIT 1").fetchone()[0]
     doc_url = keyword.url(f"/doc/{doc_id}")
     assert client.get(doc_url).status_code == 200 and client.get("/api" + url).status_code == 200
+    # Part of a buyer's name (no facet token: a LIKE over the summary), as typed into the buyer box.
+    buyer = store.db.execute("SELECT buyer FROM doc_summary WHERE buyer IS NOT NULL GROUP BY 1"
+                             " ORDER BY count(*) DESC LIMIT 1").fetchone()[0]
+    part_url = replace(keyword, buyer=buyer[2:6]).url("/search")
+    assert client.get(part_url).status_code == 200
+    print(f"buyer part: {buyer[2:6]!r} of {buyer!r}, {client.get('/api' + part_url).json()['total']} documents")
     purchases_url = purchase_choice(db_path)
     assert client.get(purchases_url).status_code == 200 and client.get("/api" + purchases_url).status_code == 200
     print(f"purchases view: {purchases_url}, {client.get('/api' + purchases_url).json()['overall']['purchases']}"
@@ -269,6 +276,7 @@ def main() -> None:
                "web page": lambda: client.get(url),
                "api q + 3": lambda: client.get("/api" + url),
                "doc page": lambda: client.get(doc_url),
+               "page q + buyer": lambda: client.get(part_url),
                "purchases 3": lambda: client.get(purchases_url),
                "api purch 3": lambda: client.get("/api" + purchases_url)}
     time_and_report(queries, args.runs, filtered, totals)

@@ -831,6 +831,13 @@ def test_buyer_and_supplier_filters_match_part_of_a_name(server, db, page):
         assert shown_total(page) == len(cli)
         assert set(page.locator("li.hit").evaluate_all("els => els.map(e => e.dataset.doc)")) <= {r["doc_id"] for r in cli}
         assert page.locator(f".chip[data-filter={param}]").count() == 1
+    # A buyer facet value clicked is part of its own name: every buyer containing it is found, as by the CLI
+    # (through the facet tokens of the names that contain it); a part no name contains finds nothing.
+    page.goto(f"{server}/search?q={WORD}")
+    value = page.locator("section.facet[data-facet=buyer] li a").first.get_attribute("data-value")
+    assert page.request.get(f"{server}/api/search?q={WORD}&buyer={value}").json()["total"] == \
+        len(_cli_json(db, "search", WORD, "--buyer", value, "--limit", "0")) > 0
+    assert page.request.get(f"{server}/api/search?q={WORD}&buyer=无此名称").json()["total"] == 0
     # Browsing without a query, the buyer filter still matches part of the name.
     want = q(db, "SELECT count(*) FROM doc_summary WHERE buyer LIKE '%公安%' OR contract_party LIKE '%公安%'")[0][0]
     assert page.request.get(f"{server}/api/search?buyer=公安").json()["total"] == want > 0

@@ -39,7 +39,7 @@ from ..store.fts import QueryError
 from ..summary import FAMILIES
 from . import api, export, query, results
 from .document import document_view, word_boxes
-from .filters import conditions
+from .filters import conditions, party_names
 from .i18n import COOKIE, Words, lang_of, money
 from .labels import Labels
 from .originals import RenderError, masked_boxes, original_path, page_png
@@ -141,7 +141,7 @@ def create_app(db_path: str, masked: bool = True, codebook_path: str | None = No
         """table=False: for the search page only, which the search sidecar may answer alone (results.select)."""
         analysed = results.ensure_analysis_tables(s)
         try:
-            return results.select(s, state, conditions(state), table), analysed
+            return results.select(s, state, conditions(state, lambda text: party_names(s, text)), table), analysed
         except QueryError as e:
             raise UserError(str(e)) from e
 
