@@ -288,3 +288,25 @@ def test_a_rebuild_in_worker_processes_indexes_the_same(indexed, tmp_path, monke
         b = sidecar.page(many, parse_query(query)[0], [], "date", 0, 1000)
         assert a.total == b.total > 0 and a.counts == b.counts and a.totals == b.totals, query
         assert sorted(a.hits) == sorted(b.hits), query
+
+
+def test_the_search_page_and_api_ask_the_sidecar_and_the_map_does_not(indexed, monkeypatch):
+    from fastapi.testclient import TestClient
+    from tenderlens.web import create_app
+    asked = []
+    real = sidecar.page
+    monkeypatch.setattr(sidecar, "page", lambda *a: asked.append(a[1]) or real(*a))
+    client = TestClient(create_app(str(indexed)), base_url="http://127.0.0.1")
+    state = SearchState(q="视频监控", cat=("tech.video_surveillance",))
+    for path in ("/search", "/api/search", "/api/facets"):
+        assert client.get(state.url(path)).status_code == 200, path
+    assert len(asked) == 3
+    by_sidecar = client.get(state.url("/api/search")).json()
+    monkeypatch.setattr(sidecar, "page", lambda *a: None)
+    by_sqlite = client.get(state.url("/api/search")).json()
+    assert 0 < by_sidecar["total"] == by_sqlite["total"] <= 20  # one page: the same documents, in any order
+    assert sorted(r["doc_id"] for r in by_sidecar["results"]) == sorted(r["doc_id"] for r in by_sqlite["results"])
+    assert all(r["snippet"] and r["page"] for r in by_sidecar["results"])
+    for path in ("/map", "/api/map", "/api/timeline", "/export.csv"):
+        assert client.get(state.url(path)).status_code == 200, path
+    assert len(asked) == 4  # the map, timeline and exports read the SQLite result table

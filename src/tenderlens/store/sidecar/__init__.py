@@ -158,7 +158,10 @@ def page(store, match: str, filters: list[tuple[str, str]], sort: str, offset: i
     only filters these kinds decide exactly."""
     if not (sidecar := open_current(store)) or not page_independent(parse_match(match)):
         return None
-    return answer(sidecar, match, filters, sort, offset, limit)
+    try:
+        return answer(sidecar, match, filters, sort, offset, limit)
+    except ValueError:  # more facet values among the matches than one aggregation may count (page.BUCKETS)
+        return None
 
 
 def matching_pages(store, doc_id: str, terms: list[str]) -> dict:

@@ -12,9 +12,10 @@ import tantivy
 
 from .index import SEP, Sidecar
 
-# Buckets asked of the terms aggregation: more than all facets have values among the matches on a
-# store tenderlens serves (tantivy refuses more than 65,000 in one aggregation), so every count is there.
-BUCKETS = 60_000
+# Buckets asked of the terms aggregation: tantivy's own limit for one aggregation. More facet values
+# among the matches than that make it raise, and the page goes to SQLite (sidecar.page), so no
+# count is ever cut off.
+BUCKETS = 65_000
 
 
 @dataclass
