@@ -32,8 +32,12 @@ class Filters:
     def where(self) -> tuple[str, list]:
         sql, args = ["1=1"], []
         if self.category:
-            sql.append("p.id IN (SELECT purchase_id FROM purchase_tags WHERE category = ? OR category LIKE ?)")
-            args += [self.category, self.category.rstrip(".") + ".%"]
+            # The category, or those under it (tech.face: tech.face_recognition? no, tech.face.*) as a range
+            # of the index on category: '/' follows '.' in code point order.
+            prefix = self.category.rstrip(".")
+            sql.append("p.id IN (SELECT purchase_id FROM purchase_tags WHERE category = ?"
+                       " OR (category >= ? AND category < ?))")
+            args += [self.category, prefix + ".", prefix + "/"]
         if self.region:
             sql.append("(p.province = ? OR p.prefecture = ? OR p.county = ? OR p.region_code LIKE ?)")
             args += [self.region] * 3 + [self.region + "%"]
@@ -98,11 +102,10 @@ def purchases(db: sqlite3.Connection, filters: Filters | None = None, sort: str 
 def count(db: sqlite3.Connection, filters: Filters | None = None) -> dict:
     """How many purchases pass the filters and their amounts summed per currency."""
     where, args = (filters or Filters()).where()
-    totals = {c or "unknown": t for c, t in db.execute(
-        f"SELECT p.currency, sum(p.amount) FROM purchases p WHERE {where} AND p.amount IS NOT NULL"
-        " GROUP BY p.currency ORDER BY 2 DESC", args)}
-    n = db.execute(f"SELECT count(*) FROM purchases p WHERE {where}", args).fetchone()[0]
-    return {"purchases": n, "totals": totals}
+    rows = db.execute(f"SELECT p.currency, sum(p.amount), count(*) FROM purchases p WHERE {where}"
+                      " GROUP BY p.currency ORDER BY 2 DESC", args).fetchall()
+    totals = {c or "unknown": t for c, t, _ in rows if t is not None}
+    return {"purchases": sum(n for _, _, n in rows), "totals": totals}
 
 
 def grouped(db: sqlite3.Connection, by: str, filters: Filters | None = None, limit: int | None = 50) -> list[dict]:
@@ -237,9 +240,11 @@ ORG_COLUMNS = ("id", "name", "kind", "region", "credit_code", "part_of", "aliase
                "totals_bought", "totals_sold")
 
 
-def purchase_rows(db: sqlite3.Connection, flat: bool = True) -> list[dict]:
-    """Every purchase, as the JSON record (flat=False) or one flat row with lists joined by '; ' (CSV, Parquet)."""
-    records = purchases(db, limit=None, sort="id")
+def purchase_rows(db: sqlite3.Connection, flat: bool = True, filters: Filters | None = None,
+                  sort: str = "id") -> list[dict]:
+    """Every purchase that passes the filters (all by default), as the JSON record (flat=False) or one flat
+    row with lists joined by '; ' (CSV, Parquet)."""
+    records = purchases(db, filters, sort=sort, limit=None)
     if not flat:
         return records
     rows = []
@@ -258,6 +263,19 @@ def purchase_rows(db: sqlite3.Connection, flat: bool = True) -> list[dict]:
                      "categories": "; ".join(r["categories"]), "flags": "; ".join(f["id"] for f in r["flags"]),
                      "n_documents": len(r["documents"]), "documents": "; ".join(d["doc_id"] for d in r["documents"])})
     return rows
+
+
+GROUP_COLUMNS = ("key", "label", "purchases", "share_of_purchases", "totals", "share_of_totals")
+
+
+def group_rows(db: sqlite3.Connection, by: str, filters: Filters | None = None, flat: bool = True) -> list[dict]:
+    """Every group of `grouped`, flat (totals and shares as '12.50 CNY; 3.00 USD') or as JSON."""
+    rows = grouped(db, by, filters, limit=None)
+    if not flat:
+        return rows
+    return [dict(g, key=None if g["key"] is None else str(g["key"]),
+                 totals="; ".join(f"{v:.2f} {c}" for c, v in g["totals"].items()),
+                 share_of_totals="; ".join(f"{v:.4f} {c}" for c, v in g["share_of_totals"].items())) for g in rows]
 
 
 def organisation_rows(db: sqlite3.Connection, flat: bool = True) -> list[dict]:

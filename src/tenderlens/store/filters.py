@@ -16,7 +16,8 @@ def _escape(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
-def _like(text: str) -> str:
+def like(text: str) -> str:
+    """A LIKE pattern (ESCAPE '\\') for values containing `text`."""
     return "%" + _escape(text) + "%"
 
 
@@ -41,7 +42,7 @@ def region(value: str) -> Condition:
 
 def buyer(value: str) -> Condition:
     """Buyer or signing party containing this text."""
-    pattern = _like(value.strip())
+    pattern = like(value.strip())
     return Condition("d.id IN (SELECT doc_id FROM doc_summary WHERE buyer LIKE ? ESCAPE '\\'"
                      " OR contract_party LIKE ? ESCAPE '\\')", (pattern, pattern))
 
@@ -51,7 +52,7 @@ def vendor(value: str, book: Codebook | None = None) -> Condition:
     key = phrase_key(value)
     ids = [v.id for v in (book.vendors.values() if book else ())
            if key == v.id or any(phrase_key(n) == key for n in v.names)]
-    pattern = _like(value.strip())
+    pattern = like(value.strip())
     sql = "d.id IN (SELECT doc_id FROM facts WHERE kind='field' AND key='supplier' AND value LIKE ? ESCAPE '\\')"
     params: tuple = (pattern,)
     if ids:

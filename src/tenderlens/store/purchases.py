@@ -50,6 +50,7 @@ CREATE TABLE IF NOT EXISTS purchase_docs (
 CREATE INDEX IF NOT EXISTS purchase_docs_purchase ON purchase_docs(purchase_id);
 CREATE TABLE IF NOT EXISTS purchase_tags (
     purchase_id TEXT NOT NULL, category TEXT NOT NULL, PRIMARY KEY (purchase_id, category));
+CREATE INDEX IF NOT EXISTS purchase_tags_category ON purchase_tags(category);
 CREATE TABLE IF NOT EXISTS purchase_flags (
     purchase_id TEXT NOT NULL, flag TEXT NOT NULL, evidence TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS purchase_flags_flag ON purchase_flags(flag);

@@ -21,8 +21,8 @@ from .results import ensure_analysis_tables
 
 DESCRIPTION = ("Search, facets, totals, map and timeline figures and documents with their facts and evidence, "
                "as JSON. List endpoints take the search page's parameters: q (full-text query), cat (repeatable "
-               "category id), province, prefecture, county, year, date_from, date_to, buyer, vendor, notice_type, "
-               "format, surv (1 or 0), sort (relevance, date, amount) and page; lang (zh or en) names the "
+               "category id), province, prefecture, county, year, date_from, date_to, buyer, vendor, supplier, "
+               "notice_type, format, surv (1 or 0), sort (relevance, date, amount) and page; lang (zh or en) names the "
                "language of labels. Amounts are in their own currency: `currency` says which, and totals are "
                "per currency.")
 
@@ -38,8 +38,10 @@ PARAMETERS = [
     ("year", "string", "four-digit year"),
     ("date_from", "string", "first day, month or year (2019, 2019-06, 2019-06-30), inclusive"),
     ("date_to", "string", "last day, month or year, inclusive"),
-    ("buyer", "string", "buyer as named in the results"),
+    ("buyer", "string", "part of the name of the buyer or signing party, e.g. 公安 (as `tenderlens search --buyer`)"),
     ("vendor", "string", "codebook vendor id, e.g. hikvision"),
+    ("supplier", "string", "part of a supplier's name, or any codebook vendor name, e.g. 海康 (as"
+                           " `tenderlens search --vendor`)"),
     ("notice_type", "string", "tender, shortlist, award, contract, modification, cancellation or other"),
     ("format", "string", "html, pdf, docx, xlsx, image, json, ..."),
     ("surv", "string", "1: surveillance purchases only; 0: the others"),

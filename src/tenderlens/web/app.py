@@ -39,7 +39,7 @@ from ..store.fts import QueryError
 from ..summary import FAMILIES
 from . import api, export, query, results
 from .document import document_view, word_boxes
-from .filters import conditions
+from .filters import conditions, party_names
 from .i18n import COOKIE, Words, lang_of, money
 from .labels import Labels
 from .originals import RenderError, masked_boxes, original_path, page_png
@@ -140,7 +140,7 @@ def create_app(db_path: str, masked: bool = True, codebook_path: str | None = No
     def select(s: Store, state: SearchState) -> tuple[list[str], bool]:
         analysed = results.ensure_analysis_tables(s)
         try:
-            return results.select(s, state, conditions(state)), analysed
+            return results.select(s, state, conditions(state, lambda text: party_names(s, text))), analysed
         except QueryError as e:
             raise UserError(str(e)) from e
 
@@ -209,11 +209,11 @@ def create_app(db_path: str, masked: bool = True, codebook_path: str | None = No
 
     @app.get("/map", response_class=HTMLResponse)
     def map_page(request: Request, s: Store = Depends(store)):
-        state = state_of(request)
+        state, words = state_of(request), words_of(request)
         _, analysed = select(s, state)
-        data = dict(query.map_view(s, state, whole_store),
-                    search=state.url("/search", province="", prefecture="", county=""),
-                    words={k: words_of(request)(k) for k in ("metric_count", "documents")})
+        data = query.map_view(s, state, whole_store)
+        data = dict(data, search=state.url("/search", province="", prefecture="", county=""),
+                    words=query.chart_words(words, data["unit"]))
         return render(request, "map.html", state=state, total=data["total"], analysed=analysed, data=data)
 
     @app.get("/timeline", response_class=HTMLResponse)
@@ -222,10 +222,10 @@ def create_app(db_path: str, masked: bool = True, codebook_path: str | None = No
         if by not in ("month", "year"):
             raise UserError(f"by must be month or year, not {by!r}")
         _, analysed = select(s, state)
-        data = dict(query.timeline_view(s, state, by, whole_store),
-                    labels={f: labels.in_lang(words.lang).family(f) for f in FAMILIES},
+        data = query.timeline_view(s, state, by, whole_store)
+        data = dict(data, labels={f: labels.in_lang(words.lang).family(f) for f in FAMILIES},
                     search=state.url("/search", date_from="", date_to="", year=""),
-                    words={k: words(k) for k in ("metric_count", "metric_amount", "all_series", "surv_series")})
+                    words=query.chart_words(words, data["unit"]))
         return render(request, "timeline.html", state=state, total=data["total"], analysed=analysed, by=by,
                       data=data)
 
@@ -237,13 +237,28 @@ def create_app(db_path: str, masked: bool = True, codebook_path: str | None = No
         return render(request, "purchases.html", state=SearchState(), chips=[], pq=pq,
                       labels=labels.in_lang(words_of(request).lang), **purchases_view(s.db, pq, masked))
 
+    @app.get("/purchases/export.{fmt}")
+    def purchases_export(request: Request, fmt: str, s: Store = Depends(store)):
+        pq = PurchaseQuery.from_params(request.query_params, UserError)
+        if fmt not in export.FORMATS:
+            raise UserError(f"exports are {', '.join(export.FORMATS)}")
+        if not has_purchases(s.db):
+            raise UserError(f"no purchases in this database yet: run `tenderlens link --db {db_path}`", 404)
+        name = f"tenderlens-purchases{'-by-' + pq.by if pq.by else ''}.{fmt}"
+        return Response(export.purchase_export(s.db, pq, fmt, masked), media_type=export.FORMATS[fmt],
+                        headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
     @app.get("/orgs/{org_id}", response_class=HTMLResponse)
     def organisation_page(request: Request, org_id: str, s: Store = Depends(store)):
         org = organisation_view(s.db, org_id, masked) if has_purchases(s.db) else None
         if org is None:
             raise UserError(f"no organisation {org_id[:80]!r} in this database", 404)
+        words = words_of(request)
+        chart = {"labels": {f: labels.in_lang(words.lang).family(f) for f in FAMILIES}, "search": None,
+                 "words": query.chart_words(words, "purchases")}
         return render(request, "org.html", state=SearchState(), chips=[], org=org, pq=PurchaseQuery(),
-                      labels=labels.in_lang(words_of(request).lang))
+                      labels=labels.in_lang(words.lang), map_data=dict(org["map"], **chart),
+                      timeline_data=dict(org["timeline"], **chart))
 
     @app.get("/export.{fmt}")
     def export_file(request: Request, fmt: str, rows: str = "documents", s: Store = Depends(store)):

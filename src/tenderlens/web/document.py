@@ -18,8 +18,10 @@ from ..summary import FAMILIES, amount_value
 from .i18n import Words, money
 from .labels import Labels
 from .originals import original_path
+from .purchases import org_ids
 
 FACT_KINDS = ("field", "tech", "target", "source", "vendor", "exempt")
+PARTIES = ("buyer", "contract_party", "agent", "supplier", "bidder")
 ENGINE_NAMES = {"tesseract": "Tesseract", "ppocr": "PP-OCR"}
 
 
@@ -81,8 +83,19 @@ def value_text(kind: str, key: str, value, words: Words) -> str:
     return "" if value is None else str(value)
 
 
-def fact_rows(facts, labels: Labels, words: Words, shown: Callable[[str], str]) -> dict[str, list[dict]]:
-    """Facts by kind (in FACT_KINDS order), one row per fact and distinct quote, in page order."""
+def party_name(kind: str, key: str, value) -> str | None:
+    """The organisation a field fact names (buyer, supplier, agent, signing party, bidder), as written."""
+    if kind != "field" or key not in PARTIES:
+        return None
+    name = value.get("name") if isinstance(value, dict) else value
+    return name if isinstance(name, str) and name else None
+
+
+def fact_rows(facts, labels: Labels, words: Words, shown: Callable[[str], str],
+              org_of: dict[str, str] | None = None) -> dict[str, list[dict]]:
+    """Facts by kind (in FACT_KINDS order), one row per fact and distinct quote, in page order; a party's
+    row carries the id of its organisation (`org`) when `org_of` knows the name."""
+    org_of = org_of or {}
     rows: dict[tuple, dict] = {}
     for f in sorted(facts, key=lambda f: (f.page or 0, f.start or 0)):
         label = (labels.category(f.key) if f.kind in FAMILIES else labels.vendor(f.key) if f.kind == "vendor"
@@ -93,7 +106,8 @@ def fact_rows(facts, labels: Labels, words: Words, shown: Callable[[str], str]) 
         row = rows.get((f.kind, f.key, value, quote))
         if row is None:
             rows[(f.kind, f.key, value, quote)] = {"kind": f.kind, "key": f.key, "label": label, "value": value,
-                                                   "quote": quote, "extractor": f.extractor, **where, "also": []}
+                                                   "quote": quote, "extractor": f.extractor, **where, "also": [],
+                                                   "org": org_of.get(party_name(f.kind, f.key, f.value))}
         elif (f.page, f.start) != (row["page"], row["start"]):
             row["also"].append(where)
     grouped: dict[str, list[dict]] = {k: [] for k in FACT_KINDS}
@@ -111,6 +125,7 @@ def document_view(store: Store, doc: dict, labels: Labels, words: Words, masked:
     pages = [{"n": p["n"], "parts": hit_parts(shown(p["text"]), terms), "needs_ocr": bool(p["needs_ocr"]),
               "read_by": read_by(p["ocr"])} for p in rows]
     original = original_path(store, doc_id)
+    facts = facts_of(store, doc_id)
     meta = json.loads(doc["meta"] or "{}")
     shown_doc = {k: doc[k] for k in doc.keys() if k != "meta"}
     sources = store.sources(doc_id)
@@ -125,7 +140,8 @@ def document_view(store: Store, doc: dict, labels: Labels, words: Words, masked:
         "pages": pages,
         "hits": sum(hit for p in pages for _, hit in p["parts"]),
         "word_boxes": {p["n"]: word_boxes(p["ocr"]) for p in rows if p["ocr"]},
-        "facts": fact_rows(facts_of(store, doc_id), labels, words, shown),
+        "facts": fact_rows(facts, labels, words, shown,
+                           org_ids(store, [n for f in facts if (n := party_name(f.kind, f.key, f.value))])),
         "has_original": original is not None,
         "withheld": masked and any(mask(p["text"]) != p["text"] for p in rows),
         "has_images": original is not None and doc["format"] in ("pdf", "image"),

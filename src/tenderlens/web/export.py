@@ -1,4 +1,5 @@
-"""Exports of the current result (temp.result): one row per document or one row per fact.
+"""Exports of the current result (temp.result): one row per document or one row per fact; and of the
+purchases view: one row per purchase or per group, under the view's filters.
 
 Document rows are the records `tenderlens export` writes (records.document_record;
 flat, in the CLI's CSV columns, for CSV and Parquet; nested for JSON), so an
@@ -15,11 +16,13 @@ import json
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from ..cli.export import CSV_COLUMNS, csv_row
-from ..privacy import mask
+from ..cli.export import CSV_COLUMNS, KEEP, csv_row
+from ..privacy import mask, mask_tree
 from ..spreadsheet import write_csv
 from ..records import document_record, facts_of
 from ..store import Store
+from ..store import aggregates as agg
+from .purchases import PurchaseQuery
 from .results import ORDER
 from .state import SearchState
 
@@ -57,6 +60,22 @@ def export(store: Store, state: SearchState, fmt: str, rows: str, masked: bool =
         data, columns = document_rows(store, state, masked, flat=fmt != "json"), CSV_COLUMNS
     else:
         data, columns = fact_rows(store, state, masked), FACT_COLUMNS
+    return write(data, columns, fmt)
+
+
+def purchase_export(db, query: PurchaseQuery, fmt: str, masked: bool = True) -> bytes:
+    """The purchases view under its filters, in its order: every purchase (the records `tenderlens export
+    --table purchases` writes), or every group when the view is grouped."""
+    flat = fmt != "json"
+    if query.by:
+        data, columns = agg.group_rows(db, query.by, query.filters(), flat), agg.GROUP_COLUMNS
+    else:
+        data, columns = agg.purchase_rows(db, flat, query.filters(), query.sort), agg.PURCHASE_COLUMNS
+    return write([mask_tree(r, KEEP) for r in data] if masked else data, columns, fmt)
+
+
+def write(data: list[dict], columns: tuple[str, ...], fmt: str) -> bytes:
+    """Rows as JSON, CSV (neutralised, with a BOM for Excel) or Parquet."""
     if fmt == "json":
         return json.dumps(data, ensure_ascii=False, indent=1).encode()
     if fmt == "csv":

@@ -11,8 +11,13 @@ from ..cli.export import KEEP
 from ..privacy import mask_tree
 from ..store import aggregates as agg
 from .i18n import money
+from .views import map_data, organisation_units, timeline_data
 
 SORTS = tuple(agg.SORTS)
+# What a row of the view shows (the full record, with each amount's quote, the bidders and the links'
+# reasons, is the export's and `tenderlens purchases --json`'s).
+SHOWN = ("id", "title", "buyer", "buyer_name", "suppliers", "supplier_names", "agent", "agent_name", "method",
+         "amount", "currency", "dates", "region", "categories", "flags", "documents")
 GROUPS = tuple(agg.GROUPS)
 
 
@@ -52,24 +57,37 @@ class PurchaseQuery:
         return f"{path}?{qs}" if qs else path
 
 
+def org_ids(store, names: list[str]) -> dict[str, str]:
+    """The organisation each name is an alias of (when purchases are linked), for links to its page."""
+    if not names or not agg.has_purchases(store.db):
+        return {}
+    names = list(dict.fromkeys(names))
+    marks = ",".join("?" * len(names))
+    return dict(store.db.execute(f"SELECT name, org_id FROM aliases WHERE name IN ({marks})", names).fetchall())
+
+
 def _totals_text(totals: dict) -> list[str]:
     return [money(v, c if c != "unknown" else "CNY") for c, v in sorted(totals.items(), key=lambda kv: kv[0] != "CNY")]
 
 
-def purchases_view(db, query: PurchaseQuery, masked: bool, limit: int = 200) -> dict:
+def purchases_view(db, query: PurchaseQuery, masked: bool, limit: int = 100) -> dict:
     """The purchases that pass the filters (or their groups), with counts and totals per currency."""
     filters = query.filters()
     overall = agg.count(db, filters)
-    out = {"overall": overall, "overall_text": _totals_text(overall["totals"]), "group_by": query.by}
+    out = {"overall": overall, "overall_text": _totals_text(overall["totals"]), "group_by": query.by,
+           "exports": {fmt: query.url(f"/purchases/export.{fmt}") for fmt in ("csv", "json", "parquet")}}
     if query.by:
-        groups = agg.grouped(db, query.by, filters, limit=limit)
-        for g in groups:
+        groups = agg.grouped(db, query.by, filters, limit=None)
+        out["n_groups"] = len(groups)
+        for g in groups[:limit]:
             g["totals_text"] = _totals_text(g["totals"])
-        out["groups"] = groups
+        out["groups"] = groups[:limit]
     else:
-        rows = agg.purchases(db, filters, query.sort, limit=limit)
+        rows = [{k: r[k] for k in SHOWN} for r in agg.purchases(db, filters, query.sort, limit=limit)]
         for r in rows:
             r["amount_text"] = money(r["amount"], r["currency"] or "CNY") if r["amount"] is not None else ""
+            r["documents"] = [{k: d[k] for k in ("doc_id", "stage", "date")} for d in r["documents"]]
+            r["flags"] = [f["id"] for f in r["flags"]]
             r["stage"] = r["documents"][-1]["stage"] if r["documents"] else ""
             r["date"] = max(r["dates"].values()) if r["dates"] else ""
         out["purchases"] = rows
@@ -86,4 +104,7 @@ def organisation_view(db, org_id: str, masked: bool) -> dict | None:
         c["totals_text"] = _totals_text(c["totals"])
     org["totals_by_year_text"] = {k: _totals_text(v) for k, v in org["totals_by_year"].items()}
     org["totals_by_category_text"] = {k: _totals_text(v) for k, v in org["totals_by_category"].items()}
+    # The same figures the search's map and timeline draw, over this organisation's purchases.
+    unit = organisation_units(db, org["id"])
+    org["map"], org["timeline"] = map_data(db, unit), timeline_data(db, unit, "year")
     return mask_tree(org, KEEP) if masked else org

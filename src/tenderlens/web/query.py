@@ -9,13 +9,13 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from ..store import Store
-from ..store.aggregates import has_purchases
 from . import results
 from .facets import facets
 from .i18n import Words, money
 from .labels import Labels
+from .purchases import org_ids
 from .state import PER_PAGE, SearchState
-from .views import map_data, timeline_data
+from .views import map_data, result_units, timeline_data
 
 # whole_store(name, state, compute): counts over the whole store, cached by the app until the file changes.
 Cache = Callable[[str, SearchState, Callable], object]
@@ -33,15 +33,6 @@ def chips(state: SearchState, labels: Labels, words: Words, path: str = "/search
             out.append({"param": param, "label": words("chip_" + param),
                         "value": shown.get(param, str)(value), "url": url})
     return out
-
-
-def org_ids(store: Store, names: list[str]) -> dict[str, str]:
-    """The organisation each name is an alias of (when purchases are linked), for links to its page."""
-    if not names or not has_purchases(store.db):
-        return {}
-    names = list(dict.fromkeys(names))
-    marks = ",".join("?" * len(names))
-    return dict(store.db.execute(f"SELECT name, org_id FROM aliases WHERE name IN ({marks})", names).fetchall())
 
 
 def totals(store: Store, state: SearchState, cache: Cache) -> list[dict]:
@@ -62,16 +53,32 @@ def search(store: Store, state: SearchState, terms: list[str], labels: Labels, w
             if r.summary["amount"] is not None else ""
         r.summary["notice_type_text"] = words.notice_type(r.summary["notice_type"]) \
             if r.summary["notice_type"] else ""
+    shown_facets = cache("facets-" + words.lang, state, lambda: facets(store, state, labels, words))
+    buyers = [v for f in shown_facets if f.name == "buyer" for v in f.values]
+    org_of_buyer = org_ids(store, [v.value for v in buyers])
+    for v in buyers:
+        v.org = org_of_buyer.get(v.value)
     return {"total": total, "page": state.page, "per_page": PER_PAGE, "n_pages": max(1, -(-total // PER_PAGE)),
-            "results": rows, "totals": totals(store, state, cache),
-            "facets": cache("facets-" + words.lang, state, lambda: facets(store, state, labels, words)),
+            "results": rows, "totals": totals(store, state, cache), "facets": shown_facets,
             "chips": chips(state, labels, words)}
 
 
+def chart_words(words: Words, unit: str) -> dict[str, str]:
+    """The words the chart scripts write (legend, axes, tooltips), for the unit counted."""
+    return {"count": words("count_" + unit), "unit": words("unit_" + unit), "amount": words("metric_amount"),
+            "all_series": words("all_series_" + unit), "surv_series": words("surv_series")}
+
+
+def _counted(db, data: dict) -> dict:
+    return dict(data, total=db.execute("SELECT count(*) FROM temp.units").fetchone()[0])
+
+
 def map_view(store: Store, state: SearchState, cache: Cache) -> dict:
-    return dict(cache("map", state, lambda: map_data(store)), total=cache("count", state, lambda: results.count(store)))
+    """Purchases with a notice in the result (documents before `tenderlens link`) by province and place."""
+    return cache("map", state, lambda: _counted(store.db, map_data(store.db, result_units(store.db))))
 
 
 def timeline_view(store: Store, state: SearchState, by: str, cache: Cache) -> dict:
-    return dict(cache("timeline-" + by, state, lambda: timeline_data(store, by)),
-                total=cache("count", state, lambda: results.count(store)))
+    """Purchases with a notice in the result per month or year, by category family."""
+    return cache("timeline-" + by, state,
+                 lambda: _counted(store.db, timeline_data(store.db, result_units(store.db), by)))

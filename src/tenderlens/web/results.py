@@ -77,7 +77,7 @@ def ensure_own_amounts(store: Store) -> None:
     The summary keeps yuan only (amount_cny); these documents are found by their amount facts and
     summarised again, once per connection and again whenever the database file changes."""
     db = store.db
-    stamp = _file_stamp(store)
+    stamp = file_stamp(store)
     db.execute("CREATE TEMP TABLE IF NOT EXISTS own_amounts (doc_id TEXT PRIMARY KEY, currency TEXT, amount REAL)")
     db.execute("CREATE TEMP TABLE IF NOT EXISTS own_amounts_stamp (stamp TEXT)")
     if db.execute("SELECT 1 FROM temp.own_amounts_stamp WHERE stamp = ?", (stamp,)).fetchone():
@@ -98,7 +98,7 @@ def ensure_own_amounts(store: Store) -> None:
     db.execute("INSERT INTO temp.own_amounts_stamp VALUES (?)", (stamp,))
 
 
-def _file_stamp(store: Store) -> str:
+def file_stamp(store: Store) -> str:
     path = store.db.execute("PRAGMA database_list").fetchone()[2]
     parts = []
     for p in (path, path + "-wal"):

@@ -41,8 +41,9 @@ class SearchState:
     year: str = ""
     date_from: str = ""                # YYYY, YYYY-MM or YYYY-MM-DD, inclusive
     date_to: str = ""
-    buyer: str = ""
+    buyer: str = ""                    # part of the name of the buyer or signing party (as `search --buyer`)
     vendor: str = ""                   # canonical vendor id from the codebook
+    supplier: str = ""                 # part of a supplier's name, or any codebook vendor name (`search --vendor`)
     notice_type: str = ""
     format: str = ""
     surv: str = ""                     # "1" surveillance, "0" not, "" either
@@ -116,7 +117,7 @@ class SearchState:
         for name in ("province", "prefecture", "county"):
             if getattr(self, name):
                 out.append((name, getattr(self, name), self.url(**region_chain[name])))
-        for name in ("year", "date_from", "date_to", "buyer", "vendor", "notice_type", "format", "surv"):
+        for name in ("year", "date_from", "date_to", "buyer", "vendor", "supplier", "notice_type", "format", "surv"):
             if getattr(self, name):
                 out.append((name, getattr(self, name), self.url(**{name: ""})))
         return out

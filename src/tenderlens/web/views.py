@@ -1,68 +1,123 @@
-"""Aggregates for the map and the timeline, over the current result (temp.result, temp.summaries)."""
+"""Aggregates for the map and the timeline: purchases counted once each, amounts summed per currency.
+
+A purchase with a tender and an award notice is one purchase, placed and dated by its purchase record
+(its first notice's date), its amount counted once in its own currency. The unit table `temp.units`
+holds the purchases to count: those with a notice in the current result (search, map and timeline
+pages) or those of one organisation (its page). A store whose purchases are not linked yet counts its
+documents instead, and says so (`unit`).
+"""
 from __future__ import annotations
 
-from ..store import Store
+import sqlite3
+
+from ..store.aggregates import has_purchases
+
+_UNIT_TABLES = ("units", "unit_families")
+_PURCHASE_UNITS = """
+CREATE TEMP TABLE units AS
+SELECT p.id, p.amount, p.currency, CAST(p.year AS TEXT) AS year, p.province, p.prefecture, p.county, p.region_code,
+  (SELECT min(d.date) FROM purchase_docs d WHERE d.purchase_id = p.id AND d.date GLOB '[0-9][0-9][0-9][0-9]-*')
+    AS date,
+  s.lat, s.lon
+FROM purchases p LEFT JOIN doc_summary s ON s.doc_id = (
+  SELECT d.doc_id FROM purchase_docs d JOIN doc_summary x ON x.doc_id = d.doc_id
+  WHERE d.purchase_id = p.id AND x.lat IS NOT NULL AND x.region_code = p.region_code LIMIT 1)
+WHERE p.id IN ({ids})"""
+_DOCUMENT_UNITS = """
+CREATE TEMP TABLE units AS
+SELECT doc_id AS id, amount, currency, CAST(year AS TEXT) AS year, province, prefecture, county, region_code, date,
+  lat, lon
+FROM temp.result"""
 
 
-def map_data(store: Store) -> dict:
-    """Counts and summed amounts by province (keyed by the GB/T 2260 province code, which the
-    map's shapes carry as their id), and by prefecture or county centre for the symbols."""
+def _drop(db: sqlite3.Connection) -> None:
+    for (name,) in db.execute(f"SELECT name FROM temp.sqlite_master WHERE type = 'table'"
+                              f" AND name IN ({','.join('?' * len(_UNIT_TABLES))})", _UNIT_TABLES).fetchall():
+        db.execute(f"DROP TABLE temp.{name}")
+
+
+def _purchases(db: sqlite3.Connection, ids: str, params: tuple = ()) -> str:
+    _drop(db)
+    db.execute(_PURCHASE_UNITS.format(ids=ids), params)
+    db.execute("CREATE TEMP TABLE unit_families AS SELECT DISTINCT t.purchase_id AS id,"
+               " substr(t.category, 1, instr(t.category || '.', '.') - 1) AS family"
+               " FROM temp.units u JOIN purchase_tags t ON t.purchase_id = u.id")
+    return "purchases"
+
+
+def result_units(db: sqlite3.Connection) -> str:
+    """temp.units from the current result (temp.result): the purchases of its documents, or, before
+    `tenderlens link`, the documents themselves. Returns the unit counted: purchases or documents."""
+    if has_purchases(db) and db.execute("SELECT 1 FROM purchases LIMIT 1").fetchone():
+        return _purchases(db, "SELECT d.purchase_id FROM temp.result r CROSS JOIN purchase_docs d"
+                              " ON d.doc_id = r.doc_id")
+    _drop(db)
+    db.execute(_DOCUMENT_UNITS)
+    db.execute("CREATE TEMP TABLE unit_families AS SELECT DISTINCT r.doc_id AS id, t.family FROM temp.result r"
+               " CROSS JOIN doc_tags t ON t.doc_id = r.doc_id")
+    return "documents"
+
+
+def organisation_units(db: sqlite3.Connection, org_id: str) -> str:
+    """temp.units: the purchases an organisation made or supplied."""
+    return _purchases(db, "SELECT id FROM purchases WHERE buyer = ?"
+                          " UNION SELECT purchase_id FROM purchase_suppliers WHERE org_id = ?", (org_id, org_id))
+
+
+def map_data(db: sqlite3.Connection, unit: str) -> dict:
+    """Counts and yuan by province (keyed by the GB/T 2260 province code, which the map's shapes carry
+    as their id), other currencies beside the yuan, and by prefecture or county centre for the symbols."""
     provinces = [
         {"code": code, "province": name, "count": n, "amount": amount or 0}
-        for code, name, n, amount in store.db.execute(
-            "SELECT substr(region_code, 1, 2) || '0000', max(province), count(*), sum(amount_cny) FROM temp.summaries"
-            " WHERE province IS NOT NULL AND region_code IS NOT NULL GROUP BY 1 ORDER BY 3 DESC")]
+        for code, name, n, amount in db.execute(
+            "SELECT substr(region_code, 1, 2) || '0000', max(province), count(*),"
+            " sum(CASE WHEN currency = 'CNY' THEN amount END) FROM temp.units"
+            " WHERE province IS NOT NULL AND region_code IS NOT NULL GROUP BY 1 ORDER BY 3 DESC, 2")]
     points = [
         {"province": p, "prefecture": pre or "", "county": c or "", "lat": lat, "lon": lon,
          "count": n, "amount": amount or 0}
-        for p, pre, c, lat, lon, n, amount in store.db.execute(
-            "SELECT province, prefecture, county, avg(lat), avg(lon), count(*), sum(amount_cny) FROM temp.summaries"
+        for p, pre, c, lat, lon, n, amount in db.execute(
+            "SELECT province, prefecture, county, avg(lat), avg(lon), count(*),"
+            " sum(CASE WHEN currency = 'CNY' THEN amount END) FROM temp.units"
             " WHERE lat IS NOT NULL AND lon IS NOT NULL AND prefecture IS NOT NULL GROUP BY 1, 2, 3 ORDER BY 6 DESC")]
-    # Amounts in other currencies, per province: shown beside the yuan, never added to them.
     by_code = {p["code"]: p for p in provinces}
-    for code, currency, amount in store.db.execute(
-            "SELECT substr(r.region_code, 1, 2) || '0000', o.currency, sum(o.amount) FROM temp.summaries r"
-            " JOIN temp.own_amounts o ON o.doc_id = r.doc_id WHERE r.province IS NOT NULL"
-            " AND r.region_code IS NOT NULL GROUP BY 1, 2"):
+    for code, currency, amount in db.execute(
+            "SELECT substr(region_code, 1, 2) || '0000', currency, sum(amount) FROM temp.units"
+            " WHERE province IS NOT NULL AND region_code IS NOT NULL AND currency != 'CNY' AND amount IS NOT NULL"
+            " GROUP BY 1, 2"):
         if code in by_code:
             by_code[code].setdefault("other_amounts", {})[currency] = amount
-    unplaced = store.db.execute("SELECT (SELECT count(*) FROM temp.result)"
-                                " - (SELECT count(*) FROM temp.summaries WHERE province IS NOT NULL)").fetchone()[0]
-    return {"provinces": provinces, "points": points, "unplaced": unplaced}
+    unplaced = db.execute("SELECT count(*) FROM temp.units WHERE province IS NULL OR region_code IS NULL").fetchone()[0]
+    return {"unit": unit, "provinces": provinces, "points": points, "unplaced": unplaced}
 
 
-def timeline_data(store: Store, by: str) -> dict:
-    """Documents and summed amounts per period, split by category family.
+def timeline_data(db: sqlite3.Connection, unit: str, by: str) -> dict:
+    """Purchases (or documents) and summed yuan per period, split by category family.
 
-    A document with tags from two families counts once in each family's series;
-    the `all` series counts every dated document once. Amounts are yuan; documents whose
-    amount is in another currency are summed per currency in `other_amounts`.
-    """
-    period = "substr(r.date, 1, 7)" if by == "month" else "CAST(r.year AS TEXT)"
-    dated = "r.date IS NOT NULL" if by == "month" else "r.year IS NOT NULL"
+    A purchase tagged in two families counts once in each family's series; the `all` series counts
+    every dated purchase once. Amounts in other currencies than yuan are summed per currency in
+    `other_amounts`, never added to the yuan."""
+    period = "substr(u.date, 1, 7)" if by == "month" else "u.year"
+    dated = "u.date IS NOT NULL" if by == "month" else "u.year IS NOT NULL"
+    yuan = "sum(CASE WHEN u.currency = 'CNY' THEN u.amount END)"
     series: dict[str, dict[str, list]] = {}
-    for p, n, amount in store.db.execute(
-            f"SELECT {period}, count(*), sum(r.amount_cny) FROM temp.summaries r WHERE {dated} GROUP BY 1"):
+    for p, n, amount in db.execute(f"SELECT {period}, count(*), {yuan} FROM temp.units u WHERE {dated} GROUP BY 1"):
         series.setdefault("all", {})[p] = [n, amount or 0]
-    for p, fam, n, amount in store.db.execute(
-            "SELECT period, family, count(*), sum(amount) FROM"
-            f" (SELECT {period} AS period, t.family AS family, r.amount_cny AS amount FROM temp.summaries r"
-            f"  CROSS JOIN doc_tags t ON t.doc_id = r.doc_id WHERE {dated} GROUP BY r.doc_id, t.family)"
-            " GROUP BY 1, 2"):
+    for p, fam, n, amount in db.execute(
+            f"SELECT {period}, f.family, count(*), {yuan} FROM temp.units u"
+            f" JOIN temp.unit_families f ON f.id = u.id WHERE {dated} GROUP BY 1, 2"):
         series.setdefault(fam, {})[p] = [n, amount or 0]
     other: dict[str, dict[str, float]] = {}
-    for p, currency, amount in store.db.execute(
-            f"SELECT {period}, o.currency, sum(o.amount) FROM temp.summaries r"
-            f" JOIN temp.own_amounts o ON o.doc_id = r.doc_id WHERE {dated} GROUP BY 1, 2"):
+    for p, currency, amount in db.execute(
+            f"SELECT {period}, u.currency, sum(u.amount) FROM temp.units u WHERE {dated} AND u.currency != 'CNY'"
+            " AND u.amount IS NOT NULL GROUP BY 1, 2"):
         other.setdefault(currency, {})[p] = amount
     periods = _every_period(sorted(series.get("all", {})), by)
-    undated = store.db.execute(f"SELECT (SELECT count(*) FROM temp.result)"
-                               f" - (SELECT count(*) FROM temp.summaries r WHERE {dated})").fetchone()[0]
-    return {"by": by, "periods": periods, "undated": undated,
+    undated = db.execute(f"SELECT count(*) FROM temp.units u WHERE NOT ({dated})").fetchone()[0]
+    return {"unit": unit, "by": by, "periods": periods, "undated": undated,
             "series": {name: {"count": [vals.get(p, [0, 0])[0] for p in periods],
                               "amount": [vals.get(p, [0, 0])[1] for p in periods]}
                        for name, vals in series.items()},
-            # Amounts of documents in another currency than yuan, per period: a series of their own.
             "other_amounts": {c: [vals.get(p, 0) for p in periods] for c, vals in sorted(other.items())}}
 
 
