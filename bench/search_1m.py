@@ -86,8 +86,10 @@ def replicate(path: Path, templates: list[Template], n: int, batch: int = 5000, 
 
     def flush():
         db.execute("BEGIN")
-        db.executemany("INSERT INTO documents VALUES (?,?,?,?,?,?,?,?,?,?)", rows["documents"])
-        db.executemany("INSERT INTO sources VALUES (?,?)", rows["sources"])
+        if rows["documents"]:  # as many columns as the store's documents table has today
+            db.executemany(f"INSERT INTO documents VALUES ({','.join('?' * len(rows['documents'][0]))})",
+                           rows["documents"])
+        db.executemany("INSERT INTO sources (doc_id, uri) VALUES (?,?)", rows["sources"])
         db.executemany("INSERT INTO pages (id, doc_id, n, text, offsets, needs_ocr) VALUES (?,?,?,?,'[]',0)",
                        rows["pages"])
         db.executemany("INSERT INTO pages_fts (rowid, body, facets) VALUES (?,?,?)", rows["fts"])

@@ -1,17 +1,21 @@
-"""The /search page with and without the Tantivy sidecar, on one generated store, in one run.
+"""The /search page and its API with and without the Tantivy sidecar, on one generated store, in one run.
 
     .venv/bin/python bench/sidecar.py [--docs 100000] [--runs 30] [--dir /tmp] [--keep] [--store PATH]
 
 The store is generated as bench/search_1m.py does (real dev documents ingested and
 analysed, then copied by SQL with their pages, index rows, summaries and vendors);
 the sidecar is then built from it by `sidecar.rebuild`, and its build time and size
-are printed. Each query runs --runs times, interleaved (sidecar and SQLite-only one
+are printed. Each case runs --runs times, interleaved (sidecar and SQLite-only one
 after the other each round), so drift on the shared machine hits both alike:
 
-  web q / web q + 3     the web app's result for the keyword (temp.result, total, top 20 with snippets),
-                        alone and with three facets clicked (category, province, year)
-  page q / page q + 3   the whole /search response through the ASGI app (results, every facet count, HTML)
-  counts q + 3          the sidecar alone: total and every facet kind's counts from its term dictionary
+  page q / page q + 3   the whole /search response through the ASGI app (results, every facet count, totals, HTML),
+                        for the keyword alone and with three facets clicked (category, province, year)
+  api q / api q + 3     /api/search: total, totals per currency and one page of results as JSON
+  facets q + 3          /api/facets: every facet count
+  answer q / q + 3      the sidecar alone (sidecar.page): total, page of hits, every facet count, totals
+  answer 监             the same for a 1-character keyword, which matches many more documents
+
+Before timing, both paths must give the same total, totals and facet counts, or the figures mean nothing.
 """
 from __future__ import annotations
 
@@ -25,17 +29,13 @@ from pathlib import Path
 
 from fastapi.testclient import TestClient
 from search_1m import build
-from serve import KEYWORD, facet_choice, percentiles, web_results
+from serve import KEYWORD, facet_choice, percentiles
 
 from tenderlens.store import Store, sidecar
-from tenderlens.store import facet_tokens as ft
 from tenderlens.store.fts import parse_query
+from tenderlens.web import results
 from tenderlens.web.app import create_app
-from tenderlens.web.filters import conditions
 from tenderlens.web.state import SearchState
-
-KINDS = (ft.CATEGORY, ft.FAMILY, ft.SURVEILLANCE, ft.NOTICE_TYPE, ft.YEAR, ft.PROVINCE, ft.PREFECTURE,
-         ft.COUNTY, ft.BUYER, ft.VENDOR, ft.FORMAT)
 
 
 def index(db_path: Path) -> None:
@@ -53,16 +53,13 @@ def measure(db_path: Path, runs: int) -> None:
     keyword = SearchState(q=KEYWORD)
     store = Store(str(db_path), readonly=True)
     client = TestClient(create_app(str(db_path)), base_url="http://127.0.0.1")
-    real = sidecar.fill_hits
+    real = sidecar.page
     on = {"sidecar": True}
-    sidecar.fill_hits = lambda *a: on["sidecar"] and real(*a)
-    side = sidecar.open_current(store)
-    assert side is not None, "the sidecar is not current"
+    sidecar.page = lambda *a: real(*a) if on["sidecar"] else None
+    assert sidecar.open_current(store) is not None, "the sidecar is not current"
 
-    def counts(state):
-        groups = [g for c in conditions(state) for g in c.tokens]
-        q = side.restricted(parse_query(state.q)[0], groups)
-        return side.count(q), {k: side.facet_counts(q, k) for k in KINDS}
+    def answer(state):
+        return real(store, parse_query(state.q)[0], results.sidecar_filters(state), state.sort, 0, 20)
 
     def both(fn):
         def with_sidecar(use):
@@ -72,18 +69,24 @@ def measure(db_path: Path, runs: int) -> None:
             return run
         return with_sidecar(True), with_sidecar(False)
 
-    cases = {"web q": lambda: web_results(store, keyword), "web q + 3": lambda: web_results(store, filtered),
-             "page q": lambda: client.get(keyword.url("/search")),
-             "page q + 3": lambda: client.get(filtered.url("/search"))}
+    cases = {"page q": lambda: client.get(keyword.url("/search")),
+             "page q + 3": lambda: client.get(filtered.url("/search")),
+             "api q": lambda: client.get(keyword.url("/api/search")),
+             "api q + 3": lambda: client.get(filtered.url("/api/search")),
+             "facets q + 3": lambda: client.get(filtered.url("/api/facets"))}
     queries = {}
     for name, fn in cases.items():
         queries[name + " sidecar"], queries[name + " sqlite"] = both(fn)
-    queries["counts q + 3 sidecar"] = lambda: counts(filtered)
-    for name in ("web q", "web q + 3"):  # the same documents either way, or the figures mean nothing
-        a, b = queries[name + " sidecar"](), queries[name + " sqlite"]()
-        assert a == b, (name, a, b)
+    queries["answer q sidecar"] = lambda: answer(keyword)
+    queries["answer q + 3 sidecar"] = lambda: answer(filtered)
+    queries["answer 监 sidecar"] = lambda: answer(SearchState(q="监"))  # 1 character: an expanded prefix
     for name in ("page q", "page q + 3"):
-        assert queries[name + " sidecar"]().status_code == 200
+        assert queries[name + " sidecar"]().status_code == queries[name + " sqlite"]().status_code == 200
+    for name in ("api q", "api q + 3", "facets q + 3"):
+        a, b = queries[name + " sidecar"]().json(), queries[name + " sqlite"]().json()
+        a.pop("results", None), b.pop("results", None)  # ties in rank may order the page differently
+        sums = [[t.pop("amount") for t in x.get("totals", [])] for x in (a, b)]
+        assert a == b and all(abs(p - q) <= 1e-9 * abs(q) for p, q in zip(*sums)), name  # added in another order
     samples: dict[str, list[float]] = {k: [] for k in queries}
     for _ in range(runs):
         for name, fn in queries.items():
@@ -91,11 +94,11 @@ def measure(db_path: Path, runs: int) -> None:
             fn()
             samples[name].append(time.perf_counter() - t)
     print(f"\nkeyword {KEYWORD!r}; facets: category {filtered.cat[0]}, province {filtered.province}, "
-          f"year {filtered.year}; {web_results(store, keyword)} documents, {web_results(store, filtered)} with the three")
-    print(f"{'query':<22}{'p50 ms':>9}{'p95 ms':>9}   ({runs} interleaved runs each)")
+          f"year {filtered.year}; {answer(keyword).total} documents, {answer(filtered).total} with the three")
+    print(f"{'case':<24}{'p50 ms':>9}{'p95 ms':>9}   ({runs} interleaved runs each)")
     for name, times in samples.items():
         p50, p95 = percentiles(times)
-        print(f"{name:<22}{p50:>9.1f}{p95:>9.1f}")
+        print(f"{name:<24}{p50:>9.1f}{p95:>9.1f}")
     print(f"peak resident memory of this process (store, sidecar, app): "
           f"{resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")
     store.close()

@@ -36,6 +36,9 @@ _ID = re.compile(f"{_EDGE_BEFORE}([1-9\uff11-\uff19](?:{_NEXT}){{14}}(?:(?:{_NEX
 # A mainland mobile number, with or without +86.
 _MOBILE = re.compile(f"{_EDGE_BEFORE}(?:[+\uff0b]?(?:86|\uff18\uff16){_SEP}?)?"
                      f"([1\uff11]{_SEP}?[3-9\uff13-\uff19](?:{_NEXT}){{9}}){_EDGE_AFTER}")
+# What every ID-card and mobile number holds: 11 digits, each pair at most one separator apart. One scan
+# for it without lookbehinds is several times faster than the two patterns, and most pages have none.
+_CANDIDATE = re.compile(f"[{_D}](?:{_NEXT}){{10}}")
 _HEX_RUN = re.compile(r"(?<![0-9A-Za-z])[0-9A-Fa-f]{32,}(?![0-9A-Za-z])")
 _TO_ASCII = str.maketrans("\uff10\uff11\uff12\uff13\uff14\uff15\uff16\uff17\uff18\uff19\uff38\uff58",
                           "0123456789XX")
@@ -62,6 +65,8 @@ def _valid_id(digits: str) -> bool:
 
 def _found(text: str) -> list[tuple[int, int, int]]:
     """(start, end, leading digits to keep) of every ID-card and mobile number, separators included."""
+    if not _CANDIDATE.search(text):
+        return []
     hashes = [m.span() for m in _HEX_RUN.finditer(text)]
 
     def in_hash(start: int, end: int) -> bool:

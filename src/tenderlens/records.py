@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from .model import Fact
 from .privacy import mask_tree
 from .store import Store
-from .summary import summarise
+from .summary import amount_value, summarise
 
 
 def facts_of(store: Store, doc_id: str) -> list[Fact]:
@@ -30,6 +30,27 @@ def facts_of(store: Store, doc_id: str) -> list[Fact]:
     rows = store.db.execute("SELECT * FROM facts WHERE doc_id=? AND codebook_version IS ?", (doc_id, version))
     return [Fact(r["doc_id"], r["kind"], r["key"], json.loads(r["value"]) if r["value"] else None, r["page"],
                  r["start"], r["end"], r["quote"], r["codebook_version"], r["extractor"]) for r in rows]
+
+
+def own_amounts(store: Store, doc_ids: list[str] | None = None) -> list[tuple[str, str, float]]:
+    """(doc_id, currency, amount) of each document (of `doc_ids`, or all) whose amount is in another currency.
+
+    The summary keeps yuan only (amount_cny); these documents are found by their amount facts
+    and summarised again, so the web app and the search sidecar read the same amount."""
+    sql = ("SELECT DISTINCT f.doc_id FROM facts f JOIN doc_summary s ON s.doc_id = f.doc_id"
+           " WHERE f.kind = 'field' AND f.key = 'amount' AND s.amount_cny IS NULL"
+           " AND coalesce(json_extract(f.value, '$.currency'), 'CNY') != 'CNY'")
+    params: list[str] = []
+    if doc_ids is not None:
+        sql += f" AND f.doc_id IN ({','.join('?' * len(doc_ids))})"
+        params = list(doc_ids)
+    out = []
+    for (doc_id,) in store.db.execute(sql, params).fetchall():
+        value = summarise(doc_id, facts_of(store, doc_id)).get("amount") or {}
+        currency, amount = value.get("currency"), amount_value(value)
+        if currency and currency != "CNY" and amount is not None:
+            out.append((doc_id, currency, amount))
+    return out
 
 
 def document_records(store: Store, masked: bool = True) -> Iterator[dict]:

@@ -15,8 +15,9 @@ from .common import console, db_option, fail, json_option, open_store, plain, pr
               help=f"Build it even below {sidecar.MIN_DOCUMENTS:,} documents, where SQLite alone is fast enough.")
 @json_option
 def command(db_path, rebuild, force, as_json):
-    """The search sidecar: a Tantivy index beside the store (<db>.tantivy/) that the web
-    app asks for matching documents on large stores. Without --rebuild, brings an
+    """The search sidecar: a Tantivy index beside the store (<db>.tantivy/) that answers
+    the web app's search page on large stores (total, results, facet counts) when it
+    is current. Without --rebuild, brings an
     existing sidecar up to the store (what ingest and analyze do after each batch) and
     reports its state. The store stays the record: the sidecar can be deleted and rebuilt.
 

@@ -72,14 +72,14 @@ class Context:
 def router(ctx: Context) -> APIRouter:
     api = APIRouter(prefix="/api", tags=["tenderlens"])
 
-    def searched(request: Request, s: Store):
+    def searched(request: Request, s: Store, table: bool = True):
         state, words = ctx.state_of(request), ctx.words_of(request)
-        terms, analysed = ctx.select(s, state)
+        terms, analysed = ctx.select(s, state, table)
         return state, words, terms, analysed
 
     @api.get("/search", openapi_extra=_OPENAPI, summary="One page of matching documents, with the total and per-currency totals")
     def search(request: Request, s: Store = Depends(ctx.store)) -> dict:
-        state, words, terms, analysed = searched(request, s)
+        state, words, terms, analysed = searched(request, s, table=False)
         view = query.search(s, state, terms, ctx.labels.in_lang(words.lang), words, ctx.masked, ctx.whole_store)
         return {"query": state.q, "filters": view["chips"], "analysed": analysed, "total": view["total"],
                 "page": view["page"], "per_page": view["per_page"], "n_pages": view["n_pages"],
@@ -87,7 +87,7 @@ def router(ctx: Context) -> APIRouter:
 
     @api.get("/facets", openapi_extra=_OPENAPI, summary="Facet counts over the matching documents: documents per value")
     def facets(request: Request, s: Store = Depends(ctx.store)) -> dict:
-        state, words, terms, _ = searched(request, s)
+        state, words, terms, _ = searched(request, s, table=False)
         view = query.search(s, state, terms, ctx.labels.in_lang(words.lang), words, ctx.masked, ctx.whole_store)
         return {"total": view["total"], "facets": [asdict(f) for f in view["facets"]]}
 

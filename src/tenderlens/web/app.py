@@ -137,10 +137,11 @@ def create_app(db_path: str, masked: bool = True, codebook_path: str | None = No
             whole[key] = compute()
         return whole[key]
 
-    def select(s: Store, state: SearchState) -> tuple[list[str], bool]:
+    def select(s: Store, state: SearchState, table: bool = True) -> tuple[list[str], bool]:
+        """table=False: for the search page only, which the search sidecar may answer alone (results.select)."""
         analysed = results.ensure_analysis_tables(s)
         try:
-            return results.select(s, state, conditions(state, lambda text: party_names(s, text))), analysed
+            return results.select(s, state, conditions(state, lambda text: party_names(s, text)), table), analysed
         except QueryError as e:
             raise UserError(str(e)) from e
 
@@ -202,7 +203,7 @@ def create_app(db_path: str, masked: bool = True, codebook_path: str | None = No
     @app.get("/search", response_class=HTMLResponse)
     def search_page(request: Request, s: Store = Depends(store)):
         state, words = state_of(request), words_of(request)
-        terms, analysed = select(s, state)
+        terms, analysed = select(s, state, table=False)
         view = query.search(s, state, terms, labels.in_lang(words.lang), words, masked, whole_store)
         return render(request, "search.html", state=state, analysed=analysed, masked=masked,
                       labels=labels.in_lang(words.lang), **view)

@@ -13,14 +13,14 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
-from dataclasses import dataclass, field
+import weakref
+from dataclasses import dataclass, field, fields
 
 from ..privacy import mask
-from ..records import facts_of
+from ..records import own_amounts
 from ..store import Store, StoreError, sidecar
 from ..store.fts import QueryError, parse_query
 from ..store.search import Condition, match_with, snippet_parts, sql_conditions
-from ..summary import amount_value, summarise
 from .state import PER_PAGE, SearchState
 
 # Amounts sort within their own currency: yuan first, then each other currency, largest first.
@@ -37,6 +37,14 @@ _WIDE = (", ".join(f"s.{c}" for c in SUMMARY) + ", y.format,"
          " coalesce(s.amount_cny, o.amount) AS amount,"
          " CASE WHEN s.amount_cny IS NOT NULL THEN 'CNY' ELSE o.currency END AS currency")
 _JOIN_AMOUNTS = " LEFT JOIN temp.own_amounts o ON o.doc_id = y.id"
+# Filters the search sidecar decides exactly, with the facet kind holding each (store/sidecar/index.py
+# reads it from the column or table the SQL filter tests). Any other filter, such as a date range or
+# a new one added to SearchState, sends the page to SQLite, which decides every filter.
+SIDECAR_FIELDS = {"cat": "category", "province": "province", "prefecture": "prefecture", "county": "county",
+                  "year": "year", "buyer": "buyer", "vendor": "vendor", "notice_type": "notice_type",
+                  "format": "format", "surv": "surveillance"}
+# The sidecar's answer for the page a connection is serving (select fills it, the page and facets read it).
+_answers: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
 @dataclass
@@ -84,17 +92,7 @@ def ensure_own_amounts(store: Store) -> None:
         return
     db.execute("DELETE FROM temp.own_amounts")
     db.execute("DELETE FROM temp.own_amounts_stamp")
-    docs = [r[0] for r in db.execute(
-        "SELECT DISTINCT f.doc_id FROM facts f JOIN doc_summary s ON s.doc_id = f.doc_id"
-        " WHERE f.kind = 'field' AND f.key = 'amount' AND s.amount_cny IS NULL"
-        " AND coalesce(json_extract(f.value, '$.currency'), 'CNY') != 'CNY'")]
-    rows = []
-    for doc_id in docs:
-        value = summarise(doc_id, facts_of(store, doc_id)).get("amount") or {}
-        currency, amount = value.get("currency"), amount_value(value)
-        if currency and currency != "CNY" and amount is not None:
-            rows.append((doc_id, currency, amount))
-    db.executemany("INSERT INTO temp.own_amounts VALUES (?, ?, ?)", rows)
+    db.executemany("INSERT INTO temp.own_amounts VALUES (?, ?, ?)", own_amounts(store))
     db.execute("INSERT INTO temp.own_amounts_stamp VALUES (?)", (stamp,))
 
 
@@ -110,8 +108,30 @@ def file_stamp(store: Store) -> str:
     return "/".join(parts)
 
 
-def select(store: Store, state: SearchState, conditions: list[Condition]) -> list[str]:
+def sidecar_filters(state: SearchState) -> list[tuple[str, str]] | None:
+    """The state's filters as (sidecar facet kind, value) pairs, or None when one is not the sidecar's to decide."""
+    out = []
+    for f in fields(state):
+        value = getattr(state, f.name)
+        if f.name in ("q", "sort", "page") or value == f.default:
+            continue
+        if f.name not in SIDECAR_FIELDS:
+            return None
+        out += [(SIDECAR_FIELDS[f.name], v) for v in (value if f.name == "cat" else (value,))]
+    return out
+
+
+def answered(store: Store) -> sidecar.Answer | None:
+    """The sidecar's answer for the page select() last prepared on this connection, if it gave one."""
+    return _answers.get(store)
+
+
+def select(store: Store, state: SearchState, conditions: list[Condition], table: bool = True) -> list[str]:
     """Fill temp.result with the documents matching the state; returns the query's terms.
+
+    table=False: what the search page needs only (total, one page of results, facet counts,
+    totals), which the search sidecar answers alone when it is current and decides the query
+    and every filter (answered() then holds it and no temp.result is built).
 
     With a query, the full-text matches are grouped by document first and the
     filters then test only those documents (see filters.conditions), so the cost
@@ -127,7 +147,17 @@ def select(store: Store, state: SearchState, conditions: list[Condition]) -> lis
     for name, kind in db.execute("SELECT name, type FROM temp.sqlite_master"
                                  " WHERE name IN ('result', 'hits', 'summaries')").fetchall():
         db.execute(f"DROP {kind.upper()} temp.{name}")
+    _answers.pop(store, None)
     terms: list[str] = []
+    if state.q and not table and (filters := sidecar_filters(state)) is not None:
+        match, terms = parse_query(state.q)
+        try:
+            found = sidecar.page(store, match, filters, state.sort, (state.page - 1) * PER_PAGE, PER_PAGE)
+        except sidecar.SidecarError:
+            found = None
+        if found is not None:
+            _answers[store] = found
+            return terms
     try:
         if not state.q and not where:
             # The whole store: a view, read only as far as a view needs (20 rows, or cached counts).
@@ -138,11 +168,10 @@ def select(store: Store, state: SearchState, conditions: list[Condition]) -> lis
             return terms
         if state.q:
             match, terms = parse_query(state.q)
-            if not sidecar.fill_hits(store, match, conditions):
-                # SQLite takes the bare column p.n from the row that holds min(f.rank): the best page.
-                db.execute("CREATE TEMP TABLE hits AS SELECT p.doc_id AS id, min(f.rank) AS score, p.n AS page,"
-                           " group_concat(p.n) AS pages FROM pages_fts f JOIN pages p ON p.id = f.rowid"
-                           " WHERE pages_fts MATCH ? GROUP BY p.doc_id", (match_with(store, match, conditions),))
+            # SQLite takes the bare column p.n from the row that holds min(f.rank): the best page.
+            db.execute("CREATE TEMP TABLE hits AS SELECT p.doc_id AS id, min(f.rank) AS score, p.n AS page,"
+                       " group_concat(p.n) AS pages FROM pages_fts f JOIN pages p ON p.id = f.rowid"
+                       " WHERE pages_fts MATCH ? GROUP BY p.doc_id", (match_with(store, match, conditions),))
             source = "temp.hits d"  # the matches stand in for `d`: the filters test d.id only
         else:
             source = "(SELECT id, 0 AS score, NULL AS page, NULL AS pages FROM documents) d"
@@ -162,10 +191,17 @@ def select(store: Store, state: SearchState, conditions: list[Condition]) -> lis
 
 
 def page_of_results(store: Store, state: SearchState, terms: list[str], masked: bool = True) -> list[Result]:
-    rows = store.db.execute(
-        f"SELECT r.*, y.title FROM (SELECT * FROM temp.result ORDER BY {ORDER[state.sort]} LIMIT ? OFFSET ?) r"
-        f" CROSS JOIN documents y ON y.id = r.doc_id ORDER BY {ORDER[state.sort]}",
-        (PER_PAGE, (state.page - 1) * PER_PAGE)).fetchall()
+    if (found := answered(store)) is not None:
+        # The sidecar chose and ordered the page: SQLite reads these rows only, by rowid, in its order.
+        rows = store.db.execute(
+            f"SELECT y.id AS doc_id, NULL AS page, NULL AS pages, {_WIDE}, y.title FROM json_each(?) j"
+            f" CROSS JOIN documents y ON y.rowid = j.value LEFT JOIN doc_summary s ON s.doc_id = y.id"
+            f"{_JOIN_AMOUNTS} ORDER BY j.key", (json.dumps([r for r, _ in found.hits]),)).fetchall()
+    else:
+        rows = store.db.execute(
+            f"SELECT r.*, y.title FROM (SELECT * FROM temp.result ORDER BY {ORDER[state.sort]} LIMIT ? OFFSET ?) r"
+            f" CROSS JOIN documents y ON y.id = r.doc_id ORDER BY {ORDER[state.sort]}",
+            (PER_PAGE, (state.page - 1) * PER_PAGE)).fetchall()
     shown = mask if masked else (lambda t: t)
     out = []
     for r in rows:
@@ -192,11 +228,15 @@ def page_of_results(store: Store, state: SearchState, terms: list[str], masked: 
 
 
 def count(store: Store) -> int:
+    if (found := answered(store)) is not None:
+        return found.total
     return store.db.execute("SELECT count(*) FROM temp.result").fetchone()[0]
 
 
 def totals(store: Store) -> list[dict]:
     """The result's amounts summed per currency (yuan first): never one sum across currencies."""
+    if (found := answered(store)) is not None:
+        return found.totals
     return [{"currency": c, "amount": a, "documents": n} for c, a, n in store.db.execute(
         "SELECT currency, sum(amount), count(*) FROM temp.result WHERE currency IS NOT NULL"
         " GROUP BY 1 ORDER BY currency != 'CNY', 3 DESC, 1")]
