@@ -38,10 +38,11 @@ _WIDE = (", ".join(f"s.{c}" for c in SUMMARY) + ", y.format,"
          " CASE WHEN s.amount_cny IS NOT NULL THEN 'CNY' ELSE o.currency END AS currency")
 _JOIN_AMOUNTS = " LEFT JOIN temp.own_amounts o ON o.doc_id = y.id"
 # Filters the search sidecar decides exactly, with the facet kind holding each (store/sidecar/index.py
-# reads it from the column or table the SQL filter tests). Any other filter, such as a date range or
-# a new one added to SearchState, sends the page to SQLite, which decides every filter.
+# reads it from the column or table the SQL filter tests). Any other filter, such as a date range,
+# part of a buyer's or supplier's name, or a new one added to SearchState, sends the page to SQLite,
+# which decides every filter.
 SIDECAR_FIELDS = {"cat": "category", "province": "province", "prefecture": "prefecture", "county": "county",
-                  "year": "year", "buyer": "buyer", "vendor": "vendor", "notice_type": "notice_type",
+                  "year": "year", "vendor": "vendor", "notice_type": "notice_type",
                   "format": "format", "surv": "surveillance"}
 # The sidecar's answer for the page a connection is serving (select fills it, the page and facets read it).
 _answers: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
