@@ -16,7 +16,8 @@ Reports p50 / p95 latency of
   web page    the whole /search response for q + 3 (result list, every facet count, HTML) through the ASGI app
   api q + 3   the same answer as JSON from /api/search
   doc page    a document page arrived at from the keyword's results (page text with hits, facts in words)
-  page q + buyer  the whole /search page for the keyword with part of a buyer's name (buyer=…, a LIKE)
+  page q + buyer  the whole /search page for the keyword with part of the name of the commonest buyer
+              among its documents (buyer=…: the names containing it as facet tokens, web/filters.py)
   purchases 3 the whole /purchases page with three filters (category, province, year: the commonest
               surveillance category, then province, then year among its purchases), 100 rows with totals
   api purch 3 the same answer as JSON from /api/purchases
@@ -261,7 +262,8 @@ def main() -> None:
     doc_url = keyword.url(f"/doc/{doc_id}")
     assert client.get(doc_url).status_code == 200 and client.get("/api" + url).status_code == 200
     # Part of a buyer's name (no facet token: a LIKE over the summary), as typed into the buyer box.
-    buyer = store.db.execute("SELECT buyer FROM doc_summary WHERE buyer IS NOT NULL GROUP BY 1"
+    web_results(store, keyword)   # the commonest buyer among the keyword's documents
+    buyer = store.db.execute("SELECT buyer FROM temp.result WHERE buyer IS NOT NULL GROUP BY 1"
                              " ORDER BY count(*) DESC LIMIT 1").fetchone()[0]
     part_url = replace(keyword, buyer=buyer[2:6]).url("/search")
     assert client.get(part_url).status_code == 200

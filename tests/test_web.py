@@ -850,6 +850,14 @@ def test_every_organisation_name_links_to_its_page(server, db, page):
     links = page.locator("li.fact-row[data-key=buyer] a.org-link")
     assert links.count() >= 1
     assert org_id in [links.nth(i).get_attribute("href").rsplit("/", 1)[-1] for i in range(links.count())]
+    # In the buyer facet: each buyer that is a name of an organisation.
+    page.goto(f"{server}/search?q={WORD}")
+    facet = page.locator("section.facet[data-facet=buyer] li")
+    aliases = {n for (n,) in q(db, "SELECT name FROM aliases")}
+    for i in range(facet.count()):
+        name = facet.nth(i).locator("a").first.get_attribute("data-value")
+        assert facet.nth(i).locator("a.facet-org").count() == (name in aliases), name
+    assert page.locator("section.facet[data-facet=buyer] a.facet-org").count() > 0
     # In the purchases view, grouped by buyer and by supplier.
     for by in ("buyer", "supplier"):
         page.goto(f"{server}/purchases?by={by}")

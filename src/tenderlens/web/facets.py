@@ -28,6 +28,7 @@ class Value:
     count: int
     url: str
     selected: bool = False
+    org: str | None = None   # the organisation a buyer's name is an alias of (query.search fills it in)
 
 
 @dataclass

@@ -53,9 +53,13 @@ def search(store: Store, state: SearchState, terms: list[str], labels: Labels, w
             if r.summary["amount"] is not None else ""
         r.summary["notice_type_text"] = words.notice_type(r.summary["notice_type"]) \
             if r.summary["notice_type"] else ""
+    shown_facets = cache("facets-" + words.lang, state, lambda: facets(store, state, labels, words))
+    buyers = [v for f in shown_facets if f.name == "buyer" for v in f.values]
+    org_of_buyer = org_ids(store, [v.value for v in buyers])
+    for v in buyers:
+        v.org = org_of_buyer.get(v.value)
     return {"total": total, "page": state.page, "per_page": PER_PAGE, "n_pages": max(1, -(-total // PER_PAGE)),
-            "results": rows, "totals": totals(store, state, cache),
-            "facets": cache("facets-" + words.lang, state, lambda: facets(store, state, labels, words)),
+            "results": rows, "totals": totals(store, state, cache), "facets": shown_facets,
             "chips": chips(state, labels, words)}
 
 
