@@ -780,6 +780,12 @@ def test_organisation_page_has_its_own_map_and_timeline(server, db, page):
     assert page.evaluate("Object.keys(window.tenderlensCharts).sort()") == ["org-map", "org-timeline"]
     assert page.locator("#org-map-table tbody tr").count() == len(mapped["provinces"])
     shot(page, "organisation-charts")
+    # In Chinese, every heading and chart word of the page.
+    page.goto(f"{server}/orgs/{org_id}?lang=zh")
+    assert page.locator("html").get_attribute("lang") == "zh-Hans"
+    assert page.locator("#org-map-title").inner_text() == "采购地点"
+    assert page.locator("#org-timeline-title").inner_text() == "采购时间"
+    assert json.loads(page.locator("#org-map-data").text_content())["words"]["count"] == "采购项目数"
 
 
 def test_purchases_export_holds_the_rows_of_the_view(server, db, page):

@@ -91,12 +91,14 @@ def router(ctx: Context) -> APIRouter:
         view = query.search(s, state, terms, ctx.labels.in_lang(words.lang), words, ctx.masked, ctx.whole_store)
         return {"total": view["total"], "facets": [asdict(f) for f in view["facets"]]}
 
-    @api.get("/map", openapi_extra=_OPENAPI, summary="Documents and amounts by province and by prefecture or county centre")
+    @api.get("/map", openapi_extra=_OPENAPI, summary="Purchases with a notice in the result (each once) and their amounts per currency, by province"
+             " and by prefecture or county centre")
     def map_(request: Request, s: Store = Depends(ctx.store)) -> dict:
         state, _, _, _ = searched(request, s)
         return query.map_view(s, state, ctx.whole_store)
 
-    @api.get("/timeline", openapi_extra=_OPENAPI, summary="Documents and amounts per month or year, by category family")
+    @api.get("/timeline", openapi_extra=_OPENAPI, summary="Purchases with a notice in the result (each once, dated by its first notice) and their amounts"
+             " per month or year, by category family")
     def timeline(request: Request, by: str = "month", s: Store = Depends(ctx.store)) -> dict:
         if by not in ("month", "year"):
             raise ctx.error(f"by must be month or year, not {by!r}")
@@ -123,7 +125,7 @@ def router(ctx: Context) -> APIRouter:
         return purchases_view(s.db, pq, ctx.masked)
 
     @api.get("/organisations/{org_id}", summary="An organisation: aliases, purchases as buyer and as supplier,"
-             " counterparties, totals by year and category")
+             " counterparties, totals by year and category, its purchases by place (map) and year (timeline)")
     def organisation(org_id: str, s: Store = Depends(ctx.store)) -> dict:
         org = organisation_view(s.db, org_id, ctx.masked) if has_purchases(s.db) else None
         if org is None:

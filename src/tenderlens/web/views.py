@@ -13,16 +13,13 @@ import sqlite3
 from ..store.aggregates import has_purchases
 
 _UNIT_TABLES = ("units", "unit_families")
+# One read of each purchase: its place with coordinates and its dates are in its record.
 _PURCHASE_UNITS = """
 CREATE TEMP TABLE units AS
 SELECT p.id, p.amount, p.currency, CAST(p.year AS TEXT) AS year, p.province, p.prefecture, p.county, p.region_code,
-  (SELECT min(d.date) FROM purchase_docs d WHERE d.purchase_id = p.id AND d.date GLOB '[0-9][0-9][0-9][0-9]-*')
-    AS date,
-  s.lat, s.lon
-FROM purchases p LEFT JOIN doc_summary s ON s.doc_id = (
-  SELECT d.doc_id FROM purchase_docs d JOIN doc_summary x ON x.doc_id = d.doc_id
-  WHERE d.purchase_id = p.id AND x.lat IS NOT NULL AND x.region_code = p.region_code LIMIT 1)
-WHERE p.id IN ({ids})"""
+  (SELECT min(j.value) FROM json_each(p.record, '$.dates') j WHERE j.value GLOB '[0-9][0-9][0-9][0-9]-*') AS date,
+  p.record ->> '$.region.lat' AS lat, p.record ->> '$.region.lon' AS lon
+FROM purchases p {where}"""
 _DOCUMENT_UNITS = """
 CREATE TEMP TABLE units AS
 SELECT doc_id AS id, amount, currency, CAST(year AS TEXT) AS year, province, prefecture, county, region_code, date,
@@ -36,9 +33,10 @@ def _drop(db: sqlite3.Connection) -> None:
         db.execute(f"DROP TABLE temp.{name}")
 
 
-def _purchases(db: sqlite3.Connection, ids: str, params: tuple = ()) -> str:
+def _purchases(db: sqlite3.Connection, ids: str | None, params: tuple = ()) -> str:
+    """temp.units from the purchases whose ids the query `ids` selects (None: every purchase)."""
     _drop(db)
-    db.execute(_PURCHASE_UNITS.format(ids=ids), params)
+    db.execute(_PURCHASE_UNITS.format(where=f"WHERE p.id IN ({ids})" if ids else ""), params)
     db.execute("CREATE TEMP TABLE unit_families AS SELECT DISTINCT t.purchase_id AS id,"
                " substr(t.category, 1, instr(t.category || '.', '.') - 1) AS family"
                " FROM temp.units u JOIN purchase_tags t ON t.purchase_id = u.id")
@@ -49,8 +47,10 @@ def result_units(db: sqlite3.Connection) -> str:
     """temp.units from the current result (temp.result): the purchases of its documents, or, before
     `tenderlens link`, the documents themselves. Returns the unit counted: purchases or documents."""
     if has_purchases(db) and db.execute("SELECT 1 FROM purchases LIMIT 1").fetchone():
-        return _purchases(db, "SELECT d.purchase_id FROM temp.result r CROSS JOIN purchase_docs d"
-                              " ON d.doc_id = r.doc_id")
+        # The whole store (temp.result is then a view of every document) has every purchase.
+        whole = db.execute("SELECT type FROM temp.sqlite_master WHERE name = 'result'").fetchone()[0] == "view"
+        return _purchases(db, None if whole else "SELECT d.purchase_id FROM temp.result r CROSS JOIN purchase_docs d"
+                                                 " ON d.doc_id = r.doc_id")
     _drop(db)
     db.execute(_DOCUMENT_UNITS)
     db.execute("CREATE TEMP TABLE unit_families AS SELECT DISTINCT r.doc_id AS id, t.family FROM temp.result r"

@@ -38,9 +38,12 @@
       // The surveillance families have their own scale (right axis): a few tagged purchases stay visible
       // beside an all-purchases line in the hundreds.
       var series = families.filter(function (f) { return amountOf(f); }).map(function (f) {
-        return { name: data.labels[f] || f, type: "bar", yAxisIndex: 1, data: amountOf(f), emphasis: { focus: "series" } };
+        return { name: data.labels[f] || f, type: "bar", yAxisIndex: 1, data: amountOf(f), barMaxWidth: 48,
+                 emphasis: { focus: "series" } };
       });
-      if (data.series.all) series.push({ name: w.all_series, type: "line", yAxisIndex: 0, data: amountOf("all"), symbolSize: 5 });
+      // A line needs a few periods to read as one; one to three periods are bars.
+      if (data.series.all) series.push({ name: w.all_series, type: data.periods.length < 4 ? "bar" : "line", yAxisIndex: 0,
+                                         data: amountOf("all"), symbolSize: 5, barMaxWidth: 48 });
       var unit = metric === "count" ? null : (currency || "CNY");
       var sign = { CNY: "¥", USD: "$", EUR: "€" }[unit] || unit || "";
       chart.setOption({
