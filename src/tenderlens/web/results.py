@@ -37,13 +37,13 @@ _WIDE = (", ".join(f"s.{c}" for c in SUMMARY) + ", y.format,"
          " coalesce(s.amount_cny, o.amount) AS amount,"
          " CASE WHEN s.amount_cny IS NOT NULL THEN 'CNY' ELSE o.currency END AS currency")
 _JOIN_AMOUNTS = " LEFT JOIN temp.own_amounts o ON o.doc_id = y.id"
-# Filters the search sidecar decides exactly: one value, tested for equality, with the facet kind holding
-# it (store/sidecar/index.py reads it from the column or table the SQL filter tests). Any other filter
-# sends the page to SQLite, which decides every filter: a date range, the buyer (part of a name of the
-# buyer or signing party), and any filter added to SearchState later.
+# Filters the search sidecar decides exactly, with the facet kind holding each (store/sidecar/index.py
+# reads it from the column or table the SQL filter tests). Any other filter, such as a date range,
+# part of a buyer's or supplier's name, or a new one added to SearchState, sends the page to SQLite,
+# which decides every filter.
 SIDECAR_FIELDS = {"cat": "category", "province": "province", "prefecture": "prefecture", "county": "county",
-                  "year": "year", "vendor": "vendor", "notice_type": "notice_type", "format": "format",
-                  "surv": "surveillance"}
+                  "year": "year", "vendor": "vendor", "notice_type": "notice_type",
+                  "format": "format", "surv": "surveillance"}
 # The sidecar's answer for the page a connection is serving (select fills it, the page and facets read it).
 _answers: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
