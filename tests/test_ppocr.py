@@ -135,8 +135,9 @@ def _centre_in(a, b) -> bool:
     return b[0] <= x <= b[2] and b[1] <= y <= b[3]
 
 
-def test_another_engine_rereads_only_its_pages(eval_dir, cache_dir, monkeypatch):
+def test_another_engine_rereads_only_its_pages(eval_dir, tmp_path, monkeypatch):
     """An English check and a Chinese page read by Tesseract; under --ocr-engine auto only the Chinese one is read again."""
+    cache_dir = str(tmp_path / "cache")  # the module's cache holds PP-OCR's reading of the Chinese page
     scan = pdfium.PdfDocument(str(eval_dir / "lpl-checks" / "scans" / "14536.pdf"))[0]
     check = scan.render(scale=300 / 72, grayscale=True).to_pil()
     chinese, _ = page_image(eval_dir / "cn-gov-pdfs" / "examples" / PAGES[1][0], PAGES[1][1], "clean", seed=1)

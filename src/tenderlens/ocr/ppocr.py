@@ -90,9 +90,13 @@ def _engine(tuning: Tuning):
     ocr = engines.get(tuning)
     if ocr is None:
         from rapidocr_onnxruntime import RapidOCR  # imports OpenCV and ONNX Runtime: only where PP-OCR runs
-        det = {"det_limit_type": "max", "det_limit_side_len": tuning.det_side} if tuning.det_side else {}
         ocr = engines[tuning] = RapidOCR(intra_op_num_threads=1, inter_op_num_threads=1, use_cls=False,
-                                         max_side_len=tuning.max_side, rec_batch_num=tuning.rec_batch, **det)
+                                         max_side_len=tuning.max_side, rec_batch_num=tuning.rec_batch)
+        if tuning.det_side:
+            # RapidOCR 1.4.4 detects a page over 1,500 pixels at 2,000 whatever its det_limit_side_len says.
+            from rapidocr_onnxruntime.ch_ppocr_det.utils import DetPreProcess
+            det = ocr.text_det
+            det.get_preprocess = lambda _: DetPreProcess(tuning.det_side, "max", det.mean, det.std)
     return ocr
 
 
