@@ -32,11 +32,11 @@ from tenderlens.store import Store
 # (file, page index): a company name in prose, amounts in a table, a bank and an amount.
 PAGES = [("public-05-shanghai-open-bid-20312273.pdf", 16), ("public-08-shaanxi-baoji-books-2025.pdf", 2),
          ("public-08-shaanxi-baoji-books-2025.pdf", 16)]
-# Order-free character error rate per variant. The degraded variants miss one rare character, 磋 (of
-# 磋商, consultation), at most of its 28 occurrences on the first page: PP-OCRv4 reads it on the clean
-# page only, at any resolution (measured up to the page unshrunk and upscaled 1.5x). That page alone
-# puts them at 0.014 and 0.011 (docs/ocr.md); every other character of the three pages is read.
-CER_FLOOR = {"clean": 0.01, "scanned": 0.02, "photo": 0.02}
+# Order-free character error rate per variant (measured: clean 0.0035, scanned 0.0135, photo 0.0045).
+# The scanned pages miss one rare character, 磋 (of 磋商, consultation), at 27 of its 30 occurrences
+# on the first page, which alone holds them above 0.01: PP-OCRv4's recogniser gives it 0.3-0.5 against
+# blank there, at any resolution or preprocessing tried (docs/ocr.md). Every other character is read.
+CER_FLOOR = {"clean": 0.01, "scanned": 0.02, "photo": 0.01}
 LANDMARK_FLOOR = 0.98
 
 
