@@ -178,6 +178,15 @@ def test_next_document_starts_with_the_engine_of_the_last_page(eval_dir, cache_d
     assert second.pages[0].ocr["route"]["first"] == "ppocr" and second.pages[0].text == first.pages[0].text
 
 
+def test_ppocr_tuning_is_in_the_cache_key(monkeypatch):
+    """Another box growth or batch makes another reading: cached readings under the old tuning are not reused."""
+    settings = OcrSettings(cache_dir=None)
+    now = pages_ocr.identity("ppocr", settings, 300)
+    assert now["unclip_ratio"] == ppocr.TUNING.unclip_ratio and now["rec_batch"] == ppocr.TUNING.rec_batch
+    monkeypatch.setattr(ppocr, "TUNING", ppocr.Tuning(unclip_ratio=1.6))
+    assert pages_ocr.identity("ppocr", settings, 300) != now
+
+
 def test_ppocr_line_becomes_words():
     """Per-character boxes: each CJK character a word, a Latin run one word, split where the text has a space."""
     text = "采购GPS 定位 v2.0，金额"
