@@ -1,7 +1,8 @@
 """OCR benchmark: pages per CPU-second of --ocr-engine auto against Tesseract only, on English and Chinese scans,
 and the peak memory of a worker. Every figure comes from one run.
 
-    .venv/bin/python bench/ocr.py [--english 10] [--chinese 4] [--accuracy]
+    .venv/bin/python bench/ocr.py [--english 10] [--chinese 4] [--accuracy N]
+    .venv/bin/python bench/ocr.py --levers N [--half tune|held]
 
 English set: the first N LPL check scans (../shared/eval/lpl-checks/scans), PDFs of page images.
 Chinese set: N three-page documents of government PDF pages (../shared/eval/cn-gov-pdfs) made into
@@ -18,7 +19,10 @@ its peak resident memory are reported. Targets: auto on English pages >= 0.9x Te
 --levers N scores PP-OCR's tunings (ppocr.Tuning: box growth, recognition batch, detection size)
 against each other in one run, on N pages of each half of the Chinese pages: the pages with at least
 400 characters, shuffled with a fixed seed, split into a tuning half (rules are chosen from it) and a
-held-out half (only scored). Settings are interleaved page by page, so machine load falls on all alike.
+held-out half (only scored). Settings are interleaved page by page, so machine load falls on all alike;
+--half runs one half, so the two halves can run side by side:
+
+    .venv/bin/python bench/ocr.py --levers 5 --half tune & .venv/bin/python bench/ocr.py --levers 5 --half held
 """
 from __future__ import annotations
 
@@ -129,7 +133,7 @@ def accuracy(n_pages: int) -> None:
             print(f"  {variant:8s} {name:10s} CER {errors / chars:.4f}  found {found}/{wanted}")
 
 
-def levers(n_pages: int) -> None:
+def levers(n_pages: int, halves: tuple[str, ...]) -> None:
     """CER, names found and CPU time of each PP-OCR tuning, per variant, on the tuning and held-out halves."""
     from PIL import Image
 
@@ -139,7 +143,7 @@ def levers(n_pages: int) -> None:
     settings = {
         "RapidOCR defaults (unclip 1.6, batch 6)": T(unclip_ratio=1.6, rec_batch=6),
         "batch 1": T(unclip_ratio=1.6),
-        "batch 1, unclip 2.0 (tenderlens)": ppocr.TUNING,
+        "batch 1, unclip 2.0": T(),
         "batch 1, unclip 2.5": T(unclip_ratio=2.5),
         "batch 1, unclip 2.0, detection 1280": T(det_side=1280),
         "batch 1, unclip 2.0, detection 960": T(det_side=960),
@@ -147,7 +151,7 @@ def levers(n_pages: int) -> None:
     for tuning in settings.values():  # models loaded outside the timing
         ppocr.recognise(Image.new("L", (64, 64), 255), tuning)
     print(f"\nPP-OCR tunings on {n_pages} pages of each half (order-free CER; names and amounts found; CPU s/page)")
-    for half in ("tune", "held"):
+    for half in halves:
         pages = chinese_pages(n_pages, half)
         tally = {(name, v): [0, 0, 0, 0, 0.0] for name in settings for v in VARIANTS}
         for k, (path, i) in enumerate(pages):
@@ -182,10 +186,11 @@ def main() -> None:
     ap.add_argument("--accuracy", type=int, default=0, metavar="N", help="also score both engines on N Chinese pages")
     ap.add_argument("--levers", type=int, default=0, metavar="N",
                     help="only compare PP-OCR's tunings on N pages of each half of the Chinese pages")
+    ap.add_argument("--half", choices=("tune", "held"), help="--levers on one half only (run the two side by side)")
     args = ap.parse_args()
     if args.levers:
         os.environ["OMP_THREAD_LIMIT"] = "1"
-        levers(args.levers)
+        levers(args.levers, (args.half,) if args.half else ("tune", "held"))
         return
     sets = {"english": english_docs(args.english), "chinese": chinese_docs(args.chinese)}
     pages = {name: sum(n for *_, n in docs) for name, docs in sets.items()}

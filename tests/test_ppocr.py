@@ -32,11 +32,11 @@ from tenderlens.store import Store
 # (file, page index): a company name in prose, amounts in a table, a bank and an amount.
 PAGES = [("public-05-shanghai-open-bid-20312273.pdf", 16), ("public-08-shaanxi-baoji-books-2025.pdf", 2),
          ("public-08-shaanxi-baoji-books-2025.pdf", 16)]
-# Order-free character error rate per variant. The degraded variants miss one rare character, 磋 (of
-# 磋商, consultation), at most of its 28 occurrences on the first page: PP-OCRv4 reads it on the clean
-# page only, at any resolution (measured up to the page unshrunk and upscaled 1.5x). That page alone
-# puts them at 0.014 and 0.011 (docs/ocr.md); every other character of the three pages is read.
-CER_FLOOR = {"clean": 0.01, "scanned": 0.02, "photo": 0.02}
+# Order-free character error rate per variant (measured: clean 0.0035, scanned 0.0135, photo 0.0045).
+# The scanned pages miss one rare character, 磋 (of 磋商, consultation), at 27 of its 30 occurrences
+# on the first page, which alone holds them above 0.01: PP-OCRv4's recogniser gives it 0.3-0.5 against
+# blank there, at any resolution or preprocessing tried (docs/ocr.md). Every other character is read.
+CER_FLOOR = {"clean": 0.01, "scanned": 0.02, "photo": 0.01}
 LANDMARK_FLOOR = 0.98
 
 
@@ -135,8 +135,9 @@ def _centre_in(a, b) -> bool:
     return b[0] <= x <= b[2] and b[1] <= y <= b[3]
 
 
-def test_another_engine_rereads_only_its_pages(eval_dir, cache_dir, monkeypatch):
+def test_another_engine_rereads_only_its_pages(eval_dir, tmp_path, monkeypatch):
     """An English check and a Chinese page read by Tesseract; under --ocr-engine auto only the Chinese one is read again."""
+    cache_dir = str(tmp_path / "cache")  # the module's cache holds PP-OCR's reading of the Chinese page
     scan = pdfium.PdfDocument(str(eval_dir / "lpl-checks" / "scans" / "14536.pdf"))[0]
     check = scan.render(scale=300 / 72, grayscale=True).to_pil()
     chinese, _ = page_image(eval_dir / "cn-gov-pdfs" / "examples" / PAGES[1][0], PAGES[1][1], "clean", seed=1)
@@ -175,6 +176,15 @@ def test_next_document_starts_with_the_engine_of_the_last_page(eval_dir, cache_d
     monkeypatch.setattr(engine, "recognise", no_tesseract)
     second = extract_document(RawDoc("b.png", buf.getvalue(), "b.png"), ocr=OcrSettings(cache_dir=cache_dir))
     assert second.pages[0].ocr["route"]["first"] == "ppocr" and second.pages[0].text == first.pages[0].text
+
+
+def test_ppocr_tuning_is_in_the_cache_key(monkeypatch):
+    """Another box growth or batch makes another reading: cached readings under the old tuning are not reused."""
+    settings = OcrSettings(cache_dir=None)
+    now = pages_ocr.identity("ppocr", settings, 300)
+    assert now["unclip_ratio"] == ppocr.TUNING.unclip_ratio and now["rec_batch"] == ppocr.TUNING.rec_batch
+    monkeypatch.setattr(ppocr, "TUNING", ppocr.Tuning(unclip_ratio=1.6))
+    assert pages_ocr.identity("ppocr", settings, 300) != now
 
 
 def test_ppocr_line_becomes_words():

@@ -9,12 +9,14 @@ the page before it in this worker (a document's first page by the engine its
 text layer's language calls for, if it has one), and the share of CJK characters
 in that reading decides: Tesseract's chi_sim+eng reading of an English page
 holds 0-1% CJK, of a Chinese page 67-84%. When the first engine was the wrong
-one, the page is read again by the other, already turned upright. A collection
+one, the page is read again by the other (already turned upright when the first
+had to ask OSD). A collection
 is mostly of one language, so an English collection costs nothing extra, and a
 Chinese one pays for a second reading only where the script changes.
 """
 from __future__ import annotations
 
+import os
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -37,6 +39,8 @@ PPOCR_UPRIGHT_CONFIDENCE = 80.0
 
 # The engine that read this worker's last page: the first engine for the next document's first page.
 _recent = threading.local()
+# A worker forked from a process that read pages starts afresh, as a spawned one does.
+os.register_at_fork(after_in_child=lambda: _recent.__dict__.clear())
 
 
 @dataclass
