@@ -150,11 +150,12 @@ def pdf_bytes() -> bytes:
     pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
     buf = io.BytesIO()
     c = canvas.Canvas(buf, pagesize=A4, invariant=1)
-    c.setTitle("示例市公安局大数据平台招标文件（样例）")
+    c.setTitle("示例市公安局情报研判大数据平台建设项目招标文件")
     pages = [
         ["【样例文件 SAMPLE】tenderlens 演示用虚构招标文件",
-         "示例市公安局情报研判大数据平台建设项目",
-         "招标文件  项目编号：DS-2025-088",
+         "",
+         "示例市公安局情报研判大数据平台建设项目招标文件",
+         "项目编号：DS-2025-088",
          "采购人：示例市公安局",
          "预算金额：人民币 920 万元"],
         ["第二章 采购需求",
