@@ -195,6 +195,10 @@ def test_ppocr_line_becomes_words():
     words = ppocr._line(text, 0.97, boxes, chars)
     assert [w.text for w in words] == ["采", "购", "GPS", "定", "位", "v2.0", "，", "金", "额"]
     assert words[2].box == (20, 0, 49, 20) and words[0].conf == 97.0
+    # PP-OCRv5 reads the spaces too, each with a box: they split words and are not words.
+    spaced = list(text)
+    spaced_boxes = [[[10 * k, 0], [10 * k + 9, 0], [10 * k + 9, 20], [10 * k, 20]] for k in range(len(spaced))]
+    assert [w.text for w in ppocr._line(text, 0.97, spaced_boxes, spaced)] == [w.text for w in words]
     # Boxes that do not line up with the text: one word for the line, nothing lost.
     whole = ppocr._line(text, 0.9, boxes[:3], chars[:3])
     assert [w.text for w in whole] == [text]
