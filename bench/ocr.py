@@ -141,14 +141,14 @@ def levers(n_pages: int, halves: tuple[str, ...], only: list[str] | None = None)
     from tenderlens.ocr.layout import assemble
     T = ppocr.Tuning
     settings = {
-        "RapidOCR defaults (unclip 1.6, batch 6)": T(unclip_ratio=1.6, rec_batch=6),
-        "batch 1": T(unclip_ratio=1.6),
-        "batch 1, unclip 2.0": T(),
-        "batch 1, unclip 2.5": T(unclip_ratio=2.5),
-        "batch 1, unclip 2.0, detection 1280": T(det_side=1280),
-        "batch 1, unclip 2.0, detection 960": T(det_side=960),
-        "batch 1, unclip 2.0, PP-OCRv5 recognition": T(rec_model="v5"),
-        "batch 1, PP-OCRv5 recognition": T(unclip_ratio=1.6, rec_model="v5"),
+        "v4, RapidOCR defaults (unclip 1.6, batch 6)": T(rec_model="v4", rec_batch=6),
+        "v4, batch 1": T(rec_model="v4"),
+        "v4, batch 1, unclip 2.0": T(rec_model="v4", unclip_ratio=2.0),
+        "v4, batch 1, unclip 2.5": T(rec_model="v4", unclip_ratio=2.5),
+        "v4, batch 1, unclip 2.0, detection 1280": T(rec_model="v4", unclip_ratio=2.0, det_side=1280),
+        "v4, batch 1, unclip 2.0, detection 960": T(rec_model="v4", unclip_ratio=2.0, det_side=960),
+        "v5, batch 1, unclip 2.0": T(unclip_ratio=2.0),
+        "v5, batch 1 (tenderlens)": T(),
     }
     if only:
         settings = {name: t for name, t in settings.items() if name in only}
@@ -193,7 +193,7 @@ def main() -> None:
                     help="only compare PP-OCR's tunings on N pages of each half of the Chinese pages")
     ap.add_argument("--half", choices=("tune", "held"), help="--levers on one half only (run the two side by side)")
     ap.add_argument("--only", action="append", metavar="SETTING",
-                    help='--levers on this setting only (repeatable), e.g. --only "batch 1, unclip 2.0"')
+                    help='--levers on this setting only (repeatable), e.g. --only "v5, batch 1 (tenderlens)"')
     args = ap.parse_args()
     if args.levers:
         os.environ["OMP_THREAD_LIMIT"] = "1"

