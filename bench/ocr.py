@@ -2,7 +2,7 @@
 and the peak memory of a worker. Every figure comes from one run.
 
     .venv/bin/python bench/ocr.py [--english 10] [--chinese 4] [--accuracy N]
-    .venv/bin/python bench/ocr.py --levers N [--half tune|held]
+    .venv/bin/python bench/ocr.py --levers N [--half tune|held] [--only SETTING ...]
 
 English set: the first N LPL check scans (../shared/eval/lpl-checks/scans), PDFs of page images.
 Chinese set: N three-page documents of government PDF pages (../shared/eval/cn-gov-pdfs) made into
@@ -16,7 +16,7 @@ its peak resident memory are reported. Targets: auto on English pages >= 0.9x Te
 --accuracy N also scores both engines on N Chinese pages in the three variants of tests/scanned.py
 (order-free character error rate; company names and amounts of the text layer found).
 
---levers N scores PP-OCR's tunings (ppocr.Tuning: box growth, recognition batch, detection size)
+--levers N scores PP-OCR's tunings (ppocr.Tuning: box growth, recognition batch, detection size, model)
 against each other in one run, on N pages of each half of the Chinese pages: the pages with at least
 400 characters, shuffled with a fixed seed, split into a tuning half (rules are chosen from it) and a
 held-out half (only scored). Settings are interleaved page by page, so machine load falls on all alike;
@@ -133,7 +133,7 @@ def accuracy(n_pages: int) -> None:
             print(f"  {variant:8s} {name:10s} CER {errors / chars:.4f}  found {found}/{wanted}")
 
 
-def levers(n_pages: int, halves: tuple[str, ...]) -> None:
+def levers(n_pages: int, halves: tuple[str, ...], only: list[str] | None = None) -> None:
     """CER, names found and CPU time of each PP-OCR tuning, per variant, on the tuning and held-out halves."""
     from PIL import Image
 
@@ -141,13 +141,17 @@ def levers(n_pages: int, halves: tuple[str, ...]) -> None:
     from tenderlens.ocr.layout import assemble
     T = ppocr.Tuning
     settings = {
-        "RapidOCR defaults (unclip 1.6, batch 6)": T(unclip_ratio=1.6, rec_batch=6),
-        "batch 1": T(unclip_ratio=1.6),
-        "batch 1, unclip 2.0": T(),
-        "batch 1, unclip 2.5": T(unclip_ratio=2.5),
-        "batch 1, unclip 2.0, detection 1280": T(det_side=1280),
-        "batch 1, unclip 2.0, detection 960": T(det_side=960),
+        "v4, RapidOCR defaults (unclip 1.6, batch 6)": T(rec_model="v4", rec_batch=6),
+        "v4, batch 1": T(rec_model="v4"),
+        "v4, batch 1, unclip 2.0": T(rec_model="v4", unclip_ratio=2.0),
+        "v4, batch 1, unclip 2.5": T(rec_model="v4", unclip_ratio=2.5),
+        "v4, batch 1, unclip 2.0, detection 1280": T(rec_model="v4", unclip_ratio=2.0, det_side=1280),
+        "v4, batch 1, unclip 2.0, detection 960": T(rec_model="v4", unclip_ratio=2.0, det_side=960),
+        "v5, batch 1, unclip 2.0": T(unclip_ratio=2.0),
+        "v5, batch 1 (tenderlens)": T(),
     }
+    if only:
+        settings = {name: t for name, t in settings.items() if name in only}
     for tuning in settings.values():  # models loaded outside the timing
         ppocr.recognise(Image.new("L", (64, 64), 255), tuning)
     print(f"\nPP-OCR tunings on {n_pages} pages of each half (order-free CER; names and amounts found; CPU s/page)")
@@ -177,6 +181,7 @@ def levers(n_pages: int, halves: tuple[str, ...]) -> None:
                 e, n, f, w, cost = tally[(name, v)]
                 cells.append(f"{v} {e / n:.4f} {f}/{w} {cost / len(pages):.2f}s")
             print(f"    {name:40s} " + " | ".join(cells), flush=True)
+    print(f"  peak memory of the process: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")
 
 
 def main() -> None:
@@ -187,10 +192,12 @@ def main() -> None:
     ap.add_argument("--levers", type=int, default=0, metavar="N",
                     help="only compare PP-OCR's tunings on N pages of each half of the Chinese pages")
     ap.add_argument("--half", choices=("tune", "held"), help="--levers on one half only (run the two side by side)")
+    ap.add_argument("--only", action="append", metavar="SETTING",
+                    help='--levers on this setting only (repeatable), e.g. --only "v5, batch 1 (tenderlens)"')
     args = ap.parse_args()
     if args.levers:
         os.environ["OMP_THREAD_LIMIT"] = "1"
-        levers(args.levers, (args.half,) if args.half else ("tune", "held"))
+        levers(args.levers, (args.half,) if args.half else ("tune", "held"), args.only)
         return
     sets = {"english": english_docs(args.english), "chinese": chinese_docs(args.chinese)}
     pages = {name: sum(n for *_, n in docs) for name, docs in sets.items()}

