@@ -131,16 +131,21 @@ def replicate(path: Path, templates: list[Template], n: int, batch: int = 5000, 
     return time.perf_counter() - t0
 
 
-def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--docs", type=int, default=1_000_000)
+def store_arguments(doc: str, docs: int, runs: int) -> argparse.ArgumentParser:
+    """The options of a benchmark on a generated store (this one and bench/sidecar.py)."""
+    ap = argparse.ArgumentParser(description=doc.split("\n")[0])
+    ap.add_argument("--docs", type=int, default=docs)
     ap.add_argument("--templates", type=int, default=400)
     ap.add_argument("--chars", type=int, default=3000, help="Longest page text kept from a template.")
-    ap.add_argument("--runs", type=int, default=60)
+    ap.add_argument("--runs", type=int, default=runs)
     ap.add_argument("--dir", default=tempfile.gettempdir(), help="Where the temporary store goes.")
-    ap.add_argument("--keep", action="store_true", help="Keep the store (its path is printed).")
+    ap.add_argument("--keep", action="store_true", help="Keep the store (and any sidecar); the path is printed.")
     ap.add_argument("--store", type=Path, help="Measure a store kept by an earlier --keep run instead of building one.")
-    args = ap.parse_args()
+    return ap
+
+
+def main() -> None:
+    args = store_arguments(__doc__, docs=1_000_000, runs=60).parse_args()
     if args.store:
         measure(args, args.store)
         return

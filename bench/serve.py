@@ -205,15 +205,21 @@ def percentiles(samples: list[float]) -> tuple[float, float]:
     return statistics.median(samples) * 1000, qs[18] * 1000
 
 
-def time_and_report(queries: dict, runs: int, filtered: SearchState, totals: dict) -> None:
-    """Time each query `runs` times, interleaved so drift on a shared machine hits every query alike,
-    and print p50/p95 with the ratio to the bare full-text query."""
+def interleaved(queries: dict, runs: int) -> dict[str, list[float]]:
+    """Seconds each query took in each of `runs` rounds, every query once a round, so drift on a
+    shared machine hits every query alike."""
     samples: dict[str, list[float]] = {k: [] for k in queries}
     for _ in range(runs):
         for name, fn in queries.items():
             t = time.perf_counter()
             fn()
             samples[name].append(time.perf_counter() - t)
+    return samples
+
+
+def time_and_report(queries: dict, runs: int, filtered: SearchState, totals: dict) -> None:
+    """Time each query `runs` times, interleaved, and print p50/p95 with the ratio to the bare full-text query."""
+    samples = interleaved(queries, runs)
     print(f"\nkeyword {KEYWORD!r}; facets: category {filtered.cat[0]}, province {filtered.province}, year {filtered.year}")
     print(f"matches: {totals['bare']} pages for the keyword; web: {totals['web q']} documents, "
           f"{totals['web q + 3']} with the three facets")

@@ -20,7 +20,6 @@ Before timing, both paths must give the same total, totals and facet counts, or 
 """
 from __future__ import annotations
 
-import argparse
 import os
 import resource
 import shutil
@@ -29,8 +28,8 @@ import time
 from pathlib import Path
 
 from fastapi.testclient import TestClient
-from search_1m import build
-from serve import KEYWORD, facet_choice, percentiles
+from search_1m import build, store_arguments
+from serve import KEYWORD, facet_choice, interleaved, percentiles
 
 from tenderlens.store import Store, sidecar
 from tenderlens.store.fts import parse_query
@@ -88,12 +87,7 @@ def measure(db_path: Path, runs: int) -> None:
         a.pop("results", None), b.pop("results", None)  # ties in rank may order the page differently
         sums = [[t.pop("amount") for t in x.get("totals", [])] for x in (a, b)]
         assert a == b and all(abs(p - q) <= 1e-9 * abs(q) for p, q in zip(*sums)), name  # added in another order
-    samples: dict[str, list[float]] = {k: [] for k in queries}
-    for _ in range(runs):
-        for name, fn in queries.items():
-            t = time.perf_counter()
-            fn()
-            samples[name].append(time.perf_counter() - t)
+    samples = interleaved(queries, runs)
     print(f"\nkeyword {KEYWORD!r}; facets: category {filtered.cat[0]}, province {filtered.province}, "
           f"year {filtered.year}; {answer(keyword).total} documents, {answer(filtered).total} with the three")
     print(f"{'case':<24}{'p50 ms':>9}{'p95 ms':>9}   ({runs} interleaved runs each)")
@@ -106,15 +100,7 @@ def measure(db_path: Path, runs: int) -> None:
 
 
 def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--docs", type=int, default=100_000)
-    ap.add_argument("--templates", type=int, default=400)
-    ap.add_argument("--chars", type=int, default=3000, help="Longest page text kept from a template.")
-    ap.add_argument("--runs", type=int, default=30)
-    ap.add_argument("--dir", default=tempfile.gettempdir(), help="Where the temporary store goes.")
-    ap.add_argument("--keep", action="store_true", help="Keep the store and its sidecar (the path is printed).")
-    ap.add_argument("--store", type=Path, help="Measure a store kept by an earlier --keep run.")
-    args = ap.parse_args()
+    args = store_arguments(__doc__, docs=100_000, runs=30).parse_args()
     if args.store:
         if not os.path.isdir(str(args.store) + ".tantivy"):
             index(args.store)
